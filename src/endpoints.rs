@@ -1,0 +1,89 @@
+//! The one table of LINE endpoints: each row declares an action's WIT
+//! function, its request and response types, HTTP method, LINE host and path.
+//! The WIT exports are generated from it, so adding a LINE operation is one
+//! row here plus its records in `wit/` and their mapping in `request` and
+//! `response`.
+
+use crate::actions::*;
+
+/// Which of LINE's hosts an endpoint lives on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// The Messaging API (`api-base-url`, default `https://api.line.me`).
+    Api,
+    /// The data API (`data-api-base-url`, default `https://api-data.line.me`).
+    #[allow(dead_code)] // the first data-API operation (content) is still to come
+    Data,
+}
+
+/// The HTTP methods LINE's operations use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Reads.
+    Get,
+    /// Sends and other writes.
+    Post,
+}
+
+/// One LINE operation.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// The HTTP method.
+    pub method: Method,
+    /// The host the path is relative to.
+    pub host: Host,
+    /// The path, as in LINE's reference.
+    pub path: &'static str,
+}
+
+/// Declares the endpoints: one const per action in [`table`], and the
+/// `actions` exports that run them.
+macro_rules! endpoints {
+    ($($action:ident($($request:ty)?) -> $response:ty = $method:ident $host:ident $path:literal;)*) => {
+        /// Every endpoint, named after its action.
+        #[allow(non_upper_case_globals)]
+        pub mod table {
+            use super::*;
+            $(
+                #[doc = concat!("The `", stringify!($action), "` action: ", $path, ".")]
+                pub const $action: Endpoint = Endpoint {
+                    method: Method::$method,
+                    host: Host::$host,
+                    path: $path,
+                };
+            )*
+        }
+
+        impl Guest for crate::Connector {
+            $(
+                #[allow(unused_variables)]
+                fn $action(config: Config $(, request: $request)?) -> Result<$response, ErrorCode> {
+                    let input = &();
+                    $(let input: &$request = &request;)?
+                    crate::call::run(&table::$action, &config, input)
+                }
+            )*
+        }
+    };
+}
+
+endpoints! {
+    display_loading(DisplayLoadingRequest) -> AckResponse = Post Api "/v2/bot/chat/loading/start";
+    push(PushRequest) -> SendResponse = Post Api "/v2/bot/message/push";
+    reply(ReplyRequest) -> SendResponse = Post Api "/v2/bot/message/reply";
+    multicast(MulticastRequest) -> SendResponse = Post Api "/v2/bot/message/multicast";
+    broadcast(BroadcastRequest) -> SendResponse = Post Api "/v2/bot/message/broadcast";
+    narrowcast(NarrowcastRequest) -> SendResponse = Post Api "/v2/bot/message/narrowcast";
+    narrowcast_progress(NarrowcastProgressRequest) -> NarrowcastProgressResponse = Get Api "/v2/bot/message/progress/narrowcast";
+    validate_push(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/push";
+    validate_reply(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/reply";
+    validate_multicast(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/multicast";
+    validate_broadcast(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/broadcast";
+    validate_narrowcast(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/narrowcast";
+    quota() -> QuotaResponse = Get Api "/v2/bot/message/quota";
+    quota_consumption() -> QuotaConsumptionResponse = Get Api "/v2/bot/message/quota/consumption";
+    delivery_push(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/push";
+    delivery_reply(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/reply";
+    delivery_multicast(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/multicast";
+    delivery_broadcast(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/broadcast";
+}

@@ -1,0 +1,106 @@
+//! Building `error-code` values: from bad input, from LINE's error answers
+//! and from transport failures.
+
+use crate::actions::{
+    ApiError, ErrorCode, ErrorDetail, InvalidInput, TransportError, TransportKind,
+};
+use serde_json::Value;
+
+/// LINE's `message` on the 429 that means the monthly quota is used up (as
+/// opposed to a rate limit).
+pub const MONTHLY_LIMIT_MESSAGE: &str = "You have reached your monthly limit.";
+
+/// Input rejected before sending: `field` is the path in LINE's names.
+pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ErrorCode {
+    ErrorCode::InvalidInput(InvalidInput {
+        field: field.into(),
+        message: message.into(),
+    })
+}
+
+/// A transport failure of the given kind.
+pub fn transport(kind: TransportKind, message: impl Into<String>) -> ErrorCode {
+    ErrorCode::Transport(TransportError {
+        kind,
+        message: message.into(),
+    })
+}
+
+/// The error for a non-2xx answer from LINE's Messaging API.
+pub fn from_answer(status: u16, request_id: Option<String>, body: &[u8]) -> ErrorCode {
+    let error = api_error(status, request_id, body);
+    match status {
+        401 => ErrorCode::Authentication(error),
+        429 if error.message == MONTHLY_LIMIT_MESSAGE => ErrorCode::QuotaExceeded(error),
+        429 => ErrorCode::RateLimited(error),
+        _ => ErrorCode::Api(error),
+    }
+}
+
+/// LINE's error body (`message`, `details[]`) as an [`ApiError`]; a body
+/// that is not LINE's shape keeps its text as the message.
+pub fn api_error(status: u16, request_id: Option<String>, body: &[u8]) -> ApiError {
+    let json: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let text = |key: &str| json.get(key).and_then(Value::as_str).map(str::to_owned);
+    let message = text("message")
+        .or_else(|| text("error_description"))
+        .or_else(|| text("error"))
+        .unwrap_or_else(|| fallback_message(status, body));
+    let details = json
+        .get("details")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().map(detail).collect())
+        .unwrap_or_default();
+    ApiError {
+        status,
+        message,
+        details,
+        request_id,
+    }
+}
+
+fn detail(value: &Value) -> ErrorDetail {
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    ErrorDetail {
+        message: text("message"),
+        property: text("property"),
+    }
+}
+
+fn fallback_message(status: u16, body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        format!("HTTP {status} with an empty body")
+    } else {
+        text.chars().take(500).collect()
+    }
+}
+
+/// The error for a failed HTTP exchange, classified from WASI-HTTP's error
+/// code when there is one.
+pub fn from_http(err: &anyhow::Error) -> ErrorCode {
+    use waki::ErrorCode as E;
+    let Some(code) = err.downcast_ref::<E>() else {
+        return transport(TransportKind::Protocol, err.to_string());
+    };
+    let kind = match code {
+        E::DnsTimeout
+        | E::ConnectionTimeout
+        | E::ConnectionReadTimeout
+        | E::ConnectionWriteTimeout
+        | E::HttpResponseTimeout => TransportKind::Timeout,
+        E::DnsError(_)
+        | E::DestinationNotFound
+        | E::DestinationUnavailable
+        | E::DestinationIpProhibited
+        | E::DestinationIpUnroutable
+        | E::ConnectionRefused
+        | E::TlsProtocolError
+        | E::TlsCertificateError
+        | E::TlsAlertReceived(_) => TransportKind::Connect,
+        E::HttpRequestDenied => TransportKind::Denied,
+        _ => TransportKind::Protocol,
+    };
+    transport(kind, format!("{code:?}"))
+}

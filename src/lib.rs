@@ -1,0 +1,32 @@
+//! The LINE Messaging API connector, built as a WebAssembly component for
+//! `wasm32-wasip2`.
+//!
+//! The contract is `wit/connector.wit`. Each exported action is one row of the
+//! table in [`endpoints`]; the rest of the crate holds LINE's rules: input
+//! checks ([`validate`]), request bodies ([`request`]), answers ([`response`]),
+//! tokens ([`auth`]), the HTTP exchange ([`call`]) and error mapping
+//! ([`error`]).
+
+mod auth;
+mod call;
+mod endpoints;
+mod error;
+mod request;
+mod response;
+mod validate;
+
+#[allow(missing_docs)]
+mod bindings {
+    wit_bindgen::generate!({
+        path: "wit",
+        world: "connector",
+        generate_all,
+    });
+}
+
+pub use bindings::exports::line::messaging::actions;
+
+/// The component's implementation of the `actions` interface.
+struct Connector;
+
+bindings::export!(Connector with_types_in bindings);

@@ -1,0 +1,149 @@
+//! How each request record becomes LINE's request: a JSON body and query
+//! parameters in LINE's field names, each field checked on the way in.
+
+use crate::actions::*;
+use crate::validate::{self, IdKind};
+use serde_json::{Map, Value};
+
+/// The part of an HTTP request that comes from the action's input.
+#[derive(Default)]
+pub struct Draft {
+    /// The JSON body's fields (sent for POST endpoints).
+    pub body: Map<String, Value>,
+    /// Query parameters (for GET endpoints).
+    pub query: Vec<(&'static str, String)>,
+}
+
+impl Draft {
+    /// Sets a body field.
+    pub fn set(&mut self, field: &str, value: impl Into<Value>) {
+        self.body.insert(field.to_owned(), value.into());
+    }
+
+    /// Sets a body field when the input has it.
+    pub fn set_opt(&mut self, field: &str, value: Option<impl Into<Value>>) {
+        if let Some(value) = value {
+            self.set(field, value);
+        }
+    }
+
+    /// Sets `messages` from its JSON text, checked.
+    pub fn messages(&mut self, text: &str) -> Result<(), ErrorCode> {
+        let messages = validate::messages("messages", text)?;
+        self.set("messages", messages);
+        Ok(())
+    }
+
+    /// Sets a LINE object field given as JSON text, when the input has it.
+    pub fn object_opt(&mut self, field: &str, text: Option<&String>) -> Result<(), ErrorCode> {
+        if let Some(text) = text {
+            let object = validate::json_object(field, text)?;
+            self.set(field, object);
+        }
+        Ok(())
+    }
+}
+
+/// A request record that knows its LINE fields.
+pub trait LineRequest {
+    /// Checks the input and writes LINE's fields into `draft`.
+    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode>;
+}
+
+/// Actions without input.
+impl LineRequest for () {
+    fn write(&self, _: &mut Draft) -> Result<(), ErrorCode> {
+        Ok(())
+    }
+}
+
+impl LineRequest for DisplayLoadingRequest {
+    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
+        validate::id("chatId", &self.chat_id, IdKind::User)?;
+        if let Some(seconds) = self.loading_seconds {
+            validate::loading_seconds("loadingSeconds", seconds)?;
+        }
+        draft.set("chatId", self.chat_id.as_str());
+        draft.set_opt("loadingSeconds", self.loading_seconds);
+        Ok(())
+    }
+}
+
+impl LineRequest for PushRequest {
+    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
+        validate::id("to", &self.to, IdKind::Receiver)?;
+        draft.set("to", self.to.as_str());
+        draft.messages(&self.messages)?;
+        draft.set_opt("notificationDisabled", self.notification_disabled);
+        draft.set_opt(
+            "customAggregationUnits",
+            self.custom_aggregation_units.clone(),
+        );
+        Ok(())
+    }
+}
+
+impl LineRequest for ReplyRequest {
+    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
+        validate::non_empty("replyToken", &self.reply_token)?;
+        draft.set("replyToken", self.reply_token.as_str());
+        draft.messages(&self.messages)?;
+        draft.set_opt("notificationDisabled", self.notification_disabled);
+        Ok(())
+    }
+}
+
+impl LineRequest for MulticastRequest {
+    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
+        validate::recipients("to", &self.to)?;
+        draft.set("to", self.to.clone());
+        draft.messages(&self.messages)?;
+        draft.set_opt("notificationDisabled", self.notification_disabled);
+        draft.set_opt(
+            "customAggregationUnits",
+            self.custom_aggregation_units.clone(),
+        );
+        Ok(())
+    }
+}
+
+impl LineRequest for BroadcastRequest {
+    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
+        draft.messages(&self.messages)?;
+        draft.set_opt("notificationDisabled", self.notification_disabled);
+        Ok(())
+    }
+}
+
+impl LineRequest for NarrowcastRequest {
+    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
+        draft.messages(&self.messages)?;
+        draft.object_opt("recipient", self.recipient.as_ref())?;
+        draft.object_opt("filter", self.filter.as_ref())?;
+        draft.object_opt("limit", self.limit.as_ref())?;
+        draft.set_opt("notificationDisabled", self.notification_disabled);
+        Ok(())
+    }
+}
+
+impl LineRequest for NarrowcastProgressRequest {
+    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
+        validate::non_empty("requestId", &self.request_id)?;
+        draft.query.push(("requestId", self.request_id.clone()));
+        Ok(())
+    }
+}
+
+impl LineRequest for ValidateRequest {
+    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
+        draft.messages(&self.messages)
+    }
+}
+
+impl LineRequest for DeliveryRequest {
+    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
+        validate::date("date", &self.date)?;
+        draft.query.push(("date", self.date.clone()));
+        Ok(())
+    }
+}

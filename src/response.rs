@@ -1,0 +1,146 @@
+//! How LINE's successful answers become response records.
+
+use crate::actions::*;
+use crate::error;
+use serde_json::Value;
+
+/// A successful answer from LINE.
+pub struct Answer {
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// `x-line-request-id` (empty if LINE sent none).
+    pub request_id: String,
+    /// The JSON body (`{}` when LINE sent no body).
+    pub body: Value,
+}
+
+impl Answer {
+    /// A required string field.
+    pub fn str(&self, key: &str) -> Result<String, ErrorCode> {
+        self.opt_str(key).ok_or_else(|| self.missing(key))
+    }
+
+    /// An optional string field.
+    pub fn opt_str(&self, key: &str) -> Option<String> {
+        self.body
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }
+
+    /// A required integer field.
+    pub fn int(&self, key: &str) -> Result<i64, ErrorCode> {
+        self.opt_int(key).ok_or_else(|| self.missing(key))
+    }
+
+    /// An optional integer field.
+    pub fn opt_int(&self, key: &str) -> Option<i64> {
+        self.body.get(key).and_then(Value::as_i64)
+    }
+
+    /// The error for an answer that lacks what LINE's reference promises.
+    fn missing(&self, key: &str) -> ErrorCode {
+        ErrorCode::Api(ApiError {
+            status: self.status,
+            message: format!("LINE's answer has no valid `{key}`"),
+            details: Vec::new(),
+            request_id: Some(self.request_id.clone()),
+        })
+    }
+}
+
+/// A response record built from LINE's answer.
+pub trait FromLine: Sized {
+    /// Reads the record from a successful answer.
+    fn from_line(answer: Answer) -> Result<Self, ErrorCode>;
+}
+
+impl FromLine for AckResponse {
+    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
+        Ok(AckResponse {
+            request_id: answer.request_id,
+        })
+    }
+}
+
+impl FromLine for SendResponse {
+    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
+        let sent = answer.body.get("sentMessages").and_then(Value::as_array);
+        let sent_messages = sent
+            .into_iter()
+            .flatten()
+            .map(|m| SentMessage {
+                id: m
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                quote_token: m
+                    .get("quoteToken")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            })
+            .collect();
+        Ok(SendResponse {
+            request_id: answer.request_id,
+            sent_messages,
+        })
+    }
+}
+
+impl FromLine for NarrowcastProgressResponse {
+    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
+        Ok(NarrowcastProgressResponse {
+            phase: answer.str("phase")?,
+            success_count: answer.opt_int("successCount"),
+            failure_count: answer.opt_int("failureCount"),
+            target_count: answer.opt_int("targetCount"),
+            failed_description: answer.opt_str("failedDescription"),
+            error_code: answer.opt_int("errorCode"),
+            accepted_time: answer.str("acceptedTime")?,
+            completed_time: answer.opt_str("completedTime"),
+            request_id: answer.request_id,
+        })
+    }
+}
+
+impl FromLine for QuotaResponse {
+    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
+        Ok(QuotaResponse {
+            type_: answer.str("type")?,
+            value: answer.opt_int("value"),
+            request_id: answer.request_id,
+        })
+    }
+}
+
+impl FromLine for QuotaConsumptionResponse {
+    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
+        Ok(QuotaConsumptionResponse {
+            total_usage: answer.int("totalUsage")?,
+            request_id: answer.request_id,
+        })
+    }
+}
+
+impl FromLine for DeliveryResponse {
+    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
+        Ok(DeliveryResponse {
+            status: answer.str("status")?,
+            success: answer.opt_int("success"),
+            request_id: answer.request_id,
+        })
+    }
+}
+
+/// Parses a 2xx body: empty means `{}`; anything else must be JSON.
+pub fn parse_body(status: u16, request_id: &str, body: &[u8]) -> Result<Value, ErrorCode> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        let mut api = error::api_error(status, Some(request_id.to_owned()), b"");
+        api.message = format!("LINE's answer is not JSON: {e}");
+        ErrorCode::Api(api)
+    })
+}

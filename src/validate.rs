@@ -1,0 +1,181 @@
+//! LINE's input rules, checked before anything is sent. Each check names the
+//! offending field by its path in LINE's names (`messages[2].text`).
+
+use crate::actions::ErrorCode;
+use crate::error::invalid;
+use serde_json::Value;
+
+/// At most this many message objects per request.
+pub const MAX_MESSAGES: usize = 5;
+/// A text message's text: at most this many UTF-16 code units.
+pub const MAX_TEXT_UTF16: usize = 5000;
+/// `altText` of imagemap, template and flex messages: at most this many characters.
+pub const MAX_ALT_TEXT: usize = 1500;
+/// A quick reply: at most this many items.
+pub const MAX_QUICK_REPLY_ITEMS: usize = 13;
+/// A multicast: at most this many recipients.
+pub const MAX_MULTICAST_RECIPIENTS: usize = 500;
+/// A request body: at most this many bytes.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Which kinds of LINE id a field accepts, by its first letter.
+#[derive(Clone, Copy)]
+pub enum IdKind {
+    /// A user id (`U` + 32 hex digits).
+    User,
+    /// A user, group (`C`) or room (`R`) id.
+    Receiver,
+}
+
+/// Checks that `value` is a LINE id of the given kind.
+pub fn id(field: &str, value: &str, kind: IdKind) -> Result<(), ErrorCode> {
+    let prefixes: &[char] = match kind {
+        IdKind::User => &['U'],
+        IdKind::Receiver => &['U', 'C', 'R'],
+    };
+    let mut chars = value.chars();
+    let prefix_ok = chars.next().is_some_and(|c| prefixes.contains(&c));
+    let rest = chars.as_str();
+    let hex_ok = rest.len() == 32 && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if prefix_ok && hex_ok {
+        return Ok(());
+    }
+    let what = match kind {
+        IdKind::User => "a user id: U followed by 32 lowercase hex digits",
+        IdKind::Receiver => {
+            "a user, group or room id: U, C or R followed by 32 lowercase hex digits"
+        }
+    };
+    Err(invalid(field, format!("must be {what}, got {value:?}")))
+}
+
+/// Checks that `value` is not empty.
+pub fn non_empty(field: &str, value: &str) -> Result<(), ErrorCode> {
+    if value.trim().is_empty() {
+        return Err(invalid(field, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Checks a multicast's recipients: 1 to 500 user ids.
+pub fn recipients(field: &str, to: &[String]) -> Result<(), ErrorCode> {
+    if to.is_empty() || to.len() > MAX_MULTICAST_RECIPIENTS {
+        return Err(invalid(
+            field,
+            format!(
+                "must hold 1 to {MAX_MULTICAST_RECIPIENTS} user ids, got {}",
+                to.len()
+            ),
+        ));
+    }
+    for (i, user) in to.iter().enumerate() {
+        id(&format!("{field}[{i}]"), user, IdKind::User)?;
+    }
+    Ok(())
+}
+
+/// Checks `loadingSeconds`: a multiple of 5 from 5 to 60.
+pub fn loading_seconds(field: &str, seconds: u32) -> Result<(), ErrorCode> {
+    if (5..=60).contains(&seconds) && seconds % 5 == 0 {
+        return Ok(());
+    }
+    Err(invalid(
+        field,
+        format!("must be a multiple of 5 from 5 to 60, got {seconds}"),
+    ))
+}
+
+/// Checks a `yyyyMMdd` date: eight digits naming a real calendar day.
+pub fn date(field: &str, value: &str) -> Result<(), ErrorCode> {
+    let format = time::macros::format_description!("[year][month][day]");
+    let digits = value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit());
+    if digits && time::Date::parse(value, &format).is_ok() {
+        return Ok(());
+    }
+    Err(invalid(
+        field,
+        format!("must be a date as yyyyMMdd (e.g. 20251231), got {value:?}"),
+    ))
+}
+
+/// Parses JSON text given for a LINE object field (`recipient`, `filter`,
+/// `limit`); it must be a JSON object.
+pub fn json_object(field: &str, text: &str) -> Result<Value, ErrorCode> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| invalid(field, format!("is not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(invalid(field, "must be a JSON object"));
+    }
+    Ok(value)
+}
+
+/// Parses and checks `messages`: JSON text of an array of 1 to 5 LINE
+/// message objects.
+pub fn messages(field: &str, text: &str) -> Result<Value, ErrorCode> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| invalid(field, format!("is not valid JSON: {e}")))?;
+    let Some(list) = value.as_array() else {
+        return Err(invalid(field, "must be a JSON array of message objects"));
+    };
+    if list.is_empty() || list.len() > MAX_MESSAGES {
+        return Err(invalid(
+            field,
+            format!("must hold 1 to {MAX_MESSAGES} messages, got {}", list.len()),
+        ));
+    }
+    for (i, message) in list.iter().enumerate() {
+        self::message(&format!("{field}[{i}]"), message)?;
+    }
+    Ok(value)
+}
+
+/// Checks one message object: its `type`, and the limits LINE states for
+/// text, `altText` and quick replies.
+fn message(path: &str, message: &Value) -> Result<(), ErrorCode> {
+    if !message.is_object() {
+        return Err(invalid(path, "must be a message object"));
+    }
+    let Some(kind) = message.get("type").and_then(Value::as_str) else {
+        return Err(invalid(
+            format!("{path}.type"),
+            "is required: the message type, e.g. \"text\"",
+        ));
+    };
+    if kind == "text" {
+        let text = required_str(path, message, "text")?;
+        let units = text.encode_utf16().count();
+        if units == 0 || units > MAX_TEXT_UTF16 {
+            return Err(invalid(
+                format!("{path}.text"),
+                format!("must be 1 to {MAX_TEXT_UTF16} UTF-16 code units long, got {units}"),
+            ));
+        }
+    }
+    if matches!(kind, "imagemap" | "template" | "flex") {
+        let alt = required_str(path, message, "altText")?;
+        let chars = alt.chars().count();
+        if chars == 0 || chars > MAX_ALT_TEXT {
+            return Err(invalid(
+                format!("{path}.altText"),
+                format!("must be 1 to {MAX_ALT_TEXT} characters long, got {chars}"),
+            ));
+        }
+    }
+    if let Some(quick) = message.get("quickReply") {
+        let count = quick.get("items").and_then(Value::as_array).map(Vec::len);
+        if !matches!(count, Some(1..=MAX_QUICK_REPLY_ITEMS)) {
+            return Err(invalid(
+                format!("{path}.quickReply.items"),
+                format!("must be an array of 1 to {MAX_QUICK_REPLY_ITEMS} items"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn required_str<'a>(path: &str, object: &'a Value, key: &str) -> Result<&'a str, ErrorCode> {
+    object
+        .get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| invalid(format!("{path}.{key}"), "is required and must be a string"))
+}
