@@ -1,0 +1,206 @@
+//! Loading the connector component and running its actions: one `Engine`,
+//! one `InstancePre`, and a fresh instance per action (as a platform runs it).
+
+use crate::json::{self, InputError};
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::Value;
+use wasmtime::component::types::{ComponentFunc, ComponentItem};
+use wasmtime::component::{
+    Component, ComponentExportIndex, InstancePre, Linker, ResourceTable, Val,
+};
+use wasmtime::{Config, Engine, Store};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
+
+/// The exported interface that holds the actions.
+pub const ACTIONS_INTERFACE: &str = "line:messaging/actions@0.1.0";
+
+/// The component built by this crate's build script.
+pub const EMBEDDED_COMPONENT: &[u8] = include_bytes!(env!("LINE_CONNECTOR_WASM"));
+
+/// One exported action: its WIT name, type and export index.
+#[derive(Clone)]
+pub struct Action {
+    /// The WIT function name, e.g. `validate-push`.
+    pub name: String,
+    ty: ComponentFunc,
+    index: ComponentExportIndex,
+}
+
+impl Action {
+    /// Whether the action takes a request record (besides the config).
+    pub fn takes_input(&self) -> bool {
+        self.ty.params().len() > 1
+    }
+}
+
+/// The outcome of an action: `Ok` with the result JSON, or `Err` with the
+/// error JSON (`{"type": "invalid-input", "field": ..., "message": ...}`).
+pub type Outcome = std::result::Result<Value, Value>;
+
+/// A loaded connector component, ready to run actions.
+pub struct Connector {
+    engine: Engine,
+    pre: InstancePre<HostState>,
+    actions: Vec<Action>,
+}
+
+impl Connector {
+    /// Loads the component embedded in this host.
+    pub fn embedded() -> Result<Self> {
+        Self::from_bytes(EMBEDDED_COMPONENT)
+    }
+
+    /// Loads a component from a `.wasm` file.
+    pub fn from_file(path: &std::path::Path) -> Result<Self> {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        Self::from_bytes(&bytes)
+    }
+
+    /// Compiles and links a component given as bytes.
+    pub fn from_bytes(wasm: &[u8]) -> Result<Self> {
+        let engine = Engine::new(&Config::new())?;
+        let component = Component::new(&engine, wasm)
+            .map_err(anyhow::Error::from)
+            .context("compiling the component")?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let pre = linker.instantiate_pre(&component)?;
+        let actions = list_actions(&engine, &component)?;
+        Ok(Connector {
+            engine,
+            pre,
+            actions,
+        })
+    }
+
+    /// The exported actions, in WIT order.
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    /// The action called `name`.
+    pub fn action(&self, name: &str) -> Result<&Action> {
+        self.actions
+            .iter()
+            .find(|a| a.name == name)
+            .ok_or_else(|| anyhow!("no action {name:?}; `line-connector actions` lists them"))
+    }
+
+    /// Runs `action` with the config and input JSON in a fresh instance.
+    /// Input that does not fit the WIT types is an `invalid-input` outcome;
+    /// a trap or a missing action is an `Err`.
+    pub async fn run(&self, action: &str, config: &Value, input: &Value) -> Result<Outcome> {
+        let action = self.action(action)?;
+        let params = match build_params(action, config, input) {
+            Ok(params) => params,
+            Err(err) => return Ok(Err(err.to_json())),
+        };
+        let mut store = Store::new(&self.engine, HostState::new());
+        let instance = self.pre.instantiate_async(&mut store).await?;
+        let func = instance
+            .get_func(&mut store, &action.index)
+            .ok_or_else(|| anyhow!("{} is not a function", action.name))?;
+        let mut results = [Val::Bool(false)];
+        func.call_async(&mut store, &params, &mut results)
+            .await
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("the component trapped in {}", action.name))?;
+        match &results[0] {
+            Val::Result(Ok(value)) => Ok(Ok(value
+                .as_deref()
+                .map(json::from_val)
+                .unwrap_or(Value::Null))),
+            Val::Result(Err(error)) => Ok(Err(error
+                .as_deref()
+                .map(json::from_val)
+                .unwrap_or(Value::Null))),
+            other => bail!("{} returned {other:?}, not a result", action.name),
+        }
+    }
+
+    /// The engine (for embedding hosts that share it).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+/// Converts the config and input JSON to the action's parameters.
+fn build_params(
+    action: &Action,
+    config: &Value,
+    input: &Value,
+) -> std::result::Result<Vec<Val>, InputError> {
+    let mut params = Vec::new();
+    for (i, (_, ty)) in action.ty.params().enumerate() {
+        params.push(match i {
+            0 => json::to_val(&ty, config, "config")?,
+            _ => json::to_val(&ty, input, "")?,
+        });
+    }
+    if !action.takes_input() {
+        json::expect_empty(input)?;
+    }
+    Ok(params)
+}
+
+/// Reads the actions from the component's exported interface.
+fn list_actions(engine: &Engine, component: &Component) -> Result<Vec<Action>> {
+    let (item, interface) = component
+        .get_export(None, ACTIONS_INTERFACE)
+        .ok_or_else(|| anyhow!("the component does not export {ACTIONS_INTERFACE}"))?;
+    let ComponentItem::ComponentInstance(instance) = item else {
+        bail!("{ACTIONS_INTERFACE} is not an interface");
+    };
+    let mut actions = Vec::new();
+    for (name, export) in instance.exports(engine) {
+        if let ComponentItem::ComponentFunc(ty) = export.ty {
+            let (_, index) = component
+                .get_export(Some(&interface), name)
+                .ok_or_else(|| anyhow!("missing export {name}"))?;
+            actions.push(Action {
+                name: name.to_owned(),
+                ty,
+                index,
+            });
+        }
+    }
+    Ok(actions)
+}
+
+/// What each instance's store holds: WASI, WASI-HTTP and their resources.
+pub struct HostState {
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    table: ResourceTable,
+}
+
+impl HostState {
+    fn new() -> Self {
+        HostState {
+            wasi: WasiCtx::builder().inherit_stderr().build(),
+            http: WasiHttpCtx::new(),
+            table: ResourceTable::new(),
+        }
+    }
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for HostState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: wasmtime_wasi_http::default_hooks(),
+        }
+    }
+}

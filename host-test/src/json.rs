@@ -1,0 +1,205 @@
+//! JSON to component values and back, driven by the WIT types, so every
+//! action gets LINE's camelCase JSON with no per-action code.
+//!
+//! Rules: a record is an object whose keys are the field names in camelCase
+//! (`notification-disabled` is `notificationDisabled`); unknown keys are
+//! rejected; an absent or `null` key is an empty `option`. A `string` field
+//! given a JSON array or object receives its JSON text (how message objects
+//! travel). A variant becomes `{"type": case, ...payload fields}`; an enum
+//! its case name.
+
+use serde_json::{Map, Number, Value, json};
+use wasmtime::component::{Type, Val};
+
+/// Input that does not fit the action's WIT types.
+#[derive(Debug)]
+pub struct InputError {
+    /// The field path in camelCase, e.g. `config.timeoutMs` or `to[3]`.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl InputError {
+    fn new(field: &str, message: impl Into<String>) -> Self {
+        InputError {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The same JSON shape as the component's `invalid-input` error.
+    pub fn to_json(&self) -> Value {
+        json!({"type": "invalid-input", "field": self.field, "message": self.message})
+    }
+}
+
+/// `notification-disabled` → `notificationDisabled`.
+pub fn camel_case(kebab: &str) -> String {
+    let mut out = String::with_capacity(kebab.len());
+    let mut upper = false;
+    for c in kebab.chars() {
+        match c {
+            '-' => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// Converts `value` to a component value of type `ty`; `path` names it in errors.
+pub fn to_val(ty: &Type, value: &Value, path: &str) -> Result<Val, InputError> {
+    let expected = |what: &str| InputError::new(path, format!("must be {what}"));
+    Ok(match ty {
+        Type::Bool => Val::Bool(value.as_bool().ok_or_else(|| expected("true or false"))?),
+        Type::String => Val::String(match value {
+            Value::String(s) => s.clone(),
+            Value::Array(_) | Value::Object(_) => value.to_string(),
+            _ => return Err(expected("a string")),
+        }),
+        Type::U16 => Val::U16(int(value, path)?),
+        Type::U32 => Val::U32(int(value, path)?),
+        Type::U64 => Val::U64(int(value, path)?),
+        Type::S32 => Val::S32(int(value, path)?),
+        Type::S64 => Val::S64(int(value, path)?),
+        Type::Option(inner) => match value {
+            Value::Null => Val::Option(None),
+            v => Val::Option(Some(Box::new(to_val(&inner.ty(), v, path)?))),
+        },
+        Type::List(list) => {
+            let items = value.as_array().ok_or_else(|| expected("an array"))?;
+            let item_ty = list.ty();
+            let vals = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| to_val(&item_ty, item, &format!("{path}[{i}]")));
+            Val::List(vals.collect::<Result<_, _>>()?)
+        }
+        Type::Record(record) => {
+            let object = value.as_object().ok_or_else(|| expected("an object"))?;
+            let mut fields = Vec::new();
+            let mut known = Vec::new();
+            for field in record.fields() {
+                let key = camel_case(field.name);
+                let field_path = join(path, &key);
+                let val = match (object.get(&key), &field.ty) {
+                    (None, Type::Option(_)) => Val::Option(None),
+                    (None, _) => return Err(InputError::new(&field_path, "is required")),
+                    (Some(v), ty) => to_val(ty, v, &field_path)?,
+                };
+                fields.push((field.name.to_owned(), val));
+                known.push(key);
+            }
+            if let Some(unknown) = object.keys().find(|k| !known.contains(k)) {
+                return Err(InputError::new(
+                    &join(path, unknown),
+                    format!("is not a field here; the fields are {}", known.join(", ")),
+                ));
+            }
+            Val::Record(fields)
+        }
+        Type::Enum(e) => {
+            let name = value.as_str().ok_or_else(|| expected("a string"))?;
+            if !e.names().any(|n| n == name) {
+                return Err(expected(&format!(
+                    "one of {}",
+                    e.names().collect::<Vec<_>>().join(", ")
+                )));
+            }
+            Val::Enum(name.to_owned())
+        }
+        other => {
+            return Err(InputError::new(
+                path,
+                format!("has a type this host cannot build from JSON: {other:?}"),
+            ));
+        }
+    })
+}
+
+fn int<T: TryFrom<i64> + TryFrom<u64>>(value: &Value, path: &str) -> Result<T, InputError> {
+    let fits = match value {
+        Value::Number(n) => n
+            .as_u64()
+            .and_then(|u| T::try_from(u).ok())
+            .or_else(|| n.as_i64().and_then(|i| T::try_from(i).ok())),
+        _ => None,
+    };
+    fits.ok_or_else(|| {
+        InputError::new(
+            path,
+            format!("must be a whole number in range, got {value}"),
+        )
+    })
+}
+
+/// Actions without input take `{}` or `null`; anything else is a mistake.
+pub fn expect_empty(input: &Value) -> Result<(), InputError> {
+    match input {
+        Value::Null => Ok(()),
+        Value::Object(o) if o.is_empty() => Ok(()),
+        Value::Object(o) => Err(InputError::new(
+            o.keys().next().unwrap(),
+            "is not a field here; this action takes no input",
+        )),
+        _ => Err(InputError::new("", "must be an object")),
+    }
+}
+
+/// Converts a component value to JSON (records with camelCase keys, empty
+/// options left out).
+pub fn from_val(val: &Val) -> Value {
+    match val {
+        Val::Bool(b) => Value::Bool(*b),
+        Val::S8(n) => json!(n),
+        Val::U8(n) => json!(n),
+        Val::S16(n) => json!(n),
+        Val::U16(n) => json!(n),
+        Val::S32(n) => json!(n),
+        Val::U32(n) => json!(n),
+        Val::S64(n) => json!(n),
+        Val::U64(n) => json!(n),
+        Val::Float32(f) => Number::from_f64(f64::from(*f)).map_or(Value::Null, Value::Number),
+        Val::Float64(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        Val::Char(c) => Value::String(c.to_string()),
+        Val::String(s) => Value::String(s.clone()),
+        Val::List(items) | Val::Tuple(items) => Value::Array(items.iter().map(from_val).collect()),
+        Val::Record(fields) => {
+            let mut object = Map::new();
+            for (name, value) in fields {
+                if !matches!(value, Val::Option(None)) {
+                    object.insert(camel_case(name), from_val(value));
+                }
+            }
+            Value::Object(object)
+        }
+        Val::Variant(case, payload) => {
+            let mut object = Map::new();
+            object.insert("type".into(), Value::String(case.clone()));
+            match payload.as_deref().map(from_val) {
+                Some(Value::Object(fields)) => object.extend(fields),
+                Some(other) => drop(object.insert("value".into(), other)),
+                None => {}
+            }
+            Value::Object(object)
+        }
+        Val::Enum(case) => Value::String(case.clone()),
+        Val::Option(inner) => inner.as_deref().map_or(Value::Null, from_val),
+        Val::Result(Ok(v)) => json!({"ok": v.as_deref().map(from_val)}),
+        Val::Result(Err(e)) => json!({"err": e.as_deref().map(from_val)}),
+        Val::Flags(names) => json!(names),
+        other => Value::String(format!("{other:?}")),
+    }
+}

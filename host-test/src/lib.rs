@@ -1,0 +1,14 @@
+//! The native host for the LINE connector component: loads the `.wasm` with
+//! wasmtime (WASI + WASI-HTTP), runs its actions from JSON ([`component`],
+//! [`json`]), and the LINE platform simulator the tests and the demo run
+//! against ([`simulator`], [`line_rules`]).
+
+pub mod component;
+pub mod demo;
+pub mod examples;
+pub mod json;
+pub mod line_rules;
+pub mod simulator;
+
+pub use component::{Action, Connector, Outcome};
+pub use simulator::Simulator;

@@ -1,0 +1,118 @@
+//! `line-connector`: run the LINE connector component's actions from the
+//! command line, list them, or run the LINE simulator or the demo.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use line_connector_host::{Connector, Simulator, demo, simulator};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Run the LINE Messaging API connector component.
+#[derive(Parser)]
+#[command(name = "line-connector", version)]
+struct Cli {
+    /// The component to load (default: the one built into this command).
+    #[arg(long, global = true, value_name = "FILE")]
+    component: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the actions, one per line.
+    Actions,
+    /// Run one action; prints its result (exit 0) or its error (exit 1) as JSON.
+    Run {
+        /// The action, e.g. `push` (see `actions`).
+        action: String,
+        /// The config as a JSON file: channelAccessToken, or clientId and
+        /// clientSecret (+ tokenUrl); apiBaseUrl, dataApiBaseUrl, timeoutMs.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// The input: JSON text, or @FILE. Default `{}`.
+        #[arg(long, value_name = "JSON|@FILE", default_value = "{}")]
+        input: String,
+    },
+    /// Run the LINE simulator in the foreground.
+    Simulate {
+        /// The loopback port (default: a free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+    /// Run every action against the simulator on a free loopback port.
+    Demo,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("line-connector: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let connector = || match &cli.component {
+        Some(path) => Connector::from_file(path),
+        None => Connector::embedded(),
+    };
+    match &cli.command {
+        Command::Actions => {
+            for action in connector()?.actions() {
+                println!("{}", action.name);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run {
+            action,
+            config,
+            input,
+        } => {
+            let config =
+                read_json(&format!("@{}", config.display())).context("reading --config")?;
+            let input = read_json(input).context("reading --input")?;
+            let outcome = connector()?.run(action, &config, &input).await?;
+            let (value, code) = match outcome {
+                Ok(result) => (result, ExitCode::SUCCESS),
+                Err(error) => (error, ExitCode::FAILURE),
+            };
+            println!("{}", serde_json::to_string_pretty(&value)?);
+            Ok(code)
+        }
+        Command::Simulate { port } => {
+            let sim = Simulator::start_on(([127, 0, 0, 1], *port).into()).await?;
+            println!("LINE simulator listening at {}", sim.url());
+            println!("channelAccessToken: {}", simulator::CHANNEL_ACCESS_TOKEN);
+            println!(
+                "clientId: {}  clientSecret: {}",
+                simulator::CLIENT_ID,
+                simulator::CLIENT_SECRET
+            );
+            std::future::pending::<()>().await;
+            unreachable!()
+        }
+        Command::Demo => {
+            let failed = demo::run(&connector()?, &mut std::io::stdout()).await?;
+            Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+    }
+}
+
+/// JSON text, or `@FILE` for a file's contents.
+fn read_json(arg: &str) -> Result<Value> {
+    let text = match arg.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?,
+        None => arg.to_owned(),
+    };
+    serde_json::from_str(&text).context("not valid JSON")
+}

@@ -1,0 +1,547 @@
+//! The LINE platform simulator: a real HTTP server on loopback that answers
+//! the connector's endpoints and both token endpoints the way LINE does
+//! (bearer tokens, expiring issued tokens, LINE-style 400 details, 202s,
+//! `x-line-request-id` on every answer), and records every request it gets.
+
+use crate::line_rules::{self, Problems};
+use anyhow::Result;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// The channel access token the simulator accepts as given.
+pub const CHANNEL_ACCESS_TOKEN: &str = "sim-channel-access-token";
+/// The channel id the token endpoints accept.
+pub const CLIENT_ID: &str = "1234567890";
+/// The channel secret the token endpoints accept.
+pub const CLIENT_SECRET: &str = "sim-channel-secret";
+/// The monthly message limit the quota endpoint reports.
+pub const MONTHLY_LIMIT: i64 = 10_000;
+/// The users a broadcast or narrowcast reaches.
+pub const FRIENDS: [&str; 3] = [
+    "U00000000000000000000000000000001",
+    "U00000000000000000000000000000002",
+    "U00000000000000000000000000000003",
+];
+
+/// One request as the simulator received it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The HTTP method.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// The headers, names lowercase.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    /// The first value of header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (`null` if it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// The body as form fields (token endpoints).
+    pub fn form(&self) -> HashMap<String, String> {
+        form_urlencoded::parse(&self.body).into_owned().collect()
+    }
+}
+
+/// A message delivery the simulator performed (a successful send).
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    /// `push`, `reply`, `multicast`, `broadcast` or `narrowcast`.
+    pub kind: &'static str,
+    /// The users, groups or rooms reached.
+    pub to: Vec<String>,
+    /// The message objects.
+    pub messages: Value,
+    /// The request id LINE answered with.
+    pub request_id: String,
+}
+
+/// An answer to give instead of the normal one, once.
+#[derive(Clone, Debug)]
+pub struct Injected {
+    /// The path it applies to.
+    pub path: String,
+    /// The status to answer.
+    pub status: u16,
+    /// The JSON body to answer.
+    pub body: Value,
+}
+
+#[derive(Default)]
+struct State {
+    requests: Vec<Recorded>,
+    tokens: HashMap<String, Instant>,
+    token_lifetime: Option<Duration>,
+    used_reply_tokens: HashSet<String>,
+    deliveries: Vec<Delivery>,
+    narrowcasts: HashMap<String, SystemTime>,
+    injected: VecDeque<Injected>,
+    next_message_id: u64,
+}
+
+/// An answer the simulator sends.
+struct Answer {
+    status: u16,
+    body: Value,
+}
+
+fn answer(status: u16, body: Value) -> Answer {
+    Answer { status, body }
+}
+
+/// LINE's error body: `{"message"}`.
+fn error(status: u16, message: &str) -> Answer {
+    answer(status, json!({"message": message}))
+}
+
+/// LINE's 400 for a body with problems: `{"message", "details": [...]}`.
+fn settle(problems: Problems) -> std::result::Result<(), Answer> {
+    problems.into_result().map_err(|body| answer(400, body))
+}
+
+type Reply = std::result::Result<Answer, Answer>;
+
+/// A running simulator; stops when dropped.
+pub struct Simulator {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Simulator {
+    /// Starts on a free loopback port.
+    pub async fn start() -> Result<Self> {
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts on `addr` (must be a loopback address).
+    pub async fn start_on(addr: SocketAddr) -> Result<Self> {
+        anyhow::ensure!(
+            addr.ip().is_loopback(),
+            "the simulator only listens on loopback, not {addr}"
+        );
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State::default()));
+        let task = tokio::spawn(serve(listener, state.clone()));
+        Ok(Simulator { addr, state, task })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.lock().unwrap().requests.clone()
+    }
+
+    /// Every delivery made so far, in order.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.state.lock().unwrap().deliveries.clone()
+    }
+
+    /// Answers the next request to `path` with `status` and `body` instead
+    /// of handling it (after it is recorded and authenticated).
+    pub fn inject(&self, path: &str, status: u16, body: Value) {
+        let injected = Injected {
+            path: path.to_owned(),
+            status,
+            body,
+        };
+        self.state.lock().unwrap().injected.push_back(injected);
+    }
+
+    /// Makes tokens issued from now on expire after `lifetime`.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        self.state.lock().unwrap().token_lifetime = Some(lifetime);
+    }
+}
+
+async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| handle(req, state.clone()));
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn handle(
+    req: hyper::Request<Incoming>,
+    state: Arc<Mutex<State>>,
+) -> std::result::Result<hyper::Response<Full<Bytes>>, hyper::Error> {
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await?.to_bytes().to_vec();
+    let recorded = Recorded {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    };
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let answer = {
+        let mut state = state.lock().unwrap();
+        state.requests.push(recorded.clone());
+        route(&mut state, &recorded, &request_id).unwrap_or_else(|e| e)
+    };
+    let body = if answer.body.is_null() {
+        Vec::new()
+    } else {
+        answer.body.to_string().into_bytes()
+    };
+    Ok(hyper::Response::builder()
+        .status(answer.status)
+        .header("content-type", "application/json")
+        .header("x-line-request-id", request_id)
+        .body(Full::new(Bytes::from(body)))
+        .expect("a valid response"))
+}
+
+fn route(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
+    match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/oauth2/v3/token") => issue_token(state, req, 900),
+        ("POST", "/v2/oauth/accessToken") => issue_token(state, req, 2_592_000),
+        (_, path) if path.starts_with("/v2/bot/") => {
+            authorize(state, req)?;
+            if let Some(i) = state.injected.iter().position(|j| j.path == req.path) {
+                let injected = state.injected.remove(i).unwrap();
+                return Err(answer(injected.status, injected.body));
+            }
+            bot(state, req, request_id)
+        }
+        _ => Err(error(404, "Not found")),
+    }
+}
+
+/// The token endpoints: form-encoded client credentials.
+fn issue_token(state: &mut State, req: &Recorded, default_lifetime: u64) -> Reply {
+    let oauth_error = |error: &str, description: &str| {
+        answer(
+            400,
+            json!({"error": error, "error_description": description}),
+        )
+    };
+    if req.header("content-type") != Some("application/x-www-form-urlencoded") {
+        return Err(oauth_error(
+            "invalid_request",
+            "content-type must be application/x-www-form-urlencoded",
+        ));
+    }
+    let form = req.form();
+    if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
+        return Err(oauth_error(
+            "unsupported_grant_type",
+            "grant_type must be client_credentials",
+        ));
+    }
+    let id_ok = form.get("client_id").map(String::as_str) == Some(CLIENT_ID);
+    let secret_ok = form.get("client_secret").map(String::as_str) == Some(CLIENT_SECRET);
+    if !(id_ok && secret_ok) {
+        return Err(oauth_error(
+            "invalid_client",
+            "invalid client_id or client_secret",
+        ));
+    }
+    let lifetime = state
+        .token_lifetime
+        .unwrap_or(Duration::from_secs(default_lifetime));
+    let token = format!("sim-issued-{}", uuid::Uuid::new_v4().simple());
+    state
+        .tokens
+        .insert(token.clone(), Instant::now() + lifetime);
+    Ok(answer(
+        200,
+        json!({"token_type": "Bearer", "access_token": token, "expires_in": lifetime.as_secs()}),
+    ))
+}
+
+/// The bearer-token check every `/v2/bot/` endpoint makes.
+fn authorize(state: &State, req: &Recorded) -> std::result::Result<(), Answer> {
+    let token = req
+        .header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let valid = match token {
+        Some(CHANNEL_ACCESS_TOKEN) => true,
+        Some(t) => state
+            .tokens
+            .get(t)
+            .is_some_and(|expiry| Instant::now() < *expiry),
+        None => false,
+    };
+    if valid {
+        return Ok(());
+    }
+    Err(error(
+        401,
+        "Authentication failed. Confirm that the access token in the authorization header is valid.",
+    ))
+}
+
+fn bot(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
+    let path = req.path.trim_start_matches("/v2/bot/");
+    match (req.method.as_str(), path) {
+        ("POST", "chat/loading/start") => loading(&json_body(req)?),
+        ("POST", "message/push") => push(state, &json_body(req)?, request_id),
+        ("POST", "message/reply") => reply(state, &json_body(req)?, request_id),
+        ("POST", "message/multicast") => multicast(state, &json_body(req)?, request_id),
+        ("POST", "message/broadcast") => {
+            broadcast(state, &json_body(req)?, request_id, "broadcast")
+        }
+        ("POST", "message/narrowcast") => narrowcast(state, &json_body(req)?, request_id),
+        ("GET", "message/progress/narrowcast") => narrowcast_progress(state, req),
+        ("POST", p)
+            if p.strip_prefix("message/validate/")
+                .is_some_and(is_send_kind) =>
+        {
+            let mut problems = Problems::default();
+            line_rules::messages(&json_body(req)?, &mut problems);
+            settle(problems)?;
+            Ok(answer(200, json!({})))
+        }
+        ("GET", "message/quota") => Ok(answer(
+            200,
+            json!({"type": "limited", "value": MONTHLY_LIMIT}),
+        )),
+        ("GET", "message/quota/consumption") => {
+            let total: usize = state.deliveries.iter().map(|d| d.to.len()).sum();
+            Ok(answer(200, json!({"totalUsage": total})))
+        }
+        ("GET", p)
+            if p.strip_prefix("message/delivery/")
+                .is_some_and(|k| is_send_kind(k) && k != "narrowcast") =>
+        {
+            let kind = p.trim_start_matches("message/delivery/");
+            let date = query_param(req, "date").unwrap_or_default();
+            if !line_rules::is_date(&date) {
+                return Err(error(400, "The value for the 'date' parameter is invalid"));
+            }
+            let success: usize = state
+                .deliveries
+                .iter()
+                .filter(|d| d.kind == kind)
+                .map(|d| d.to.len())
+                .sum();
+            Ok(answer(200, json!({"status": "ready", "success": success})))
+        }
+        _ => Err(error(404, "Not found")),
+    }
+}
+
+fn is_send_kind(kind: &str) -> bool {
+    matches!(
+        kind,
+        "push" | "reply" | "multicast" | "broadcast" | "narrowcast"
+    )
+}
+
+/// A POST body: `application/json`, a JSON object.
+fn json_body(req: &Recorded) -> std::result::Result<Value, Answer> {
+    if !req
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/json"))
+    {
+        return Err(error(415, "Content-Type must be application/json"));
+    }
+    match serde_json::from_slice::<Value>(&req.body) {
+        Ok(body) if body.is_object() => Ok(body),
+        _ => Err(error(400, "The request body could not be parsed as JSON")),
+    }
+}
+
+fn query_param(req: &Recorded, name: &str) -> Option<String> {
+    let query = req.query.as_deref()?;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn loading(body: &Value) -> Reply {
+    let mut problems = Problems::default();
+    line_rules::user_id(body, "chatId", &mut problems);
+    if let Some(seconds) = body.get("loadingSeconds") {
+        let ok = seconds
+            .as_u64()
+            .is_some_and(|s| (5..=60).contains(&s) && s % 5 == 0);
+        problems.check(
+            ok,
+            "loadingSeconds",
+            "Must be a multiple of 5 between 5 and 60",
+        );
+    }
+    settle(problems)?;
+    Ok(answer(202, json!({})))
+}
+
+fn push(state: &mut State, body: &Value, request_id: &str) -> Reply {
+    let mut problems = Problems::default();
+    line_rules::receiver_id(body, "to", &mut problems);
+    line_rules::messages(body, &mut problems);
+    settle(problems)?;
+    let to = vec![body["to"].as_str().unwrap_or_default().to_owned()];
+    Ok(answer(200, deliver(state, "push", to, body, request_id)))
+}
+
+fn reply(state: &mut State, body: &Value, request_id: &str) -> Reply {
+    let mut problems = Problems::default();
+    let token = body
+        .get("replyToken")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    problems.check(!token.is_empty(), "replyToken", "May not be empty");
+    line_rules::messages(body, &mut problems);
+    settle(problems)?;
+    if !state.used_reply_tokens.insert(token.to_owned()) {
+        return Err(error(400, "Invalid reply token"));
+    }
+    let to = vec![format!("reply:{token}")];
+    Ok(answer(200, deliver(state, "reply", to, body, request_id)))
+}
+
+fn multicast(state: &mut State, body: &Value, request_id: &str) -> Reply {
+    let mut problems = Problems::default();
+    let to: Vec<String> = body["to"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    let count_ok = body["to"]
+        .as_array()
+        .is_some_and(|a| (1..=500).contains(&a.len()));
+    problems.check(count_ok, "to", "Size must be between 1 and 500");
+    for (i, user) in to.iter().enumerate() {
+        problems.check(
+            line_rules::is_id(user, &['U']),
+            &format!("to[{i}]"),
+            "Must be a valid user id",
+        );
+    }
+    line_rules::messages(body, &mut problems);
+    settle(problems)?;
+    deliver(state, "multicast", to, body, request_id);
+    Ok(answer(200, json!({})))
+}
+
+fn broadcast(state: &mut State, body: &Value, request_id: &str, kind: &'static str) -> Reply {
+    let mut problems = Problems::default();
+    line_rules::messages(body, &mut problems);
+    settle(problems)?;
+    let to = FRIENDS.iter().map(|f| f.to_string()).collect();
+    deliver(state, kind, to, body, request_id);
+    Ok(answer(200, json!({})))
+}
+
+fn narrowcast(state: &mut State, body: &Value, request_id: &str) -> Reply {
+    let mut problems = Problems::default();
+    for key in ["recipient", "filter", "limit"] {
+        let ok = body.get(key).is_none_or(Value::is_object);
+        problems.check(ok, key, "Must be an object");
+    }
+    settle(problems)?;
+    broadcast(state, body, request_id, "narrowcast")?;
+    state
+        .narrowcasts
+        .insert(request_id.to_owned(), SystemTime::now());
+    Ok(answer(202, json!({})))
+}
+
+fn narrowcast_progress(state: &State, req: &Recorded) -> Reply {
+    let Some(id) = query_param(req, "requestId").filter(|id| !id.is_empty()) else {
+        return Err(error(
+            400,
+            "The value for the 'requestId' parameter is invalid",
+        ));
+    };
+    let Some(accepted) = state.narrowcasts.get(&id) else {
+        return Err(error(404, "Not found"));
+    };
+    let time = |t: SystemTime| humantime::format_rfc3339_millis(t).to_string();
+    let count = FRIENDS.len();
+    Ok(answer(
+        200,
+        json!({
+            "phase": "succeeded",
+            "successCount": count,
+            "failureCount": 0,
+            "targetCount": count,
+            "acceptedTime": time(*accepted),
+            "completedTime": time(*accepted + Duration::from_millis(1)),
+        }),
+    ))
+}
+
+/// Records a delivery and returns push/reply's `sentMessages` answer.
+fn deliver(
+    state: &mut State,
+    kind: &'static str,
+    to: Vec<String>,
+    body: &Value,
+    request_id: &str,
+) -> Value {
+    let messages = body["messages"].clone();
+    let count = messages.as_array().map_or(0, Vec::len);
+    let sent: Vec<Value> = (0..count)
+        .map(|_| {
+            state.next_message_id += 1;
+            let id = format!("{}", 500_000_000_000_000u64 + state.next_message_id);
+            json!({"id": id, "quoteToken": format!("q{id}")})
+        })
+        .collect();
+    state.deliveries.push(Delivery {
+        kind,
+        to,
+        messages,
+        request_id: request_id.to_owned(),
+    });
+    json!({"sentMessages": sent})
+}
