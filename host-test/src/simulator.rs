@@ -47,6 +47,10 @@ pub struct Recorded {
     pub headers: Vec<(String, String)>,
     /// The body bytes.
     pub body: Vec<u8>,
+    /// The status the simulator answered with.
+    pub status: u16,
+    /// The `x-line-request-id` the simulator answered with.
+    pub request_id: String,
 }
 
 impl Recorded {
@@ -212,7 +216,7 @@ async fn handle(
 ) -> std::result::Result<hyper::Response<Full<Bytes>>, hyper::Error> {
     let (parts, body) = req.into_parts();
     let body = body.collect().await?.to_bytes().to_vec();
-    let recorded = Recorded {
+    let mut recorded = Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
@@ -227,12 +231,15 @@ async fn handle(
             })
             .collect(),
         body,
+        status: 0,
+        request_id: uuid::Uuid::new_v4().to_string(),
     };
-    let request_id = uuid::Uuid::new_v4().to_string();
     let answer = {
         let mut state = state.lock().unwrap();
+        let answer = route(&mut state, &recorded, &recorded.request_id).unwrap_or_else(|e| e);
+        recorded.status = answer.status;
         state.requests.push(recorded.clone());
-        route(&mut state, &recorded, &request_id).unwrap_or_else(|e| e)
+        answer
     };
     let body = if answer.body.is_null() {
         Vec::new()
@@ -242,7 +249,7 @@ async fn handle(
     Ok(hyper::Response::builder()
         .status(answer.status)
         .header("content-type", "application/json")
-        .header("x-line-request-id", request_id)
+        .header("x-line-request-id", recorded.request_id)
         .body(Full::new(Bytes::from(body)))
         .expect("a valid response"))
 }

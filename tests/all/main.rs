@@ -1,0 +1,9 @@
+//! Tests that load the real connector component through the wasmtime host
+//! and drive it against the LINE simulator on loopback.
+
+mod actions;
+mod auth;
+mod cli;
+mod errors;
+mod input;
+mod support;

@@ -1,0 +1,44 @@
+//! Shared by the tests: one compiled component, configs for the simulator.
+
+use line_connector_host::simulator::{self, Simulator};
+use line_connector_host::{Connector, Outcome};
+use serde_json::{Value, json};
+use std::sync::LazyLock;
+
+/// The component, compiled once per test process.
+pub static CONNECTOR: LazyLock<Connector> =
+    LazyLock::new(|| Connector::embedded().expect("the component loads"));
+
+/// A user id in LINE's format.
+pub const USER: &str = "U4af4980629a2b3c4d5e6f708192a3b4c";
+/// Another user id.
+pub const USER2: &str = "U0c1d2e3f405162738495a6b7c8d9e0f1";
+
+/// Config with the simulator's channel access token.
+pub fn token_config(sim: &Simulator) -> Value {
+    json!({"channelAccessToken": simulator::CHANNEL_ACCESS_TOKEN, "apiBaseUrl": sim.url(), "dataApiBaseUrl": sim.url()})
+}
+
+/// Config with client credentials exchanged at the simulator's stateless
+/// token endpoint.
+pub fn client_config(sim: &Simulator) -> Value {
+    json!({
+        "clientId": simulator::CLIENT_ID,
+        "clientSecret": simulator::CLIENT_SECRET,
+        "tokenUrl": format!("{}/oauth2/v3/token", sim.url()),
+        "apiBaseUrl": sim.url(),
+    })
+}
+
+/// Runs an action through the component.
+pub async fn run(action: &str, config: &Value, input: Value) -> Outcome {
+    CONNECTOR
+        .run(action, config, &input)
+        .await
+        .expect("the component runs without trapping")
+}
+
+/// One text message, as JSON.
+pub fn text(text: &str) -> Value {
+    json!([{"type": "text", "text": text}])
+}
