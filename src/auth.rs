@@ -1,15 +1,22 @@
 //! The two auth modes: a channel access token given directly, or OAuth2
-//! client credentials exchanged at a token URL.
+//! client credentials exchanged at a token URL. A fetched token is kept for
+//! later calls in the same component instance until shortly before it
+//! expires.
 
-use crate::actions::{Config, ErrorCode};
-use crate::call::{self, Outgoing};
+use crate::actions::{ApiError, Config, ErrorCode, TransportKind};
+use crate::endpoints::Method;
 use crate::error::{self, invalid};
+use crate::http::{self, Outgoing, Timeouts};
+use crate::retry::Step;
 use serde_json::Value;
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
 
 /// LINE's stateless token endpoint: 15-minute tokens, no issue limit.
 pub const DEFAULT_TOKEN_URL: &str = "https://api.line.me/oauth2/v3/token";
 
 /// How the connector authenticates, read from the config.
+#[derive(Clone, Copy)]
 pub enum Credentials<'a> {
     /// A channel access token, used as it is.
     Token(&'a str),
@@ -22,6 +29,30 @@ pub enum Credentials<'a> {
         /// The token endpoint.
         token_url: &'a str,
     },
+}
+
+/// A bearer token, and whether it was fetched (so LINE may have expired it).
+pub struct Bearer {
+    /// The token.
+    pub token: String,
+    /// True for a token from the token endpoint.
+    pub fetched: bool,
+}
+
+/// A token fetched earlier in this instance.
+struct Cached {
+    owner: (String, String, String),
+    token: String,
+    reuse_until: Instant,
+}
+
+thread_local! {
+    static CACHE: RefCell<Option<Cached>> = const { RefCell::new(None) };
+}
+
+/// Drops the cached token (LINE refused it).
+pub fn forget() {
+    CACHE.with(|c| c.borrow_mut().take());
 }
 
 impl<'a> Credentials<'a> {
@@ -54,51 +85,112 @@ impl<'a> Credentials<'a> {
         }
     }
 
-    /// Checks what can be checked without a request (the token URL).
-    pub fn check(&self) -> Result<(), ErrorCode> {
-        match self {
-            Credentials::Token(_) => Ok(()),
-            Credentials::Client { token_url, .. } => {
-                call::check_url("config.tokenUrl", token_url).map(drop)
-            }
+    /// The secrets in the config, to keep out of every output.
+    pub fn secrets(&self) -> Vec<String> {
+        match *self {
+            Credentials::Token(token) => vec![token.to_owned()],
+            Credentials::Client { secret, .. } => vec![secret.to_owned()],
         }
     }
 
-    /// The bearer token: the given one, or one fetched with the client
-    /// credentials (form-encoded `grant_type=client_credentials`).
-    pub fn bearer(&self, timeout_ms: u32) -> Result<String, ErrorCode> {
+    /// The bearer token: the given one, a cached one, or a new one fetched
+    /// with the client credentials (form-encoded `grant_type=client_credentials`).
+    pub fn bearer(&self, timeouts: Timeouts) -> Result<Bearer, Step> {
         let (id, secret, token_url) = match *self {
-            Credentials::Token(token) => return Ok(token.to_owned()),
+            Credentials::Token(token) => {
+                return Ok(Bearer {
+                    token: token.to_owned(),
+                    fetched: false,
+                });
+            }
             Credentials::Client {
                 id,
                 secret,
                 token_url,
             } => (id, secret, token_url),
         };
-        let form = [
-            ("grant_type", "client_credentials"),
-            ("client_id", id),
-            ("client_secret", secret),
-        ];
-        let reply = call::exchange(Outgoing::form(token_url, &form, timeout_ms))?;
-        if !(200..300).contains(&reply.status) {
-            let mut api = error::api_error(reply.status, reply.request_id, &reply.body);
-            api.message = api.message.replace(secret, "[redacted]");
-            return Err(match reply.status {
-                400 | 401 => ErrorCode::Authentication(api),
-                429 => ErrorCode::RateLimited(api),
-                _ => ErrorCode::Api(api),
+        let owner = (token_url.to_owned(), id.to_owned(), secret.to_owned());
+        let cached = CACHE.with(|c| {
+            c.borrow()
+                .as_ref()
+                .filter(|c| c.owner == owner && Instant::now() < c.reuse_until)
+                .map(|c| c.token.clone())
+        });
+        if let Some(token) = cached {
+            return Ok(Bearer {
+                token,
+                fetched: true,
             });
         }
-        let body: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
-        match body.get("access_token").and_then(Value::as_str) {
-            Some(token) if !token.is_empty() => Ok(token.to_owned()),
-            _ => Err(ErrorCode::Authentication(crate::actions::ApiError {
-                status: reply.status,
-                message: "the token endpoint's answer has no access_token".into(),
-                details: Vec::new(),
-                request_id: reply.request_id,
-            })),
+        let (token, lifetime) = fetch(id, secret, token_url, timeouts)?;
+        // Stop reusing a token a little before LINE would refuse it.
+        let margin = (lifetime / 10).min(Duration::from_secs(60));
+        let reuse_until = Instant::now() + lifetime.saturating_sub(margin);
+        CACHE.with(|c| {
+            *c.borrow_mut() = Some(Cached {
+                owner,
+                token: token.clone(),
+                reuse_until,
+            })
+        });
+        Ok(Bearer {
+            token,
+            fetched: true,
+        })
+    }
+}
+
+/// Exchanges client credentials for a token and its lifetime.
+fn fetch(
+    id: &str,
+    secret: &str,
+    token_url: &str,
+    timeouts: Timeouts,
+) -> Result<(String, Duration), Step> {
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", id),
+        ("client_secret", secret),
+    ];
+    let body: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish();
+    let out = Outgoing {
+        method: Method::Post,
+        url: token_url.to_owned(),
+        headers: vec![("content-type", "application/x-www-form-urlencoded".into())],
+        body: body.into_bytes(),
+    };
+    let reply = match http::send(&out, timeouts) {
+        Ok(reply) => reply,
+        // Asking for a token twice is harmless, so any transport failure
+        // but a refusal by the host is worth another attempt.
+        Err(f) if matches!(&f.error, ErrorCode::Transport(t) if t.kind == TransportKind::Denied) => {
+            return Err(Step::Fail(f.error));
         }
+        Err(f) => return Err(Step::Retry(f.error)),
+    };
+    let request_id = reply.header("x-line-request-id");
+    if !(200..300).contains(&reply.status) {
+        let api = error::api_error(reply.status, request_id, &reply.body);
+        return Err(match reply.status {
+            400 | 401 => Step::Fail(ErrorCode::Authentication(api)),
+            429 => Step::Retry(ErrorCode::RateLimited(api)),
+            500.. => Step::Retry(ErrorCode::Api(api)),
+            _ => Step::Fail(ErrorCode::Api(api)),
+        });
+    }
+    let json: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
+    match json.get("access_token").and_then(Value::as_str) {
+        Some(token) if !token.is_empty() => {
+            let seconds = json.get("expires_in").and_then(Value::as_u64).unwrap_or(0);
+            Ok((token.to_owned(), Duration::from_secs(seconds)))
+        }
+        _ => Err(Step::Fail(ErrorCode::Authentication(ApiError {
+            status: reply.status,
+            message: "the token endpoint's answer has no access_token".into(),
+            details: Vec::new(),
+            request_id,
+        }))),
     }
 }

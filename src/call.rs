@@ -1,26 +1,24 @@
-//! Running an action: check the input, authenticate, send one HTTP request
-//! through WASI-HTTP (`waki`), and map LINE's answer.
+//! Running an action: check the input and config, then attempt the request
+//! (retrying as [`retry`](crate::retry) allows) and map LINE's answer.
 
 use crate::actions::{Config, ErrorCode};
-use crate::auth::Credentials;
+use crate::auth;
+use crate::config::Settings;
 use crate::endpoints::{Endpoint, Host, Method};
 use crate::error::{self, invalid};
+use crate::http::{self, Outgoing, Reply, Timeouts};
 use crate::request::{Draft, LineRequest};
 use crate::response::{self, Answer, FromLine};
+use crate::retry::{self, Resend, Step};
 use crate::validate::MAX_BODY_BYTES;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// Default Messaging API base URL.
-pub const DEFAULT_API_BASE_URL: &str = "https://api.line.me";
-/// Default data API base URL.
-pub const DEFAULT_DATA_API_BASE_URL: &str = "https://api-data.line.me";
-/// Default connect timeout in milliseconds.
-pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 /// Sent as `User-Agent` on every request.
 const USER_AGENT: &str = concat!("line-connector/", env!("CARGO_PKG_VERSION"));
 
-/// Runs `endpoint` with `input`: everything is checked before the first
-/// byte is sent, so an `invalid-input` error means nothing left.
+/// Runs `endpoint` with `input`. Everything is checked before the first
+/// byte is sent, so an `invalid-input` error means nothing left; no error
+/// carries the channel secret or a token.
 pub fn run<Req: LineRequest, Res: FromLine>(
     endpoint: &Endpoint,
     config: &Config,
@@ -28,54 +26,36 @@ pub fn run<Req: LineRequest, Res: FromLine>(
 ) -> Result<Res, ErrorCode> {
     let mut draft = Draft::default();
     input.write(&mut draft)?;
+    let settings = Settings::from_config(config)?;
     let body = match endpoint.method {
-        Method::Post => Some(json_body(&draft)?),
-        Method::Get => None,
+        Method::Post => json_body(&draft)?,
+        Method::Get => Vec::new(),
     };
-    let base = match endpoint.host {
-        Host::Api => check_url(
-            "config.apiBaseUrl",
-            config
-                .api_base_url
-                .as_deref()
-                .unwrap_or(DEFAULT_API_BASE_URL),
-        )?,
-        Host::Data => check_url(
-            "config.dataApiBaseUrl",
-            config
-                .data_api_base_url
-                .as_deref()
-                .unwrap_or(DEFAULT_DATA_API_BASE_URL),
-        )?,
-    };
-    let timeout_ms = timeout_ms(config)?;
-    let credentials = Credentials::from_config(config)?;
-    credentials.check()?;
-
-    let token = credentials.bearer(timeout_ms)?;
-    let reply = exchange(Outgoing {
-        method: endpoint.method,
-        url: format!("{base}{}", endpoint.path),
-        query: draft.query,
-        content_type: body.as_ref().map(|_| "application/json"),
-        bearer: Some(token),
-        body: body.unwrap_or_default(),
-        timeout_ms,
-    })?;
-    if !(200..300).contains(&reply.status) {
-        return Err(error::from_answer(
-            reply.status,
-            reply.request_id,
-            &reply.body,
-        ));
-    }
-    let request_id = reply.request_id.unwrap_or_default();
-    let body = response::parse_body(reply.status, &request_id, &reply.body)?;
-    Res::from_line(Answer {
-        status: reply.status,
-        request_id,
+    let retry_key = (endpoint.resend == Resend::RetryKey)
+        .then(|| draft.retry_key.take().unwrap_or_else(retry::new_key));
+    let mut secrets = settings.credentials.secrets();
+    let mut request = Attempts {
+        endpoint,
+        settings: &settings,
+        url: url(endpoint, &settings, &draft),
         body,
-    })
+        retry_key: retry_key.clone(),
+        secrets: &mut secrets,
+    };
+    let outcome = request.run().and_then(|(reply, attempts)| {
+        let request_id = reply.header("x-line-request-id").unwrap_or_default();
+        Res::from_line(Answer {
+            status: reply.status,
+            body: response::parse_body(reply.status, &request_id, &reply.body)?,
+            request_id,
+            accepted_request_id: reply
+                .header("x-line-accepted-request-id")
+                .filter(|_| reply.status == 409),
+            retry_key,
+            attempts,
+        })
+    });
+    outcome.map_err(|e| error::redact(e, &secrets))
 }
 
 fn json_body(draft: &Draft) -> Result<Vec<u8>, ErrorCode> {
@@ -92,116 +72,119 @@ fn json_body(draft: &Draft) -> Result<Vec<u8>, ErrorCode> {
     Ok(bytes)
 }
 
-fn timeout_ms(config: &Config) -> Result<u32, ErrorCode> {
-    match config.timeout_ms {
-        Some(0) => Err(invalid(
-            "config.timeoutMs",
-            "must be at least 1 millisecond",
-        )),
-        Some(ms) => Ok(ms),
-        None => Ok(DEFAULT_TIMEOUT_MS),
+fn url(endpoint: &Endpoint, settings: &Settings, draft: &Draft) -> String {
+    let base = match endpoint.host {
+        Host::Api => settings.api_base,
+        Host::Data => settings.data_base,
+    };
+    let mut url = format!("{base}{}", endpoint.path);
+    if !draft.query.is_empty() {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&draft.query)
+            .finish();
+        url = format!("{url}?{query}");
     }
+    url
 }
 
-/// Checks a configured URL (http or https) and returns it without a
-/// trailing `/`.
-pub fn check_url<'a>(field: &str, url: &'a str) -> Result<&'a str, ErrorCode> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| {
-            invalid(
-                field,
-                format!("must be an http:// or https:// URL, got {url:?}"),
-            )
-        })?;
-    if rest.is_empty() || rest.starts_with('/') || url.parse::<http::Uri>().is_err() {
-        return Err(invalid(field, format!("is not a valid URL: {url:?}")));
+/// One action's request and the attempts at it.
+struct Attempts<'a> {
+    endpoint: &'a Endpoint,
+    settings: &'a Settings<'a>,
+    url: String,
+    body: Vec<u8>,
+    retry_key: Option<String>,
+    secrets: &'a mut Vec<String>,
+}
+
+impl Attempts<'_> {
+    /// Attempts until an answer, a failure no retry helps, the attempt limit
+    /// or the deadline; returns the answer and the number of attempts.
+    fn run(&mut self) -> Result<(Reply, u32), ErrorCode> {
+        let deadline = Instant::now() + Duration::from_millis(self.settings.total_timeout_ms);
+        let (mut attempts, mut refreshed) = (0, false);
+        loop {
+            attempts += 1;
+            let error = match self.attempt(deadline) {
+                Step::Done(reply) => return Ok((reply, attempts)),
+                Step::Fail(error) => return Err(error),
+                // One new token per action, then LINE's 401 stands.
+                Step::Refresh(error) if refreshed => return Err(error),
+                Step::Refresh(_) => {
+                    refreshed = true;
+                    auth::forget();
+                    attempts -= 1;
+                    continue;
+                }
+                Step::Retry(error) => error,
+            };
+            let delay = retry::delay(self.settings.retry_delay_ms, attempts);
+            if attempts >= self.settings.max_attempts || Instant::now() + delay >= deadline {
+                return Err(error);
+            }
+            std::thread::sleep(delay);
+        }
     }
-    Ok(url.trim_end_matches('/'))
-}
 
-/// One HTTP request, as the connector sends it.
-pub struct Outgoing {
-    /// The method.
-    pub method: Method,
-    /// The full URL without the query.
-    pub url: String,
-    /// Query parameters, encoded by the client.
-    pub query: Vec<(&'static str, String)>,
-    /// `Content-Type` of the body, when there is one.
-    pub content_type: Option<&'static str>,
-    /// The bearer token for `Authorization`.
-    pub bearer: Option<String>,
-    /// The body bytes.
-    pub body: Vec<u8>,
-    /// Connect timeout.
-    pub timeout_ms: u32,
-}
-
-impl Outgoing {
-    /// A form-encoded POST (the token endpoints).
-    pub fn form(url: &str, fields: &[(&str, &str)], timeout_ms: u32) -> Self {
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        Outgoing {
-            method: Method::Post,
-            url: url.to_owned(),
-            query: Vec::new(),
-            content_type: Some("application/x-www-form-urlencoded"),
-            bearer: None,
-            body: body.into_bytes(),
-            timeout_ms,
+    /// One attempt, its timeouts cut to what is left before the deadline.
+    fn attempt(&mut self, deadline: Instant) -> Step {
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .as_millis()
+            .max(1) as u64;
+        let t = self.settings.timeouts;
+        let timeouts = Timeouts {
+            connect_ms: t.connect_ms.min(left),
+            first_byte_ms: t.first_byte_ms.min(left),
+            between_bytes_ms: t.between_bytes_ms.min(left),
+        };
+        let bearer = match self.settings.credentials.bearer(timeouts) {
+            Ok(bearer) => bearer,
+            Err(step) => return step,
+        };
+        self.secrets.push(bearer.token.clone());
+        let mut headers = vec![
+            ("user-agent", USER_AGENT.to_owned()),
+            ("authorization", format!("Bearer {}", bearer.token)),
+        ];
+        if self.endpoint.method == Method::Post {
+            headers.push(("content-type", "application/json".to_owned()));
+        }
+        if let Some(key) = &self.retry_key {
+            headers.push(("x-line-retry-key", key.clone()));
+        }
+        let out = Outgoing {
+            method: self.endpoint.method,
+            url: self.url.clone(),
+            headers,
+            body: self.body.clone(),
+        };
+        let resend = self.endpoint.resend;
+        match http::send(&out, timeouts) {
+            Ok(reply) => judge_reply(reply, resend, bearer.fetched),
+            Err(failure) if matches!(&failure.error, ErrorCode::Transport(t) if t.kind == crate::actions::TransportKind::Denied) => {
+                Step::Fail(failure.error)
+            }
+            Err(failure) if !failure.may_have_reached || resend != Resend::Once => {
+                Step::Retry(failure.error)
+            }
+            Err(failure) => Step::Fail(failure.error),
         }
     }
 }
 
-fn encode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-/// What came back: status, request id and body.
-pub struct Reply {
-    /// The HTTP status.
-    pub status: u16,
-    /// `x-line-request-id`, when present.
-    pub request_id: Option<String>,
-    /// The body bytes.
-    pub body: Vec<u8>,
-}
-
-/// Sends one request through WASI-HTTP and reads the whole answer.
-pub fn exchange(out: Outgoing) -> Result<Reply, ErrorCode> {
-    let method = match out.method {
-        Method::Get => waki::Method::Get,
-        Method::Post => waki::Method::Post,
-    };
-    let mut builder = waki::Client::new()
-        .request(method, &out.url)
-        .connect_timeout(Duration::from_millis(out.timeout_ms.into()))
-        .header("user-agent", USER_AGENT);
-    if !out.query.is_empty() {
-        builder = builder.query(&out.query);
+/// What an answer means for the action.
+fn judge_reply(reply: Reply, resend: Resend, fetched_token: bool) -> Step {
+    let accepted_before =
+        reply.status == 409 && reply.header("x-line-accepted-request-id").is_some();
+    if (200..300).contains(&reply.status) || (accepted_before && resend == Resend::RetryKey) {
+        return Step::Done(reply);
     }
-    if let Some(token) = &out.bearer {
-        builder = builder.header("authorization", format!("Bearer {token}"));
+    let error = error::from_answer(reply.status, reply.header("x-line-request-id"), &reply.body);
+    match error {
+        ErrorCode::Authentication(_) if fetched_token => Step::Refresh(error),
+        ErrorCode::RateLimited(_) => Step::Retry(error),
+        ErrorCode::Api(_) if reply.status >= 500 && resend != Resend::Once => Step::Retry(error),
+        _ => Step::Fail(error),
     }
-    if let Some(content_type) = out.content_type {
-        builder = builder.header("content-type", content_type).body(out.body);
-    }
-    let response = builder.send().map_err(|e| error::from_http(&e))?;
-    let status = response.status_code();
-    let request_id = response
-        .header("x-line-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = response.body().map_err(|e| error::from_http(&e))?;
-    Ok(Reply {
-        status,
-        request_id,
-        body,
-    })
 }

@@ -5,6 +5,7 @@
 //! `response`.
 
 use crate::actions::*;
+pub use crate::retry::Resend;
 
 /// Which of LINE's hosts an endpoint lives on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,12 +35,14 @@ pub struct Endpoint {
     pub host: Host,
     /// The path, as in LINE's reference.
     pub path: &'static str,
+    /// Whether and how a failed attempt may be resent.
+    pub resend: Resend,
 }
 
 /// Declares the endpoints: one const per action in [`table`], and the
 /// `actions` exports that run them.
 macro_rules! endpoints {
-    ($($action:ident($($request:ty)?) -> $response:ty = $method:ident $host:ident $path:literal;)*) => {
+    ($($action:ident($($request:ty)?) -> $response:ty = $method:ident $host:ident $path:literal $resend:ident;)*) => {
         /// Every endpoint, named after its action.
         #[allow(non_upper_case_globals)]
         pub mod table {
@@ -50,6 +53,7 @@ macro_rules! endpoints {
                     method: Method::$method,
                     host: Host::$host,
                     path: $path,
+                    resend: Resend::$resend,
                 };
             )*
         }
@@ -68,22 +72,22 @@ macro_rules! endpoints {
 }
 
 endpoints! {
-    display_loading(DisplayLoadingRequest) -> AckResponse = Post Api "/v2/bot/chat/loading/start";
-    push(PushRequest) -> SendResponse = Post Api "/v2/bot/message/push";
-    reply(ReplyRequest) -> SendResponse = Post Api "/v2/bot/message/reply";
-    multicast(MulticastRequest) -> SendResponse = Post Api "/v2/bot/message/multicast";
-    broadcast(BroadcastRequest) -> SendResponse = Post Api "/v2/bot/message/broadcast";
-    narrowcast(NarrowcastRequest) -> SendResponse = Post Api "/v2/bot/message/narrowcast";
-    narrowcast_progress(NarrowcastProgressRequest) -> NarrowcastProgressResponse = Get Api "/v2/bot/message/progress/narrowcast";
-    validate_push(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/push";
-    validate_reply(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/reply";
-    validate_multicast(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/multicast";
-    validate_broadcast(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/broadcast";
-    validate_narrowcast(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/narrowcast";
-    quota() -> QuotaResponse = Get Api "/v2/bot/message/quota";
-    quota_consumption() -> QuotaConsumptionResponse = Get Api "/v2/bot/message/quota/consumption";
-    delivery_push(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/push";
-    delivery_reply(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/reply";
-    delivery_multicast(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/multicast";
-    delivery_broadcast(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/broadcast";
+    display_loading(DisplayLoadingRequest) -> AckResponse = Post Api "/v2/bot/chat/loading/start" Free;
+    push(PushRequest) -> SendResponse = Post Api "/v2/bot/message/push" RetryKey;
+    reply(ReplyRequest) -> SendResponse = Post Api "/v2/bot/message/reply" Once;
+    multicast(MulticastRequest) -> SendResponse = Post Api "/v2/bot/message/multicast" RetryKey;
+    broadcast(BroadcastRequest) -> SendResponse = Post Api "/v2/bot/message/broadcast" RetryKey;
+    narrowcast(NarrowcastRequest) -> SendResponse = Post Api "/v2/bot/message/narrowcast" RetryKey;
+    narrowcast_progress(NarrowcastProgressRequest) -> NarrowcastProgressResponse = Get Api "/v2/bot/message/progress/narrowcast" Free;
+    validate_push(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/push" Free;
+    validate_reply(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/reply" Free;
+    validate_multicast(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/multicast" Free;
+    validate_broadcast(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/broadcast" Free;
+    validate_narrowcast(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/narrowcast" Free;
+    quota() -> QuotaResponse = Get Api "/v2/bot/message/quota" Free;
+    quota_consumption() -> QuotaConsumptionResponse = Get Api "/v2/bot/message/quota/consumption" Free;
+    delivery_push(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/push" Free;
+    delivery_reply(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/reply" Free;
+    delivery_multicast(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/multicast" Free;
+    delivery_broadcast(DeliveryRequest) -> DeliveryResponse = Get Api "/v2/bot/message/delivery/broadcast" Free;
 }

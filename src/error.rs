@@ -77,30 +77,43 @@ fn fallback_message(status: u16, body: &[u8]) -> String {
     }
 }
 
-/// The error for a failed HTTP exchange, classified from WASI-HTTP's error
-/// code when there is one.
-pub fn from_http(err: &anyhow::Error) -> ErrorCode {
-    use waki::ErrorCode as E;
-    let Some(code) = err.downcast_ref::<E>() else {
-        return transport(TransportKind::Protocol, err.to_string());
+/// Shortest string treated as a secret: shorter ones are not real tokens
+/// or secrets, and replacing them would garble messages.
+const MIN_SECRET_LEN: usize = 8;
+
+/// Replaces every occurrence of a secret (channel secret, token) in the
+/// error's texts with `[redacted]`, whatever the server echoed back.
+pub fn redact(error: ErrorCode, secrets: &[String]) -> ErrorCode {
+    let clean = |text: String| {
+        let secrets = secrets.iter().filter(|s| s.len() >= MIN_SECRET_LEN);
+        secrets.fold(text, |text, secret| {
+            text.replace(secret.as_str(), "[redacted]")
+        })
     };
-    let kind = match code {
-        E::DnsTimeout
-        | E::ConnectionTimeout
-        | E::ConnectionReadTimeout
-        | E::ConnectionWriteTimeout
-        | E::HttpResponseTimeout => TransportKind::Timeout,
-        E::DnsError(_)
-        | E::DestinationNotFound
-        | E::DestinationUnavailable
-        | E::DestinationIpProhibited
-        | E::DestinationIpUnroutable
-        | E::ConnectionRefused
-        | E::TlsProtocolError
-        | E::TlsCertificateError
-        | E::TlsAlertReceived(_) => TransportKind::Connect,
-        E::HttpRequestDenied => TransportKind::Denied,
-        _ => TransportKind::Protocol,
+    let clean_api = |api: ApiError| ApiError {
+        message: clean(api.message),
+        details: api
+            .details
+            .into_iter()
+            .map(|d| ErrorDetail {
+                message: d.message.map(clean),
+                property: d.property.map(clean),
+            })
+            .collect(),
+        ..api
     };
-    transport(kind, format!("{code:?}"))
+    match error {
+        ErrorCode::InvalidInput(i) => ErrorCode::InvalidInput(InvalidInput {
+            message: clean(i.message),
+            ..i
+        }),
+        ErrorCode::Authentication(a) => ErrorCode::Authentication(clean_api(a)),
+        ErrorCode::RateLimited(a) => ErrorCode::RateLimited(clean_api(a)),
+        ErrorCode::QuotaExceeded(a) => ErrorCode::QuotaExceeded(clean_api(a)),
+        ErrorCode::Api(a) => ErrorCode::Api(clean_api(a)),
+        ErrorCode::Transport(t) => ErrorCode::Transport(TransportError {
+            message: clean(t.message),
+            ..t
+        }),
+    }
 }

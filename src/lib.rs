@@ -4,15 +4,19 @@
 //! The contract is `wit/connector.wit`. Each exported action is one row of the
 //! table in [`endpoints`]; the rest of the crate holds LINE's rules: input
 //! checks ([`validate`]), request bodies ([`request`]), answers ([`response`]),
-//! tokens ([`auth`]), the HTTP exchange ([`call`]) and error mapping
-//! ([`error`]).
+//! the config ([`config`]), tokens ([`auth`]), retries and retry keys
+//! ([`retry`]), running an action ([`call`]) over WASI-HTTP ([`http`]), and
+//! error mapping ([`error`]).
 
 mod auth;
 mod call;
+mod config;
 mod endpoints;
 mod error;
+mod http;
 mod request;
 mod response;
+mod retry;
 mod validate;
 
 #[allow(missing_docs)]

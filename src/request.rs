@@ -12,6 +12,8 @@ pub struct Draft {
     pub body: Map<String, Value>,
     /// Query parameters (for GET endpoints).
     pub query: Vec<(&'static str, String)>,
+    /// The caller's retry key, checked (sends with a retry key).
+    pub retry_key: Option<String>,
 }
 
 impl Draft {
@@ -31,6 +33,22 @@ impl Draft {
     pub fn messages(&mut self, text: &str) -> Result<(), ErrorCode> {
         let messages = validate::messages("messages", text)?;
         self.set("messages", messages);
+        Ok(())
+    }
+
+    /// Takes the caller's retry key, which must be a UUID.
+    pub fn retry_key(&mut self, key: Option<&String>) -> Result<(), ErrorCode> {
+        if let Some(key) = key {
+            if !crate::retry::is_key(key) {
+                return Err(crate::error::invalid(
+                    "retryKey",
+                    format!(
+                        "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000, got {key:?}"
+                    ),
+                ));
+            }
+            self.retry_key = Some(key.to_ascii_lowercase());
+        }
         Ok(())
     }
 
@@ -79,6 +97,7 @@ impl LineRequest for PushRequest {
             "customAggregationUnits",
             self.custom_aggregation_units.clone(),
         );
+        draft.retry_key(self.retry_key.as_ref())?;
         Ok(())
     }
 }
@@ -103,6 +122,7 @@ impl LineRequest for MulticastRequest {
             "customAggregationUnits",
             self.custom_aggregation_units.clone(),
         );
+        draft.retry_key(self.retry_key.as_ref())?;
         Ok(())
     }
 }
@@ -111,6 +131,7 @@ impl LineRequest for BroadcastRequest {
     fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
         draft.messages(&self.messages)?;
         draft.set_opt("notificationDisabled", self.notification_disabled);
+        draft.retry_key(self.retry_key.as_ref())?;
         Ok(())
     }
 }
@@ -122,6 +143,7 @@ impl LineRequest for NarrowcastRequest {
         draft.object_opt("filter", self.filter.as_ref())?;
         draft.object_opt("limit", self.limit.as_ref())?;
         draft.set_opt("notificationDisabled", self.notification_disabled);
+        draft.retry_key(self.retry_key.as_ref())?;
         Ok(())
     }
 }

@@ -12,6 +12,12 @@ pub struct Answer {
     pub request_id: String,
     /// The JSON body (`{}` when LINE sent no body).
     pub body: Value,
+    /// `x-line-accepted-request-id` of a 409: the send was accepted before.
+    pub accepted_request_id: Option<String>,
+    /// The retry key sent, if the endpoint takes one.
+    pub retry_key: Option<String>,
+    /// How many attempts it took.
+    pub attempts: u32,
 }
 
 impl Answer {
@@ -84,6 +90,9 @@ impl FromLine for SendResponse {
         Ok(SendResponse {
             request_id: answer.request_id,
             sent_messages,
+            retry_key: answer.retry_key,
+            accepted_request_id: answer.accepted_request_id,
+            attempts: answer.attempts,
         })
     }
 }

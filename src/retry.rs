@@ -1,0 +1,61 @@
+//! When an action is retried, how long it waits, and LINE's retry keys.
+//!
+//! Retried, always with the same retry key: 5xx answers, rate-limit 429s,
+//! connection failures and timeouts. Never retried: other 4xx answers and the
+//! monthly-limit 429. Sends without a retry key (reply) are retried only when
+//! the request cannot have reached LINE, or LINE refused it with a 429.
+
+use crate::actions::ErrorCode;
+use crate::bindings::wasi::random::random::get_random_bytes;
+use crate::http::Reply;
+use std::time::Duration;
+
+/// How an endpoint may be resent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resend {
+    /// Reads, validation, the loading animation: resending is harmless.
+    Free,
+    /// Sends LINE deduplicates by `X-Line-Retry-Key`: resent with the same key.
+    RetryKey,
+    /// Sends LINE cannot deduplicate (reply): resent only when LINE cannot
+    /// have acted on the first attempt.
+    Once,
+}
+
+/// What one attempt came to.
+pub enum Step {
+    /// An answer to hand to the caller (2xx, or 409 for an accepted key).
+    Done(Reply),
+    /// A failure worth another attempt.
+    Retry(ErrorCode),
+    /// LINE refused a token fetched earlier: fetch a new one and try again.
+    Refresh(ErrorCode),
+    /// A failure no retry helps.
+    Fail(ErrorCode),
+}
+
+/// The delay before retry number `retry` (1 for the first): `first` doubled
+/// per retry, at most 10 s, then scaled by a random 50 % to 100 % (jitter,
+/// so that many playbooks retrying at once spread out).
+pub fn delay(first_ms: u64, retry: u32) -> Duration {
+    let base = first_ms
+        .saturating_mul(1 << retry.saturating_sub(1).min(20))
+        .min(10_000);
+    let random = u64::from_le_bytes(get_random_bytes(8).try_into().unwrap_or([0; 8]));
+    let jittered = base / 2 + random % (base / 2 + 1);
+    Duration::from_millis(jittered)
+}
+
+/// A new retry key: a random (version 4) UUID.
+pub fn new_key() -> String {
+    let bytes: [u8; 16] = get_random_bytes(16).try_into().expect("16 random bytes");
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}
+
+/// Whether `key` is a UUID in LINE's hexadecimal form.
+pub fn is_key(key: &str) -> bool {
+    key.len() == 36 && uuid::Uuid::try_parse(key).is_ok()
+}
