@@ -2,11 +2,12 @@
 //! one `InstancePre`, and a fresh instance per action (as a platform runs it).
 
 use crate::json::{self, InputError};
+use crate::sandbox::Sandbox;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
 use wasmtime::component::{
-    Component, ComponentExportIndex, InstancePre, Linker, ResourceTable, Val,
+    Component, ComponentExportIndex, Instance, InstancePre, Linker, ResourceTable, Val,
 };
 use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -88,22 +89,56 @@ impl Connector {
             .ok_or_else(|| anyhow!("no action {name:?}; `line-connector actions` lists them"))
     }
 
-    /// Runs `action` with the config and input JSON in a fresh instance.
+    /// Runs `action` with the config and input JSON in a fresh instance
+    /// that may reach only the config's hosts ([`Sandbox::for_config`]).
     /// Input that does not fit the WIT types is an `invalid-input` outcome;
     /// a trap or a missing action is an `Err`.
     pub async fn run(&self, action: &str, config: &Value, input: &Value) -> Result<Outcome> {
-        let action = self.action(action)?;
+        self.session(Sandbox::for_config(config))
+            .await?
+            .run(action, config, input)
+            .await
+    }
+
+    /// A new instance for several actions in a row (a fetched token is
+    /// reused across them), reaching only what `sandbox` allows.
+    pub async fn session(&self, sandbox: Sandbox) -> Result<Session<'_>> {
+        let mut store = Store::new(&self.engine, HostState::new(sandbox));
+        let instance = self.pre.instantiate_async(&mut store).await?;
+        Ok(Session {
+            connector: self,
+            store,
+            instance,
+        })
+    }
+
+    /// The engine (for embedding hosts that share it).
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+/// One component instance, kept for several actions.
+pub struct Session<'c> {
+    connector: &'c Connector,
+    store: Store<HostState>,
+    instance: Instance,
+}
+
+impl Session<'_> {
+    /// Runs `action` in this instance (see [`Connector::run`]).
+    pub async fn run(&mut self, action: &str, config: &Value, input: &Value) -> Result<Outcome> {
+        let action = self.connector.action(action)?;
         let params = match build_params(action, config, input) {
             Ok(params) => params,
             Err(err) => return Ok(Err(err.to_json())),
         };
-        let mut store = Store::new(&self.engine, HostState::new());
-        let instance = self.pre.instantiate_async(&mut store).await?;
-        let func = instance
-            .get_func(&mut store, &action.index)
+        let func = self
+            .instance
+            .get_func(&mut self.store, &action.index)
             .ok_or_else(|| anyhow!("{} is not a function", action.name))?;
         let mut results = [Val::Bool(false)];
-        func.call_async(&mut store, &params, &mut results)
+        func.call_async(&mut self.store, &params, &mut results)
             .await
             .map_err(anyhow::Error::from)
             .with_context(|| format!("the component trapped in {}", action.name))?;
@@ -118,11 +153,6 @@ impl Connector {
                 .unwrap_or(Value::Null))),
             other => bail!("{} returned {other:?}, not a result", action.name),
         }
-    }
-
-    /// The engine (for embedding hosts that share it).
-    pub fn engine(&self) -> &Engine {
-        &self.engine
     }
 }
 
@@ -169,18 +199,21 @@ fn list_actions(engine: &Engine, component: &Component) -> Result<Vec<Action>> {
     Ok(actions)
 }
 
-/// What each instance's store holds: WASI, WASI-HTTP and their resources.
+/// What each instance's store holds: WASI, WASI-HTTP, the sandbox that
+/// decides where requests may go, and their resources.
 pub struct HostState {
     wasi: WasiCtx,
     http: WasiHttpCtx,
+    sandbox: Sandbox,
     table: ResourceTable,
 }
 
 impl HostState {
-    fn new() -> Self {
+    fn new(sandbox: Sandbox) -> Self {
         HostState {
             wasi: WasiCtx::builder().inherit_stderr().build(),
             http: WasiHttpCtx::new(),
+            sandbox,
             table: ResourceTable::new(),
         }
     }
@@ -200,7 +233,7 @@ impl WasiHttpView for HostState {
         WasiHttpCtxView {
             ctx: &mut self.http,
             table: &mut self.table,
-            hooks: wasmtime_wasi_http::default_hooks(),
+            hooks: &mut self.sandbox,
         }
     }
 }

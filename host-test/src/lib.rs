@@ -1,6 +1,6 @@
 //! The native host for the LINE connector component: loads the `.wasm` with
 //! wasmtime (WASI + WASI-HTTP), runs its actions from JSON ([`component`],
-//! [`json`]), and the LINE platform simulator the tests and the demo run
+//! [`json`]) inside a [`sandbox`], and the LINE platform simulator the tests and the demo run
 //! against ([`simulator`], [`line_rules`]).
 
 pub mod component;
@@ -8,7 +8,9 @@ pub mod demo;
 pub mod examples;
 pub mod json;
 pub mod line_rules;
+pub mod sandbox;
 pub mod simulator;
 
-pub use component::{Action, Connector, Outcome};
+pub use component::{Action, Connector, Outcome, Session};
+pub use sandbox::Sandbox;
 pub use simulator::Simulator;

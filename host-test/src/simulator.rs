@@ -84,18 +84,53 @@ pub struct Delivery {
     pub messages: Value,
     /// The request id LINE answered with.
     pub request_id: String,
+    /// The `X-Line-Retry-Key` it came with.
+    pub retry_key: Option<String>,
 }
 
-/// An answer to give instead of the normal one, once.
-#[derive(Clone, Debug)]
-pub struct Injected {
-    /// The path it applies to.
-    pub path: String,
-    /// The status to answer.
-    pub status: u16,
-    /// The JSON body to answer.
-    pub body: Value,
+/// A failure the simulator can act out on one request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// Answer this status (500, 502, 503) with LINE's error body; nothing is done.
+    Status(u16),
+    /// LINE's rate-limit 429; nothing is done.
+    RateLimit,
+    /// LINE's monthly-limit 429; nothing is done.
+    MonthlyLimit,
+    /// Do the request (deliver), then close the connection without an
+    /// answer: the client cannot know it was accepted.
+    CloseAfterAccept,
+    /// Do the request, then answer only after this delay.
+    Delay(Duration),
+    /// Answer this status and body; nothing is done.
+    Answer(u16, Value),
+    /// Answer this status with the request's `Authorization` header in the
+    /// message (a server that echoes secrets); nothing is done.
+    EchoAuthorization(u16),
 }
+
+/// Seeded random faults: each request to one of `paths` gets one of
+/// `faults` (uniformly) with probability `rate`. Deterministic for a seed
+/// and an order of requests.
+#[derive(Clone, Debug)]
+pub struct RandomFaults {
+    /// The seed.
+    pub seed: u64,
+    /// The chance that a request gets a fault, 0 to 1.
+    pub rate: f64,
+    /// The faults to choose from.
+    pub faults: Vec<Fault>,
+    /// The paths they apply to.
+    pub paths: Vec<String>,
+}
+
+/// The endpoints that take `X-Line-Retry-Key`.
+pub const RETRY_KEY_PATHS: [&str; 4] = [
+    "/v2/bot/message/push",
+    "/v2/bot/message/multicast",
+    "/v2/bot/message/broadcast",
+    "/v2/bot/message/narrowcast",
+];
 
 #[derive(Default)]
 struct State {
@@ -105,7 +140,10 @@ struct State {
     used_reply_tokens: HashSet<String>,
     deliveries: Vec<Delivery>,
     narrowcasts: HashMap<String, SystemTime>,
-    injected: VecDeque<Injected>,
+    scripts: HashMap<String, VecDeque<Fault>>,
+    random: Option<(RandomFaults, fastrand::Rng)>,
+    faults_acted: Vec<(String, Fault)>,
+    accepted_keys: HashMap<String, (String, Value)>,
     next_message_id: u64,
 }
 
@@ -113,10 +151,21 @@ struct State {
 struct Answer {
     status: u16,
     body: Value,
+    headers: Vec<(&'static str, String)>,
+    /// Close the connection instead of answering.
+    close: bool,
+    /// Wait this long before answering.
+    delay: Option<Duration>,
 }
 
 fn answer(status: u16, body: Value) -> Answer {
-    Answer { status, body }
+    Answer {
+        status,
+        body,
+        headers: Vec::new(),
+        close: false,
+        delay: None,
+    }
 }
 
 /// LINE's error body: `{"message"}`.
@@ -178,15 +227,31 @@ impl Simulator {
         self.state.lock().unwrap().deliveries.clone()
     }
 
-    /// Answers the next request to `path` with `status` and `body` instead
-    /// of handling it (after it is recorded and authenticated).
+    /// Acts out `faults` on the next requests to `path`, one per request
+    /// (after authentication and the retry-key check), before any random fault.
+    pub fn script(&self, path: &str, faults: impl IntoIterator<Item = Fault>) {
+        let mut state = self.state.lock().unwrap();
+        state
+            .scripts
+            .entry(path.to_owned())
+            .or_default()
+            .extend(faults);
+    }
+
+    /// Answers the next request to `path` with `status` and `body`.
     pub fn inject(&self, path: &str, status: u16, body: Value) {
-        let injected = Injected {
-            path: path.to_owned(),
-            status,
-            body,
-        };
-        self.state.lock().unwrap().injected.push_back(injected);
+        self.script(path, [Fault::Answer(status, body)]);
+    }
+
+    /// Acts out seeded random faults from now on.
+    pub fn set_random_faults(&self, plan: RandomFaults) {
+        let rng = fastrand::Rng::with_seed(plan.seed);
+        self.state.lock().unwrap().random = Some((plan, rng));
+    }
+
+    /// Every fault acted out so far, with its path.
+    pub fn faults_acted(&self) -> Vec<(String, Fault)> {
+        self.state.lock().unwrap().faults_acted.clone()
     }
 
     /// Makes tokens issued from now on expire after `lifetime`.
@@ -213,7 +278,7 @@ async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
 async fn handle(
     req: hyper::Request<Incoming>,
     state: Arc<Mutex<State>>,
-) -> std::result::Result<hyper::Response<Full<Bytes>>, hyper::Error> {
+) -> std::result::Result<hyper::Response<Full<Bytes>>, Box<dyn std::error::Error + Send + Sync>> {
     let (parts, body) = req.into_parts();
     let body = body.collect().await?.to_bytes().to_vec();
     let mut recorded = Recorded {
@@ -241,33 +306,138 @@ async fn handle(
         state.requests.push(recorded.clone());
         answer
     };
+    if let Some(delay) = answer.delay {
+        tokio::time::sleep(delay).await;
+    }
+    if answer.close {
+        return Err("fault: closing the connection without an answer".into());
+    }
     let body = if answer.body.is_null() {
         Vec::new()
     } else {
         answer.body.to_string().into_bytes()
     };
-    Ok(hyper::Response::builder()
+    let mut response = hyper::Response::builder()
         .status(answer.status)
         .header("content-type", "application/json")
-        .header("x-line-request-id", recorded.request_id)
+        .header("x-line-request-id", recorded.request_id);
+    for (name, value) in answer.headers {
+        response = response.header(name, value);
+    }
+    Ok(response
         .body(Full::new(Bytes::from(body)))
         .expect("a valid response"))
 }
 
 fn route(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
-    match (req.method.as_str(), req.path.as_str()) {
-        ("POST", "/oauth2/v3/token") => issue_token(state, req, 900),
-        ("POST", "/v2/oauth/accessToken") => issue_token(state, req, 2_592_000),
-        (_, path) if path.starts_with("/v2/bot/") => {
-            authorize(state, req)?;
-            if let Some(i) = state.injected.iter().position(|j| j.path == req.path) {
-                let injected = state.injected.remove(i).unwrap();
-                return Err(answer(injected.status, injected.body));
-            }
-            bot(state, req, request_id)
-        }
-        _ => Err(error(404, "Not found")),
+    let token_endpoint = matches!(
+        req.path.as_str(),
+        "/oauth2/v3/token" | "/v2/oauth/accessToken"
+    );
+    if !token_endpoint {
+        authorize(state, req)?;
+        check_retry_key(state, req)?;
     }
+    let fault = next_fault(state, &req.path);
+    if let Some(fault) = &fault {
+        state.faults_acted.push((req.path.clone(), fault.clone()));
+        if let Some(refusal) = refuse(fault, req) {
+            return Err(refusal);
+        }
+    }
+    let mut done = match req.path.as_str() {
+        "/oauth2/v3/token" if req.method == "POST" => issue_token(state, req, 900),
+        "/v2/oauth/accessToken" if req.method == "POST" => issue_token(state, req, 2_592_000),
+        path if path.starts_with("/v2/bot/") => bot(state, req, request_id),
+        _ => Err(error(404, "Not found")),
+    };
+    if let (Ok(ok), Some(key)) = (&done, req.header("x-line-retry-key")) {
+        state
+            .accepted_keys
+            .insert(key.to_owned(), (request_id.to_owned(), ok.body.clone()));
+        if let Some(delivery) = state
+            .deliveries
+            .last_mut()
+            .filter(|d| d.request_id == request_id)
+        {
+            delivery.retry_key = Some(key.to_owned());
+        }
+    }
+    let answer = match &mut done {
+        Ok(a) | Err(a) => a,
+    };
+    match fault {
+        Some(Fault::CloseAfterAccept) => answer.close = true,
+        Some(Fault::Delay(d)) => answer.delay = Some(d),
+        _ => {}
+    }
+    done
+}
+
+/// The next fault for `path`: a scripted one, else maybe a random one.
+fn next_fault(state: &mut State, path: &str) -> Option<Fault> {
+    if let Some(fault) = state.scripts.get_mut(path).and_then(VecDeque::pop_front) {
+        return Some(fault);
+    }
+    let (plan, rng) = state.random.as_mut()?;
+    if !plan.paths.iter().any(|p| p == path) || plan.faults.is_empty() || rng.f64() >= plan.rate {
+        return None;
+    }
+    Some(plan.faults[rng.usize(..plan.faults.len())].clone())
+}
+
+/// The answer of a fault that refuses the request, if it is one.
+fn refuse(fault: &Fault, req: &Recorded) -> Option<Answer> {
+    Some(match fault {
+        Fault::Status(status) => error(*status, "An internal error occurred"),
+        Fault::RateLimit => error(
+            429,
+            "The API rate limit has been exceeded. Try again later.",
+        ),
+        Fault::MonthlyLimit => error(429, "You have reached your monthly limit."),
+        Fault::Answer(status, body) => answer(*status, body.clone()),
+        Fault::EchoAuthorization(status) => {
+            let auth = req.header("authorization").unwrap_or_default();
+            answer(
+                *status,
+                json!({"message": format!("Rejected: {auth}"), "details": [{"message": auth, "property": auth}]}),
+            )
+        }
+        Fault::CloseAfterAccept | Fault::Delay(_) => return None,
+    })
+}
+
+/// LINE's retry-key rules: only the four send endpoints take the header, it
+/// must be a UUID, and a key LINE accepted before gets 409 with
+/// `x-line-accepted-request-id` (and nothing is delivered again).
+fn check_retry_key(state: &State, req: &Recorded) -> std::result::Result<(), Answer> {
+    let Some(key) = req.header("x-line-retry-key") else {
+        return Ok(());
+    };
+    if !RETRY_KEY_PATHS.contains(&req.path.as_str()) {
+        return Err(error(
+            400,
+            "The X-Line-Retry-Key header is not supported for this endpoint",
+        ));
+    }
+    if uuid::Uuid::try_parse(key).is_err() || key.len() != 36 {
+        return Err(error(
+            400,
+            "The value of the X-Line-Retry-Key header is invalid",
+        ));
+    }
+    if let Some((accepted_id, body)) = state.accepted_keys.get(key) {
+        let mut conflict = json!({"message": "The retry key is already accepted"});
+        if let Some(sent) = body.get("sentMessages") {
+            conflict["sentMessages"] = sent.clone();
+        }
+        let mut refusal = answer(409, conflict);
+        refusal
+            .headers
+            .push(("x-line-accepted-request-id", accepted_id.clone()));
+        return Err(refusal);
+    }
+    Ok(())
 }
 
 /// The token endpoints: form-encoded client credentials.
@@ -549,6 +719,7 @@ fn deliver(
         to,
         messages,
         request_id: request_id.to_owned(),
+        retry_key: None,
     });
     json!({"sentMessages": sent})
 }

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use line_connector_host::examples::example;
-use line_connector_host::simulator::{CHANNEL_ACCESS_TOKEN, Recorded, Simulator};
+use line_connector_host::simulator::{CHANNEL_ACCESS_TOKEN, RETRY_KEY_PATHS, Recorded, Simulator};
 use serde_json::{Value, json};
 
 /// Each action, the method and path LINE's reference gives it, and the
@@ -137,6 +137,19 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
                 .is_some_and(|ua| ua.starts_with("line-connector/")),
             "{action}"
         );
+        // LINE answers 400 to a retry key anywhere but the four sends.
+        let key = req.header("x-line-retry-key");
+        if RETRY_KEY_PATHS.contains(&path) {
+            let is_uuid = key.is_some_and(|k| uuid::Uuid::try_parse(k).is_ok() && k.len() == 36);
+            assert!(is_uuid, "{action}: {key:?}");
+            assert_eq!(
+                result["retryKey"].as_str(),
+                key,
+                "{action} returns the key it sent"
+            );
+        } else {
+            assert_eq!(key, None, "{action} sends no retry key");
+        }
         if method == "POST" {
             // Inputs use LINE's own field names, so LINE receives the input as it is.
             assert_eq!(
@@ -144,7 +157,9 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
                 Some("application/json"),
                 "{action}"
             );
-            assert_eq!(req.json(), input, "{action} body");
+            let mut sent = input.clone();
+            sent.as_object_mut().unwrap().remove("retryKey");
+            assert_eq!(req.json(), sent, "{action} body");
             assert_eq!(req.query, None, "{action}");
         } else {
             assert!(req.body.is_empty(), "{action} sends no body");

@@ -2,7 +2,7 @@
 //! LINE's details and request id, the two kinds of 429, transport failures.
 
 use crate::support::*;
-use line_connector_host::simulator::Simulator;
+use line_connector_host::simulator::{Fault, Simulator};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -48,20 +48,19 @@ async fn a_used_reply_token_is_refused_by_line() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rate_limit_429_is_rate_limited() {
+async fn a_rate_limit_429_that_outlasts_the_retries_is_rate_limited() {
     let sim = Simulator::start().await.unwrap();
-    let body = json!({"message": "The API rate limit has been exceeded. Try again later."});
-    sim.inject("/v2/bot/message/push", 429, body);
-    let error = run(
-        "push",
-        &token_config(&sim),
-        json!({"to": USER, "messages": text("x")}),
-    )
-    .await
-    .unwrap_err();
+    sim.script("/v2/bot/message/push", [Fault::RateLimit, Fault::RateLimit]);
+    let mut config = token_config(&sim);
+    config["maxAttempts"] = json!(2);
+    config["retryDelayMs"] = json!(1);
+    let error = run("push", &config, json!({"to": USER, "messages": text("x")}))
+        .await
+        .unwrap_err();
     assert_eq!(error["type"], "rate-limited");
     assert_eq!(error["status"], 429);
-    assert_eq!(error["requestId"], json!(sim.requests()[0].request_id));
+    assert_eq!(error["requestId"], json!(sim.requests()[1].request_id));
+    assert!(sim.deliveries().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,4 +6,5 @@ mod auth;
 mod cli;
 mod errors;
 mod input;
+mod retries;
 mod support;
