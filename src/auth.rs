@@ -85,14 +85,6 @@ impl<'a> Credentials<'a> {
         }
     }
 
-    /// The secrets in the config, to keep out of every output.
-    pub fn secrets(&self) -> Vec<String> {
-        match *self {
-            Credentials::Token(token) => vec![token.to_owned()],
-            Credentials::Client { secret, .. } => vec![secret.to_owned()],
-        }
-    }
-
     /// The bearer token: the given one, a cached one, or a new one fetched
     /// with the client credentials (form-encoded `grant_type=client_credentials`).
     pub fn bearer(&self, timeouts: Timeouts) -> Result<Bearer, Step> {

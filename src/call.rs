@@ -24,6 +24,20 @@ pub fn run<Req: LineRequest, Res: FromLine>(
     config: &Config,
     input: &Req,
 ) -> Result<Res, ErrorCode> {
+    let mut secrets: Vec<String> = [&config.channel_access_token, &config.client_secret]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    attempt_all(endpoint, config, input, &mut secrets).map_err(|e| error::redact(e, &secrets))
+}
+
+fn attempt_all<Req: LineRequest, Res: FromLine>(
+    endpoint: &Endpoint,
+    config: &Config,
+    input: &Req,
+    secrets: &mut Vec<String>,
+) -> Result<Res, ErrorCode> {
     let mut draft = Draft::default();
     input.write(&mut draft)?;
     let settings = Settings::from_config(config)?;
@@ -33,29 +47,26 @@ pub fn run<Req: LineRequest, Res: FromLine>(
     };
     let retry_key = (endpoint.resend == Resend::RetryKey)
         .then(|| draft.retry_key.take().unwrap_or_else(retry::new_key));
-    let mut secrets = settings.credentials.secrets();
     let mut request = Attempts {
         endpoint,
         settings: &settings,
         url: url(endpoint, &settings, &draft),
         body,
         retry_key: retry_key.clone(),
-        secrets: &mut secrets,
+        secrets,
     };
-    let outcome = request.run().and_then(|(reply, attempts)| {
-        let request_id = reply.header("x-line-request-id").unwrap_or_default();
-        Res::from_line(Answer {
-            status: reply.status,
-            body: response::parse_body(reply.status, &request_id, &reply.body)?,
-            request_id,
-            accepted_request_id: reply
-                .header("x-line-accepted-request-id")
-                .filter(|_| reply.status == 409),
-            retry_key,
-            attempts,
-        })
-    });
-    outcome.map_err(|e| error::redact(e, &secrets))
+    let (reply, attempts) = request.run()?;
+    let request_id = reply.header("x-line-request-id").unwrap_or_default();
+    Res::from_line(Answer {
+        status: reply.status,
+        body: response::parse_body(reply.status, &request_id, &reply.body)?,
+        request_id,
+        accepted_request_id: reply
+            .header("x-line-accepted-request-id")
+            .filter(|_| reply.status == 409),
+        retry_key,
+        attempts,
+    })
 }
 
 fn json_body(draft: &Draft) -> Result<Vec<u8>, ErrorCode> {

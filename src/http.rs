@@ -78,18 +78,20 @@ pub fn send(out: &Outgoing, timeouts: Timeouts) -> Result<Reply, Failure> {
 
     let body = request.body().expect("a new request's body is available");
     let future = outgoing_handler::handle(request, Some(options)).map_err(|code| failure(&code))?;
-    write_body(&body, &out.body).map_err(|code| failure(&code))?;
-    OutgoingBody::finish(body, None).map_err(|code| failure(&code))?;
-
+    let written = write_body(&body, &out.body).and_then(|()| OutgoingBody::finish(body, None));
     let response = loop {
         match future.get() {
-            Some(Ok(Ok(response))) => break response,
-            Some(Ok(Err(code))) => return Err(failure(&code)),
+            Some(Ok(response)) => break response,
             Some(Err(())) => unreachable!("the response is taken once"),
             None => future.subscribe().block(),
         }
     };
-    read(response).map_err(|code| failure(&code))
+    // The response's error is the precise one (a refused destination also
+    // breaks the body stream, less helpfully).
+    match (written, response) {
+        (_, Err(code)) | (Err(code), Ok(_)) => Err(failure(&code)),
+        (Ok(()), Ok(response)) => read(response).map_err(|code| failure(&code)),
+    }
 }
 
 fn build(out: &Outgoing) -> Result<OutgoingRequest, String> {
