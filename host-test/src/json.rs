@@ -21,9 +21,14 @@ pub struct InputError {
 }
 
 impl InputError {
+    /// An error at `field`; the empty path is the whole `input`.
     fn new(field: &str, message: impl Into<String>) -> Self {
         InputError {
-            field: field.to_owned(),
+            field: if field.is_empty() {
+                "input".to_owned()
+            } else {
+                field.to_owned()
+            },
             message: message.into(),
         }
     }

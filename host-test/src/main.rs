@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use line_connector_host::{Connector, Simulator, demo, simulator};
+use line_connector_host::{Connector, Sandbox, Simulator, demo, simulator};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +34,10 @@ enum Command {
         /// The input: JSON text, or @FILE. Default `{}`.
         #[arg(long, value_name = "JSON|@FILE", default_value = "{}")]
         input: String,
+        /// A host the component may reach (repeat for more). Default: the
+        /// hosts of the config's apiBaseUrl, dataApiBaseUrl and tokenUrl.
+        #[arg(long = "allow-host", value_name = "HOST")]
+        allow_hosts: Vec<String>,
     },
     /// Run the LINE simulator in the foreground.
     Simulate {
@@ -73,11 +77,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             action,
             config,
             input,
+            allow_hosts,
         } => {
             let config =
                 read_json(&format!("@{}", config.display())).context("reading --config")?;
             let input = read_json(input).context("reading --input")?;
-            let outcome = connector()?.run(action, &config, &input).await?;
+            let sandbox = match allow_hosts.is_empty() {
+                true => Sandbox::for_config(&config),
+                false => Sandbox::allowing(allow_hosts),
+            };
+            let connector = connector()?;
+            let outcome = connector
+                .session(sandbox)
+                .await?
+                .run(action, &config, &input)
+                .await?;
             let (value, code) = match outcome {
                 Ok(result) => (result, ExitCode::SUCCESS),
                 Err(error) => (error, ExitCode::FAILURE),

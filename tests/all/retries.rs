@@ -242,12 +242,17 @@ async fn a_hung_server_fails_with_a_timeout_within_the_configured_bounds() {
     );
 
     // The total bound wins over attempts: three 30 s hangs end at ~1 s.
-    sim.script(PUSH, (0..3).map(|_| Fault::Delay(Duration::from_secs(30))));
+    // (A read: a push whose first attempt was accepted would rightly end
+    // in success through LINE's 409.)
+    sim.script(
+        "/v2/bot/message/quota",
+        (0..3).map(|_| Fault::Delay(Duration::from_secs(30))),
+    );
     config["maxAttempts"] = json!(3);
     config["timeoutMs"] = json!(30_000);
     config["totalTimeoutMs"] = json!(1_000);
     let started = Instant::now();
-    let error = run("push", &config, push_input()).await.unwrap_err();
+    let error = run("quota", &config, json!({})).await.unwrap_err();
     assert_eq!(error["kind"], "timeout");
     assert!(
         started.elapsed() < Duration::from_secs(10),

@@ -1,0 +1,179 @@
+//! No output ever carries the channel secret or a token, on any error path,
+//! even from a server that echoes them back.
+
+use crate::support::*;
+use line_connector_host::Sandbox;
+use line_connector_host::simulator::{CHANNEL_ACCESS_TOKEN, CLIENT_SECRET, Fault, Simulator};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const PUSH: &str = "/v2/bot/message/push";
+const TOKEN: &str = "/oauth2/v3/token";
+
+fn assert_clean(what: &str, output: &str) {
+    for secret in [CLIENT_SECRET, CHANNEL_ACCESS_TOKEN, "sim-issued-"] {
+        assert!(!output.contains(secret), "{what} leaks {secret}: {output}");
+    }
+}
+
+fn quick(mut config: Value) -> Value {
+    config["retryDelayMs"] = json!(1);
+    config["maxAttempts"] = json!(2);
+    config["timeoutMs"] = json!(200);
+    config
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_error_path_shows_a_secret() {
+    let sim = Simulator::start().await.unwrap();
+    let push = json!({"to": USER, "messages": text("x")});
+    let echo = |status| Fault::EchoAuthorization(status);
+    // (what, config, scripted faults, input)
+    let cases: Vec<(&str, Value, Vec<(&str, Fault)>, Value)> = vec![
+        (
+            "secret pasted into a field",
+            client_config(&sim),
+            vec![],
+            json!({"to": CLIENT_SECRET, "messages": text("x")}),
+        ),
+        (
+            "token pasted into a field",
+            token_config(&sim),
+            vec![],
+            json!({"to": CHANNEL_ACCESS_TOKEN, "messages": text("x")}),
+        ),
+        (
+            "both auth modes",
+            {
+                let mut c = client_config(&sim);
+                c["channelAccessToken"] = json!(CHANNEL_ACCESS_TOKEN);
+                c
+            },
+            vec![],
+            push.clone(),
+        ),
+        (
+            "token endpoint echoes the secret",
+            client_config(&sim),
+            vec![(
+                TOKEN,
+                Fault::Answer(
+                    400,
+                    json!({"error": "invalid_client", "error_description": format!("bad secret {CLIENT_SECRET}")}),
+                ),
+            )],
+            push.clone(),
+        ),
+        (
+            "401 echoes the given token",
+            token_config(&sim),
+            vec![(PUSH, echo(401))],
+            push.clone(),
+        ),
+        (
+            "401 twice echoes fetched tokens",
+            client_config(&sim),
+            vec![(PUSH, echo(401)), (PUSH, echo(401))],
+            push.clone(),
+        ),
+        (
+            "400 echoes in details",
+            token_config(&sim),
+            vec![(PUSH, echo(400))],
+            push.clone(),
+        ),
+        (
+            "rate limit echoes",
+            client_config(&sim),
+            vec![(PUSH, echo(429)), (PUSH, echo(429))],
+            push.clone(),
+        ),
+        (
+            "5xx echoes",
+            token_config(&sim),
+            vec![(PUSH, echo(500)), (PUSH, echo(503))],
+            push.clone(),
+        ),
+        (
+            "monthly limit",
+            client_config(&sim),
+            vec![(PUSH, Fault::MonthlyLimit)],
+            push.clone(),
+        ),
+        (
+            "timeout",
+            client_config(&sim),
+            vec![
+                (TOKEN, Fault::Delay(Duration::from_secs(5))),
+                (TOKEN, Fault::Delay(Duration::from_secs(5))),
+            ],
+            push.clone(),
+        ),
+        (
+            "connection refused",
+            {
+                let mut c = client_config(&sim);
+                c["apiBaseUrl"] = json!("http://127.0.0.1:9");
+                c
+            },
+            vec![],
+            push.clone(),
+        ),
+    ];
+    for (what, config, faults, input) in cases {
+        for (path, fault) in faults {
+            sim.script(path, [fault]);
+        }
+        let error = run("push", &quick(config.clone()), input.clone()).await;
+        let error = match error {
+            Err(e) => e,
+            Ok(ok) => panic!("{what}: expected an error, got {ok}"),
+        };
+        assert_clean(what, &error.to_string());
+    }
+    // A reply that lost its connection, and a host that refuses the destination.
+    sim.script("/v2/bot/message/reply", [Fault::CloseAfterAccept]);
+    let closed = run(
+        "reply",
+        &quick(token_config(&sim)),
+        json!({"replyToken": "r2", "messages": text("x")}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(closed["type"], "transport");
+    assert_clean("connection closed", &closed.to_string());
+    let config = quick(client_config(&sim));
+    let mut session = CONNECTOR
+        .session(Sandbox::allowing(["api.line.me"]))
+        .await
+        .unwrap();
+    let denied = session
+        .run("push", &config, &push)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(denied["kind"], "denied");
+    assert_clean("denied", &denied.to_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_shows_no_secret_either() {
+    let sim = Simulator::start().await.unwrap();
+    sim.script(PUSH, [Fault::EchoAuthorization(401)]);
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(config.path(), quick(token_config(&sim)).to_string()).unwrap();
+    let path = config.path().to_str().unwrap().to_owned();
+    let input = json!({"to": USER, "messages": text("x")}).to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_line-connector"))
+            .args(["run", "push", "--config", &path, "--input", &input])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(sim.requests()[0].status == 401);
+    assert_clean("stdout", &String::from_utf8_lossy(&out.stdout));
+    assert_clean("stderr", &String::from_utf8_lossy(&out.stderr));
+}
