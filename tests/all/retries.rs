@@ -2,7 +2,6 @@
 //! for an accepted key, timeouts, and token reuse and refresh.
 
 use crate::support::*;
-use line_connector_host::Sandbox;
 use line_connector_host::simulator::{Fault, Simulator};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -265,10 +264,7 @@ async fn a_hung_server_fails_with_a_timeout_within_the_configured_bounds() {
 async fn a_fetched_token_is_reused_within_one_instance() {
     let sim = Simulator::start().await.unwrap();
     let config = client_config(&sim);
-    let mut session = CONNECTOR
-        .session(Sandbox::for_config(&config))
-        .await
-        .unwrap();
+    let mut session = session(&config).await;
     for _ in 0..3 {
         session
             .run("push", &config, &push_input())
@@ -294,10 +290,7 @@ async fn a_token_about_to_expire_is_not_reused() {
     let sim = Simulator::start().await.unwrap();
     sim.set_token_lifetime(Duration::from_secs(1));
     let config = client_config(&sim);
-    let mut session = CONNECTOR
-        .session(Sandbox::for_config(&config))
-        .await
-        .unwrap();
+    let mut session = session(&config).await;
     session
         .run("quota", &config, &json!({}))
         .await
@@ -323,10 +316,7 @@ async fn a_token_about_to_expire_is_not_reused() {
 async fn a_401_on_a_fetched_token_refreshes_it_once_and_retries() {
     let sim = Simulator::start().await.unwrap();
     let config = client_config(&sim);
-    let mut session = CONNECTOR
-        .session(Sandbox::for_config(&config))
-        .await
-        .unwrap();
+    let mut session = session(&config).await;
     session
         .run("quota", &config, &json!({}))
         .await

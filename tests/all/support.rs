@@ -1,7 +1,7 @@
 //! Shared by the tests: one compiled component, configs for the simulator.
 
 use line_connector_host::simulator::{self, Simulator};
-use line_connector_host::{Connector, Outcome};
+use line_connector_host::{Connector, Outcome, Sandbox, Session};
 use serde_json::{Value, json};
 use std::sync::LazyLock;
 
@@ -41,4 +41,12 @@ pub async fn run(action: &str, config: &Value, input: Value) -> Outcome {
 /// One text message, as JSON.
 pub fn text(text: &str) -> Value {
     json!([{"type": "text", "text": text}])
+}
+
+/// One instance for several actions, reaching the config's hosts.
+pub async fn session(config: &Value) -> Session<'static> {
+    CONNECTOR
+        .session(Sandbox::for_config(config))
+        .await
+        .expect("the component instantiates")
 }
