@@ -293,3 +293,17 @@ async fn config_mistakes() {
     }
     assert!(sim.requests().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_over_2_mb_is_refused_before_sending() {
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let flex = json!([{"type": "flex", "altText": "big", "contents": {"type": "bubble", "body": {"type": "box", "layout": "vertical", "contents": [], "padding": huge}}}]);
+    let error = rejected("push", json!({"to": USER, "messages": flex}), "messages").await;
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 2097152"),
+        "{error}"
+    );
+}
