@@ -76,7 +76,7 @@ pub fn recipients(field: &str, to: &[String]) -> Result<(), ErrorCode> {
 
 /// Checks `loadingSeconds`: a multiple of 5 from 5 to 60.
 pub fn loading_seconds(field: &str, seconds: u32) -> Result<(), ErrorCode> {
-    if (5..=60).contains(&seconds) && seconds % 5 == 0 {
+    if (5..=60).contains(&seconds) && seconds.is_multiple_of(5) {
         return Ok(());
     }
     Err(invalid(
