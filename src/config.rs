@@ -102,7 +102,7 @@ impl<'a> Settings<'a> {
 
 /// Checks a configured URL (http or https) and returns it without a
 /// trailing `/`.
-pub fn check_url<'a>(field: &str, url: &'a str) -> Result<&'a str, ErrorCode> {
+fn check_url<'a>(field: &str, url: &'a str) -> Result<&'a str, ErrorCode> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))

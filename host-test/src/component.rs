@@ -111,11 +111,6 @@ impl Connector {
             instance,
         })
     }
-
-    /// The engine (for embedding hosts that share it).
-    pub fn engine(&self) -> &Engine {
-        &self.engine
-    }
 }
 
 /// One component instance, kept for several actions.

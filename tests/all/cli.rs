@@ -3,34 +3,10 @@
 use crate::support::*;
 use line_connector_host::simulator::Simulator;
 use serde_json::{Value, json};
-use std::process::{Command, Output};
-
-/// Runs the command with `args` (off the async runtime's threads).
-async fn line_connector(args: Vec<String>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_line-connector"))
-            .args(args)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
-
-fn args(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
-}
-
-/// A config file pointing at the simulator, removed when dropped.
-fn config_file(sim: &Simulator) -> tempfile::NamedTempFile {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), token_config(sim).to_string()).unwrap();
-    file
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn actions_lists_every_action_once_per_line() {
-    let out = line_connector(args(&["actions"])).await;
+    let out = line_connector(&["actions"]).await;
     assert!(out.status.success());
     let listed: Vec<String> = String::from_utf8(out.stdout)
         .unwrap()
@@ -45,16 +21,16 @@ async fn actions_lists_every_action_once_per_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_prints_the_result_as_json_and_exits_0() {
     let sim = Simulator::start().await.unwrap();
-    let config = config_file(&sim);
+    let config = config_file(&token_config(&sim));
     let input = format!("@{}/../examples/push.json", env!("CARGO_MANIFEST_DIR"));
-    let out = line_connector(args(&[
+    let out = line_connector(&[
         "run",
         "push",
         "--config",
-        config.path().to_str().unwrap(),
+        path_of(&config),
         "--input",
         &input,
-    ]))
+    ])
     .await;
     assert!(
         out.status.success(),
@@ -70,16 +46,16 @@ async fn run_prints_the_result_as_json_and_exits_0() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_prints_the_error_as_json_and_exits_non_zero() {
     let sim = Simulator::start().await.unwrap();
-    let config = config_file(&sim);
+    let config = config_file(&token_config(&sim));
     let input = json!({"chatId": USER, "loadingSeconds": 7}).to_string();
-    let out = line_connector(args(&[
+    let out = line_connector(&[
         "run",
         "display-loading",
         "--config",
-        config.path().to_str().unwrap(),
+        path_of(&config),
         "--input",
         &input,
-    ]))
+    ])
     .await;
     assert_eq!(out.status.code(), Some(1));
     let error: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -87,20 +63,14 @@ async fn run_prints_the_error_as_json_and_exits_non_zero() {
     assert_eq!(error["field"], "loadingSeconds");
     assert!(sim.requests().is_empty());
 
-    let out = line_connector(args(&[
-        "run",
-        "no-such-action",
-        "--config",
-        config.path().to_str().unwrap(),
-    ]))
-    .await;
+    let out = line_connector(&["run", "no-such-action", "--config", path_of(&config)]).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no action \"no-such-action\""));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_runs_every_action_successfully() {
-    let out = line_connector(args(&["demo"])).await;
+    let out = line_connector(&["demo"]).await;
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{stdout}");
     let ok_lines = stdout.lines().filter(|l| l.starts_with("ok ")).count();

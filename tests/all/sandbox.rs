@@ -62,24 +62,16 @@ fn plain_http_is_allowed_only_to_loopback() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_line_takes_an_allow_list() {
     let sim = Simulator::start().await.unwrap();
-    let config = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(config.path(), token_config(&sim).to_string()).unwrap();
-    let path = config.path().to_str().unwrap().to_owned();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_line-connector"))
-            .args([
-                "run",
-                "quota",
-                "--config",
-                &path,
-                "--allow-host",
-                "api.line.me",
-            ])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let config = config_file(&token_config(&sim));
+    let out = line_connector(&[
+        "run",
+        "quota",
+        "--config",
+        path_of(&config),
+        "--allow-host",
+        "api.line.me",
+    ])
+    .await;
     assert_eq!(out.status.code(), Some(1));
     let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(error["kind"], "denied");

@@ -160,20 +160,19 @@ async fn no_error_path_shows_a_secret() {
 async fn the_command_line_shows_no_secret_either() {
     let sim = Simulator::start().await.unwrap();
     sim.script(PUSH, [Fault::EchoAuthorization(401)]);
-    let config = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(config.path(), quick(token_config(&sim)).to_string()).unwrap();
-    let path = config.path().to_str().unwrap().to_owned();
+    let config = config_file(&quick(token_config(&sim)));
     let input = json!({"to": USER, "messages": text("x")}).to_string();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_line-connector"))
-            .args(["run", "push", "--config", &path, "--input", &input])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out = line_connector(&[
+        "run",
+        "push",
+        "--config",
+        path_of(&config),
+        "--input",
+        &input,
+    ])
+    .await;
     assert_eq!(out.status.code(), Some(1));
-    assert!(sim.requests()[0].status == 401);
+    assert_eq!(sim.requests()[0].status, 401);
     assert_clean("stdout", &String::from_utf8_lossy(&out.stdout));
     assert_clean("stderr", &String::from_utf8_lossy(&out.stderr));
 }

@@ -50,3 +50,28 @@ pub async fn session(config: &Value) -> Session<'static> {
         .await
         .expect("the component instantiates")
 }
+
+/// Runs the `line-connector` command with `args` (off the async runtime's threads).
+pub async fn line_connector(args: &[&str]) -> std::process::Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_line-connector"))
+            .args(args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// `config` as a JSON file for `--config`, removed when dropped.
+pub fn config_file(config: &Value) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), config.to_string()).unwrap();
+    file
+}
+
+/// The path of a temporary file, for the command line.
+pub fn path_of(file: &tempfile::NamedTempFile) -> &str {
+    file.path().to_str().unwrap()
+}
