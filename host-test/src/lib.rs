@@ -12,5 +12,5 @@ pub mod sandbox;
 pub mod simulator;
 
 pub use component::{Action, Connector, Outcome, Session};
-pub use sandbox::Sandbox;
+pub use sandbox::{Exchange, ExchangeLog, Sandbox};
 pub use simulator::Simulator;

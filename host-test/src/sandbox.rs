@@ -1,10 +1,11 @@
 //! Where the component may send requests: an allow-list of hosts, and plain
 //! `http://` only to loopback. Everything else is refused before any
-//! connection is made (the component sees `transport` / `denied`).
+//! connection is made (the component sees `transport` / `denied`). A sandbox
+//! can also keep a log of the exchanges it let through ([`Sandbox::logging`]).
 
 use serde_json::Value;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 /// LINE's hosts the component reaches when the config names no other.
@@ -14,10 +15,38 @@ pub const LINE_HOSTS: [(&str, &str); 3] = [
     ("tokenUrl", "api.line.me"),
 ];
 
+/// One request the component sent and the head of the answer it got.
+#[derive(Clone, Debug)]
+pub struct Exchange {
+    /// The HTTP method.
+    pub method: String,
+    /// The full URL.
+    pub url: String,
+    /// The answer's status, or `None` when no answer came (the connection
+    /// failed or timed out).
+    pub status: Option<u16>,
+    /// The answer's headers, names lowercase.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Exchange {
+    /// The first value of the answer's header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A shared, growing list of exchanges.
+pub type ExchangeLog = Arc<Mutex<Vec<Exchange>>>;
+
 /// The hosts an instance may reach.
 #[derive(Clone, Debug)]
 pub struct Sandbox {
     hosts: Arc<Vec<String>>,
+    log: Option<ExchangeLog>,
 }
 
 impl Sandbox {
@@ -26,7 +55,16 @@ impl Sandbox {
         let hosts = hosts.into_iter().map(|h| normalize(h.as_ref())).collect();
         Sandbox {
             hosts: Arc::new(hosts),
+            log: None,
         }
+    }
+
+    /// The same sandbox, appending every exchange it lets through to `log`
+    /// (request line and answer head; never a body or a request header, so
+    /// no token lands in it).
+    pub fn logging(mut self, log: ExchangeLog) -> Self {
+        self.log = Some(log);
+        self
     }
 
     /// The hosts of the config's `apiBaseUrl`, `dataApiBaseUrl` and
@@ -93,9 +131,28 @@ impl WasiHttpHooks for Sandbox {
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
         _ = fut;
+        let log = self.log.clone();
+        let mut exchange = Exchange {
+            method: request.method().to_string(),
+            url: request.uri().to_string(),
+            status: None,
+            headers: Vec::new(),
+        };
         Box::new(async move {
             use http_body_util::BodyExt;
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            let sent = wasmtime_wasi_http::default_send_request(request, options).await;
+            if let Some(log) = log {
+                if let Ok((response, _)) = &sent {
+                    exchange.status = Some(response.status().as_u16());
+                    exchange.headers = response
+                        .headers()
+                        .iter()
+                        .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
+                        .collect();
+                }
+                log.lock().unwrap().push(exchange);
+            }
+            let (response, io) = sent?;
             let io: Box<dyn Future<Output = Result<(), Error>> + Send> = Box::new(io);
             Ok((response.map(BodyExt::boxed_unsync), io))
         })
