@@ -4,8 +4,9 @@
 use serde_json::{Value, json};
 
 /// The message types LINE knows.
-pub const MESSAGE_TYPES: [&str; 9] = [
-    "text", "sticker", "image", "video", "audio", "location", "imagemap", "template", "flex",
+pub const MESSAGE_TYPES: [&str; 11] = [
+    "text", "textV2", "sticker", "image", "video", "audio", "location", "imagemap", "template",
+    "flex", "coupon",
 ];
 
 /// The problems found in one request body.
@@ -108,7 +109,8 @@ fn check_message(message: &Value, at: &str, problems: &mut Problems) {
         return;
     }
     let required: &[&str] = match kind {
-        "text" => &["text"],
+        "text" | "textV2" => &["text"],
+        "coupon" => &["couponId"],
         "sticker" => &["packageId", "stickerId"],
         "image" | "video" => &["originalContentUrl", "previewImageUrl"],
         "audio" => &["originalContentUrl"],

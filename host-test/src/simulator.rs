@@ -49,6 +49,8 @@ pub struct Recorded {
     pub body: Vec<u8>,
     /// The status the simulator answered with.
     pub status: u16,
+    /// The JSON body the simulator answered with (`null` for none).
+    pub answer: Value,
     /// The `x-line-request-id` the simulator answered with.
     pub request_id: String,
 }
@@ -297,12 +299,14 @@ async fn handle(
             .collect(),
         body,
         status: 0,
+        answer: Value::Null,
         request_id: uuid::Uuid::new_v4().to_string(),
     };
     let answer = {
         let mut state = state.lock().unwrap();
         let answer = route(&mut state, &recorded, &recorded.request_id).unwrap_or_else(|e| e);
         recorded.status = answer.status;
+        recorded.answer = answer.body.clone();
         state.requests.push(recorded.clone());
         answer
     };
@@ -312,15 +316,15 @@ async fn handle(
     if answer.close {
         return Err("fault: closing the connection without an answer".into());
     }
+    let mut response = hyper::Response::builder()
+        .status(answer.status)
+        .header("x-line-request-id", recorded.request_id);
     let body = if answer.body.is_null() {
         Vec::new()
     } else {
+        response = response.header("content-type", "application/json");
         answer.body.to_string().into_bytes()
     };
-    let mut response = hyper::Response::builder()
-        .status(answer.status)
-        .header("content-type", "application/json")
-        .header("x-line-request-id", recorded.request_id);
     for (name, value) in answer.headers {
         response = response.header(name, value);
     }
@@ -523,7 +527,8 @@ fn bot(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
             let mut problems = Problems::default();
             line_rules::messages(&json_body(req)?, &mut problems);
             settle(problems)?;
-            Ok(answer(200, json!({})))
+            // LINE's reference: 200 with no body.
+            Ok(answer(200, Value::Null))
         }
         ("GET", "message/quota") => Ok(answer(
             200,
