@@ -4,9 +4,12 @@
 mod actions;
 mod auth;
 mod cli;
+mod conformance;
 mod errors;
 mod fuzz;
 mod input;
+mod openapi;
+mod prism;
 mod retries;
 mod sandbox;
 mod secrets;

@@ -1,0 +1,285 @@
+//! Conformance to LINE's official OpenAPI specification (`../shared/line-openapi`):
+//! every action, and every message type through every action that takes
+//! messages, goes through the real component
+//! - to Stoplight Prism serving the spec files, which reports any request
+//!   that breaks them in its `sl-violations` header;
+//! - to the simulator, where each request body is checked against the spec's
+//!   request schema (discriminators resolved, unknown fields refused; see
+//!   [`openapi`](crate::openapi)), and each answer of the simulator against
+//!   the spec's responses, so the simulator cannot drift from LINE.
+//!
+//! Where the spec files are absent these tests say so and pass.
+
+use crate::openapi::{self, Spec};
+use crate::prism::Prism;
+use crate::support::*;
+use line_connector_host::examples::example;
+use line_connector_host::simulator::{self, Recorded, Simulator};
+use line_connector_host::{ExchangeLog, Sandbox};
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+
+/// One message of every type LINE has, some with quick replies and a sender.
+const MESSAGE_TYPES: &str = include_str!("../fixtures/message-types.json");
+
+/// The token endpoints of both client-credentials flows.
+const TOKEN_PATHS: [&str; 2] = ["/oauth2/v3/token", "/v2/oauth/accessToken"];
+
+/// Every action with its example input, then every message type through
+/// every action that takes messages, five (LINE's most) per request.
+fn cases() -> Vec<(String, Value)> {
+    let messages: Vec<Value> = serde_json::from_str(MESSAGE_TYPES).unwrap();
+    let mut cases = Vec::new();
+    for action in CONNECTOR.actions() {
+        cases.push((
+            action.name.clone(),
+            example(&action.name).unwrap_or(json!({})),
+        ));
+    }
+    for action in CONNECTOR.actions() {
+        let Some(input) = example(&action.name).filter(|i| i.get("messages").is_some()) else {
+            continue;
+        };
+        for (i, group) in messages.chunks(5).enumerate() {
+            let mut input = input.clone();
+            input["messages"] = json!(group);
+            if let Some(Value::String(token)) = input.get_mut("replyToken") {
+                token.push_str(&format!("-{i}")); // reply tokens are single use
+            }
+            cases.push((action.name.clone(), input));
+        }
+    }
+    cases
+}
+
+/// Runs every case, each in a fresh instance (narrowcast-progress asks
+/// about the narrowcast before it), then `push` and `quota` with client
+/// credentials from both token endpoints at `token_base`. Returns the
+/// failed actions.
+async fn drive(config: &Value, token_base: &str, log: &ExchangeLog) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut narrowcast_id = String::new();
+    let mut runs: Vec<(String, Value, Value)> = cases()
+        .into_iter()
+        .map(|(action, input)| (action, config.clone(), input))
+        .collect();
+    for path in TOKEN_PATHS {
+        let mut client = config.clone();
+        let object = client.as_object_mut().unwrap();
+        object.remove("channelAccessToken");
+        object.insert("clientId".into(), json!(simulator::CLIENT_ID));
+        object.insert("clientSecret".into(), json!(simulator::CLIENT_SECRET));
+        object.insert("tokenUrl".into(), json!(format!("{token_base}{path}")));
+        for action in ["push", "quota"] {
+            let input = example(action).unwrap_or(json!({}));
+            runs.push((action.to_owned(), client.clone(), input));
+        }
+    }
+    for (action, config, mut input) in runs {
+        if action == "narrowcast-progress" && !narrowcast_id.is_empty() {
+            input["requestId"] = json!(narrowcast_id);
+        }
+        let sandbox = Sandbox::for_config(&config).logging(log.clone());
+        let mut session = CONNECTOR.session(sandbox).await.unwrap();
+        match session.run(&action, &config, &input).await.unwrap() {
+            Ok(result) if action == "narrowcast" => {
+                narrowcast_id = result["requestId"].as_str().unwrap_or_default().to_owned();
+            }
+            Ok(_) => {}
+            Err(error) => failures.push(format!("{action} with {input}: {error}")),
+        }
+    }
+    failures
+}
+
+fn report(what: &str, failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} {what}:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_passes_prism() {
+    let Some(dir) = openapi::dir_or_skip("every_request_passes_prism") else {
+        return;
+    };
+    let (api, tokens) = tokio::task::spawn_blocking(move || {
+        let tokens = std::thread::spawn({
+            let dir = dir.clone();
+            move || Prism::serve(&dir.join("channel-access-token.yml"))
+        });
+        (
+            Prism::serve(&dir.join("messaging-api.yml")),
+            tokens.join().unwrap(),
+        )
+    })
+    .await
+    .unwrap();
+
+    // Prism does flag a request that breaks the spec (so a pass means something).
+    let bad = raw_post(
+        &api.url,
+        "/v2/bot/message/push",
+        r#"{"to": 7, "messages": []}"#,
+    );
+    assert!(
+        bad.contains("sl-violations"),
+        "Prism let a bad push through:\n{bad}"
+    );
+
+    let config = json!({"channelAccessToken": "prism-token", "apiBaseUrl": api.url, "dataApiBaseUrl": api.url});
+    let log = ExchangeLog::default();
+    let mut failures = drive(&config, &tokens.url, &log).await;
+    let exchanges = log.lock().unwrap().clone();
+    for exchange in &exchanges {
+        let line = format!("{} {}", exchange.method, exchange.url);
+        match (exchange.header("sl-violations"), exchange.status) {
+            (Some(violations), _) => failures.push(format!("{line}: {violations}")),
+            (None, Some(200..=299)) => {}
+            (None, status) => failures.push(format!("{line}: answered {status:?}")),
+        }
+    }
+    report("requests broke LINE's OpenAPI spec (per Prism)", &failures);
+    assert!(exchanges.len() > cases().len(), "every case reached Prism");
+    for path in TOKEN_PATHS {
+        assert!(
+            exchanges.iter().any(|e| e.url.ends_with(path)),
+            "{path} was exercised"
+        );
+    }
+}
+
+/// The traffic of every case against the simulator, with the specs.
+async fn simulator_traffic() -> Option<(Spec, Spec, Vec<Recorded>)> {
+    let dir = openapi::dir_or_skip("simulator conformance")?;
+    let sim = Simulator::start().await.unwrap();
+    let failures = drive(&token_config(&sim), &sim.url(), &ExchangeLog::default()).await;
+    report("actions failed against the simulator", &failures);
+    let specs = (
+        Spec::load(&dir, "messaging-api.yml"),
+        Spec::load(&dir, "channel-access-token.yml"),
+    );
+    Some((specs.0, specs.1, sim.requests()))
+}
+
+/// The spec and operation a recorded request belongs to.
+fn operation<'s>(
+    api: &'s Spec,
+    tokens: &'s Spec,
+    r: &Recorded,
+) -> Result<(&'s Spec, String), String> {
+    let spec = if TOKEN_PATHS.contains(&r.path.as_str()) {
+        tokens
+    } else {
+        api
+    };
+    spec.operation(&r.method, &r.path)
+        .map(|op| (spec, op))
+        .ok_or_else(|| {
+            format!(
+                "{} {} is in no operation of {}",
+                r.method, r.path, spec.file
+            )
+        })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_body_matches_the_spec_schemas() {
+    let Some((api, tokens, requests)) = simulator_traffic().await else {
+        return;
+    };
+    let mut failures = Vec::new();
+    for r in requests.iter().filter(|r| r.method == "POST") {
+        let line = format!("{} {}", r.method, r.path);
+        match operation(&api, &tokens, r) {
+            Ok((spec, op)) => {
+                let content_type = r.header("content-type").unwrap_or_default();
+                let body = match content_type {
+                    "application/x-www-form-urlencoded" => json!(r.form()),
+                    _ => r.json(),
+                };
+                let problems = spec.check_request(&op, content_type, &body);
+                failures.extend(problems.into_iter().map(|p| format!("{line}: {p}")));
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    report("request bodies broke LINE's OpenAPI spec", &failures);
+    assert!(requests.iter().filter(|r| r.method == "POST").count() > cases().len() / 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_simulator_answer_matches_the_spec() {
+    let Some((api, tokens, requests)) = simulator_traffic().await else {
+        return;
+    };
+    let mut failures = Vec::new();
+    for r in &requests {
+        let line = format!("{} {} answered {}", r.method, r.path, r.status);
+        match operation(&api, &tokens, r) {
+            Ok((spec, op)) => {
+                let problems = spec.check_response(&op, r.status, &r.answer);
+                failures.extend(problems.into_iter().map(|p| format!("{line}: {p}")));
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    report(
+        "simulator answers disagree with LINE's OpenAPI spec",
+        &failures,
+    );
+    assert!(requests.iter().all(|r| (200..300).contains(&r.status)));
+}
+
+#[test]
+fn the_spec_checks_refuse_what_line_refuses() {
+    let Some(dir) = openapi::dir_or_skip("the_spec_checks_refuse_what_line_refuses") else {
+        return;
+    };
+    let api = Spec::load(&dir, "messaging-api.yml");
+    let push = api.operation("POST", "/v2/bot/message/push").unwrap();
+    let check = |body: Value| api.check_request(&push, "application/json", &body);
+    let ok = json!({"to": USER, "messages": [{"type": "text", "text": "hi"}]});
+    assert_eq!(check(ok), Vec::<String>::new());
+    for bad in [
+        json!({"to": USER, "messages": [{"type": "text"}]}),
+        json!({"to": USER, "messages": [{"type": "txet", "text": "hi"}]}),
+        json!({"to": USER, "messages": [{"type": "text", "text": "hi"}], "notificationDisable": true}),
+        json!({"to": USER, "messages": [{"type": "template", "altText": "a", "template": {"type": "confirm", "text": "ok?"}}]}),
+        json!({"to": USER, "messages": [{"type": "flex", "altText": "a", "contents": {"type": "bubble", "body": {"type": "box", "layout": "vertical", "contents": [{"type": "button"}]}}}]}),
+        json!({"to": USER, "messages": []}),
+    ] {
+        assert!(
+            !check(bad.clone()).is_empty(),
+            "the spec check let {bad} through"
+        );
+    }
+    let quota = api.operation("GET", "/v2/bot/message/quota").unwrap();
+    assert!(
+        !api.check_response(&quota, 200, &json!({"value": 1}))
+            .is_empty()
+    );
+    assert!(
+        !api.check_response(&quota, 201, &json!({"type": "none"}))
+            .is_empty()
+    );
+}
+
+/// A POST with a JSON body, sent by hand; the raw answer.
+fn raw_post(base: &str, path: &str, body: &str) -> String {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer t\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
