@@ -41,6 +41,13 @@ fn attempt_all<Req: LineRequest, Res: FromLine>(
     let mut draft = Draft::default();
     input.write(&mut draft)?;
     let settings = Settings::from_config(config)?;
+    let endpoint = match endpoint.dry_run.filter(|_| draft.dry_run) {
+        Some(validate) => {
+            draft.body.retain(|field, _| field == "messages");
+            validate
+        }
+        None => endpoint,
+    };
     let body = match endpoint.method {
         Method::Post => json_body(&draft)?,
         Method::Get => Vec::new(),
@@ -66,6 +73,7 @@ fn attempt_all<Req: LineRequest, Res: FromLine>(
             .filter(|_| reply.status == 409),
         retry_key,
         attempts,
+        dry_run: draft.dry_run,
     })
 }
 

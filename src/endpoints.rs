@@ -37,12 +37,17 @@ pub struct Endpoint {
     pub path: &'static str,
     /// Whether and how a failed attempt may be resent.
     pub resend: Resend,
+    /// For a send: the endpoint that validates its messages instead
+    /// (`dryRun`).
+    pub dry_run: Option<&'static Endpoint>,
 }
 
 /// Declares the endpoints: one const per action in [`table`], and the
 /// `actions` exports that run them.
 macro_rules! endpoints {
-    ($($action:ident($($request:ty)?) -> $response:ty = $method:ident $host:ident $path:literal $resend:ident;)*) => {
+    (@dry_run) => { None };
+    (@dry_run $dry:ident) => { Some(&$dry) };
+    ($($action:ident($($request:ty)?) -> $response:ty = $method:ident $host:ident $path:literal $resend:ident $(, dry run: $dry:ident)?;)*) => {
         /// Every endpoint, named after its action.
         #[allow(non_upper_case_globals)]
         pub mod table {
@@ -54,6 +59,7 @@ macro_rules! endpoints {
                     host: Host::$host,
                     path: $path,
                     resend: Resend::$resend,
+                    dry_run: endpoints!(@dry_run $($dry)?),
                 };
             )*
         }
@@ -73,11 +79,11 @@ macro_rules! endpoints {
 
 endpoints! {
     display_loading(DisplayLoadingRequest) -> AckResponse = Post Api "/v2/bot/chat/loading/start" Free;
-    push(PushRequest) -> SendResponse = Post Api "/v2/bot/message/push" RetryKey;
-    reply(ReplyRequest) -> SendResponse = Post Api "/v2/bot/message/reply" Once;
-    multicast(MulticastRequest) -> SendResponse = Post Api "/v2/bot/message/multicast" RetryKey;
-    broadcast(BroadcastRequest) -> SendResponse = Post Api "/v2/bot/message/broadcast" RetryKey;
-    narrowcast(NarrowcastRequest) -> SendResponse = Post Api "/v2/bot/message/narrowcast" RetryKey;
+    push(PushRequest) -> SendResponse = Post Api "/v2/bot/message/push" RetryKey, dry run: validate_push;
+    reply(ReplyRequest) -> SendResponse = Post Api "/v2/bot/message/reply" Once, dry run: validate_reply;
+    multicast(MulticastRequest) -> SendResponse = Post Api "/v2/bot/message/multicast" RetryKey, dry run: validate_multicast;
+    broadcast(BroadcastRequest) -> SendResponse = Post Api "/v2/bot/message/broadcast" RetryKey, dry run: validate_broadcast;
+    narrowcast(NarrowcastRequest) -> SendResponse = Post Api "/v2/bot/message/narrowcast" RetryKey, dry run: validate_narrowcast;
     narrowcast_progress(NarrowcastProgressRequest) -> NarrowcastProgressResponse = Get Api "/v2/bot/message/progress/narrowcast" Free;
     validate_push(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/push" Free;
     validate_reply(ValidateRequest) -> AckResponse = Post Api "/v2/bot/message/validate/reply" Free;

@@ -14,6 +14,8 @@ pub struct Draft {
     pub query: Vec<(&'static str, String)>,
     /// The caller's retry key, checked (sends with a retry key).
     pub retry_key: Option<String>,
+    /// Only validate the messages; send nothing (`dryRun`).
+    pub dry_run: bool,
 }
 
 impl Draft {
@@ -29,9 +31,32 @@ impl Draft {
         }
     }
 
-    /// Sets `messages` from its JSON text, checked.
-    pub fn messages(&mut self, text: &str) -> Result<(), ErrorCode> {
-        let messages = validate::messages("messages", text)?;
+    /// Sets `messages` from its JSON text, or from the `text` shortcut
+    /// (one text message), checked; exactly one of them must be given.
+    pub fn messages(
+        &mut self,
+        messages: Option<&String>,
+        text: Option<&String>,
+    ) -> Result<(), ErrorCode> {
+        let messages = match (messages, text) {
+            (Some(messages), None) => validate::messages("messages", messages)?,
+            (None, Some(text)) => {
+                validate::text("text", text)?;
+                serde_json::json!([{"type": "text", "text": text}])
+            }
+            (Some(_), Some(_)) => {
+                return Err(crate::error::invalid(
+                    "text",
+                    "give messages or text, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(crate::error::invalid(
+                    "messages",
+                    "is required: a JSON array of 1 to 5 message objects (or give text for one text message)",
+                ));
+            }
+        };
         self.set("messages", messages);
         Ok(())
     }
@@ -91,13 +116,14 @@ impl LineRequest for PushRequest {
     fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
         validate::id("to", &self.to, IdKind::Receiver)?;
         draft.set("to", self.to.as_str());
-        draft.messages(&self.messages)?;
+        draft.messages(self.messages.as_ref(), self.text.as_ref())?;
         draft.set_opt("notificationDisabled", self.notification_disabled);
         draft.set_opt(
             "customAggregationUnits",
             self.custom_aggregation_units.clone(),
         );
         draft.retry_key(self.retry_key.as_ref())?;
+        draft.dry_run = self.dry_run.unwrap_or(false);
         Ok(())
     }
 }
@@ -106,8 +132,9 @@ impl LineRequest for ReplyRequest {
     fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
         validate::non_empty("replyToken", &self.reply_token)?;
         draft.set("replyToken", self.reply_token.as_str());
-        draft.messages(&self.messages)?;
+        draft.messages(self.messages.as_ref(), self.text.as_ref())?;
         draft.set_opt("notificationDisabled", self.notification_disabled);
+        draft.dry_run = self.dry_run.unwrap_or(false);
         Ok(())
     }
 }
@@ -116,34 +143,37 @@ impl LineRequest for MulticastRequest {
     fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
         validate::recipients("to", &self.to)?;
         draft.set("to", self.to.clone());
-        draft.messages(&self.messages)?;
+        draft.messages(self.messages.as_ref(), self.text.as_ref())?;
         draft.set_opt("notificationDisabled", self.notification_disabled);
         draft.set_opt(
             "customAggregationUnits",
             self.custom_aggregation_units.clone(),
         );
         draft.retry_key(self.retry_key.as_ref())?;
+        draft.dry_run = self.dry_run.unwrap_or(false);
         Ok(())
     }
 }
 
 impl LineRequest for BroadcastRequest {
     fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        draft.messages(&self.messages)?;
+        draft.messages(self.messages.as_ref(), self.text.as_ref())?;
         draft.set_opt("notificationDisabled", self.notification_disabled);
         draft.retry_key(self.retry_key.as_ref())?;
+        draft.dry_run = self.dry_run.unwrap_or(false);
         Ok(())
     }
 }
 
 impl LineRequest for NarrowcastRequest {
     fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        draft.messages(&self.messages)?;
+        draft.messages(self.messages.as_ref(), self.text.as_ref())?;
         draft.object_opt("recipient", self.recipient.as_ref())?;
         draft.object_opt("filter", self.filter.as_ref())?;
         draft.object_opt("limit", self.limit.as_ref())?;
         draft.set_opt("notificationDisabled", self.notification_disabled);
         draft.retry_key(self.retry_key.as_ref())?;
+        draft.dry_run = self.dry_run.unwrap_or(false);
         Ok(())
     }
 }
@@ -158,7 +188,7 @@ impl LineRequest for NarrowcastProgressRequest {
 
 impl LineRequest for ValidateRequest {
     fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        draft.messages(&self.messages)
+        draft.messages(self.messages.as_ref(), self.text.as_ref())
     }
 }
 

@@ -18,6 +18,8 @@ pub struct Answer {
     pub retry_key: Option<String>,
     /// How many attempts it took.
     pub attempts: u32,
+    /// Whether only the messages were validated (`dryRun`).
+    pub dry_run: bool,
 }
 
 impl Answer {
@@ -93,6 +95,7 @@ impl FromLine for SendResponse {
             retry_key: answer.retry_key,
             accepted_request_id: answer.accepted_request_id,
             attempts: answer.attempts,
+            dry_run: answer.dry_run,
         })
     }
 }

@@ -98,6 +98,18 @@ pub fn date(field: &str, value: &str) -> Result<(), ErrorCode> {
     ))
 }
 
+/// Checks a text message's text: 1 to 5,000 UTF-16 code units.
+pub fn text(field: &str, text: &str) -> Result<(), ErrorCode> {
+    let units = text.encode_utf16().count();
+    if units == 0 || units > MAX_TEXT_UTF16 {
+        return Err(invalid(
+            field,
+            format!("must be 1 to {MAX_TEXT_UTF16} UTF-16 code units long, got {units}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Parses JSON text given for a LINE object field (`recipient`, `filter`,
 /// `limit`); it must be a JSON object.
 pub fn json_object(field: &str, text: &str) -> Result<Value, ErrorCode> {
@@ -141,15 +153,11 @@ fn message(path: &str, message: &Value) -> Result<(), ErrorCode> {
             "is required: the message type, e.g. \"text\"",
         ));
     };
-    if kind == "text" {
-        let text = required_str(path, message, "text")?;
-        let units = text.encode_utf16().count();
-        if units == 0 || units > MAX_TEXT_UTF16 {
-            return Err(invalid(
-                format!("{path}.text"),
-                format!("must be 1 to {MAX_TEXT_UTF16} UTF-16 code units long, got {units}"),
-            ));
-        }
+    if matches!(kind, "text" | "textV2") {
+        text(
+            &format!("{path}.text"),
+            required_str(path, message, "text")?,
+        )?;
     }
     if matches!(kind, "imagemap" | "template" | "flex") {
         let alt = required_str(path, message, "altText")?;

@@ -38,6 +38,10 @@ enum Command {
         /// hosts of the config's apiBaseUrl, dataApiBaseUrl and tokenUrl.
         #[arg(long = "allow-host", value_name = "HOST")]
         allow_hosts: Vec<String>,
+        /// For the send actions: only validate the messages with LINE's
+        /// matching validate endpoint (the input's `dryRun: true`).
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Run the LINE simulator in the foreground.
     Simulate {
@@ -78,10 +82,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             config,
             input,
             allow_hosts,
+            dry_run,
         } => {
             let config =
                 read_json(&format!("@{}", config.display())).context("reading --config")?;
-            let input = read_json(input).context("reading --input")?;
+            let mut input = read_json(input).context("reading --input")?;
+            if *dry_run {
+                input
+                    .as_object_mut()
+                    .context("--dry-run needs an --input object")?
+                    .insert("dryRun".into(), Value::Bool(true));
+            }
             let sandbox = match allow_hosts.is_empty() {
                 true => Sandbox::for_config(&config),
                 false => Sandbox::allowing(allow_hosts),

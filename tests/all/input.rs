@@ -5,23 +5,6 @@ use crate::support::*;
 use line_connector_host::simulator::Simulator;
 use serde_json::{Value, json};
 
-/// Runs `action` with client credentials (so a token request would show
-/// too) and asserts it fails as invalid input at `field` with nothing sent.
-async fn rejected(action: &str, input: Value, field: &str) -> Value {
-    let sim = Simulator::start().await.unwrap();
-    let error = run(action, &client_config(&sim), input.clone())
-        .await
-        .expect_err(action);
-    assert_eq!(error["type"], "invalid-input", "{action} {input}: {error}");
-    assert_eq!(error["field"], field, "{action} {input}: {error}");
-    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
-    assert!(
-        sim.requests().is_empty(),
-        "{action} {input}: the simulator saw a request"
-    );
-    error
-}
-
 fn messages(count: usize) -> Value {
     Value::Array(
         (0..count)

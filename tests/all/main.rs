@@ -9,6 +9,7 @@ mod errors;
 mod fuzz;
 mod input;
 mod openapi;
+mod playbook;
 mod prism;
 mod retries;
 mod sandbox;

@@ -75,3 +75,20 @@ pub fn config_file(config: &Value) -> tempfile::NamedTempFile {
 pub fn path_of(file: &tempfile::NamedTempFile) -> &str {
     file.path().to_str().unwrap()
 }
+
+/// Runs `action` with client credentials (so a token request would show
+/// too) and asserts it fails as invalid input at `field` with nothing sent.
+pub async fn rejected(action: &str, input: Value, field: &str) -> Value {
+    let sim = Simulator::start().await.unwrap();
+    let error = run(action, &client_config(&sim), input.clone())
+        .await
+        .expect_err(action);
+    assert_eq!(error["type"], "invalid-input", "{action} {input}: {error}");
+    assert_eq!(error["field"], field, "{action} {input}: {error}");
+    assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(
+        sim.requests().is_empty(),
+        "{action} {input}: the simulator saw a request"
+    );
+    error
+}
