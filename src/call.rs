@@ -29,7 +29,29 @@ pub fn run<Req: LineRequest, Res: FromLine>(
         .flatten()
         .cloned()
         .collect();
-    attempt_all(endpoint, config, input, &mut secrets).map_err(|e| error::redact(e, &secrets))
+    poll(endpoint, config, input, &mut secrets).map_err(|e| error::redact(e, &secrets))
+}
+
+/// Runs the action, and again at growing intervals while LINE's answer is
+/// not final and the input's wait allows.
+fn poll<Req: LineRequest, Res: FromLine>(
+    endpoint: &Endpoint,
+    config: &Config,
+    input: &Req,
+    secrets: &mut Vec<String>,
+) -> Result<Res, ErrorCode> {
+    let deadline = Instant::now() + input.wait();
+    let mut polls = 0;
+    loop {
+        polls += 1;
+        let mut answer: Res = attempt_all(endpoint, config, input, secrets)?;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if answer.is_final() || left.is_zero() {
+            answer.set_polls(polls);
+            return Ok(answer);
+        }
+        std::thread::sleep(retry::poll_interval(polls).min(left));
+    }
 }
 
 fn attempt_all<Req: LineRequest, Res: FromLine>(

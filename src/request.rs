@@ -91,6 +91,13 @@ impl Draft {
 pub trait LineRequest {
     /// Checks the input and writes LINE's fields into `draft`.
     fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode>;
+
+    /// How long the caller lets the action ask LINE again until its answer
+    /// is final ([`FromLine::is_final`](crate::response::FromLine::is_final));
+    /// zero: ask once.
+    fn wait(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
 }
 
 /// Actions without input.
@@ -181,8 +188,15 @@ impl LineRequest for NarrowcastRequest {
 impl LineRequest for NarrowcastProgressRequest {
     fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
         validate::non_empty("requestId", &self.request_id)?;
+        if let Some(seconds) = self.wait_seconds {
+            validate::at_most("waitSeconds", seconds, validate::MAX_WAIT_SECONDS)?;
+        }
         draft.query.push(("requestId", self.request_id.clone()));
         Ok(())
+    }
+
+    fn wait(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.wait_seconds.unwrap_or(0).into())
     }
 }
 

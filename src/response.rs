@@ -61,6 +61,15 @@ impl Answer {
 pub trait FromLine: Sized {
     /// Reads the record from a successful answer.
     fn from_line(answer: Answer) -> Result<Self, ErrorCode>;
+
+    /// Whether LINE's answer is final (a narrowcast that ended); an action
+    /// given time to wait asks again until it is.
+    fn is_final(&self) -> bool {
+        true
+    }
+
+    /// Notes how many times LINE was asked.
+    fn set_polls(&mut self, _polls: u32) {}
 }
 
 impl FromLine for AckResponse {
@@ -112,7 +121,16 @@ impl FromLine for NarrowcastProgressResponse {
             accepted_time: answer.str("acceptedTime")?,
             completed_time: answer.opt_str("completedTime"),
             request_id: answer.request_id,
+            polls: 1,
         })
+    }
+
+    fn is_final(&self) -> bool {
+        matches!(self.phase.as_str(), "succeeded" | "failed")
+    }
+
+    fn set_polls(&mut self, polls: u32) {
+        self.polls = polls;
     }
 }
 

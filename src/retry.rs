@@ -46,6 +46,12 @@ pub fn delay(first_ms: u64, retry: u32) -> Duration {
     Duration::from_millis(jittered)
 }
 
+/// The interval before asking LINE again after `polls` answers that were not
+/// final: 0.5 s, doubling, at most 10 s.
+pub fn poll_interval(polls: u32) -> Duration {
+    Duration::from_millis((500u64 << polls.saturating_sub(1).min(5)).min(10_000))
+}
+
 /// A new retry key: a random (version 4) UUID.
 pub fn new_key() -> String {
     let bytes: [u8; 16] = get_random_bytes(16).try_into().expect("16 random bytes");

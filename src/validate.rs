@@ -15,6 +15,8 @@ pub const MAX_ALT_TEXT: usize = 1500;
 pub const MAX_QUICK_REPLY_ITEMS: usize = 13;
 /// A multicast: at most this many recipients.
 pub const MAX_MULTICAST_RECIPIENTS: usize = 500;
+/// `waitSeconds`: at most this many.
+pub const MAX_WAIT_SECONDS: u32 = 3600;
 /// A request body: at most this many bytes.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
@@ -70,6 +72,17 @@ pub fn recipients(field: &str, to: &[String]) -> Result<(), ErrorCode> {
     }
     for (i, user) in to.iter().enumerate() {
         id(&format!("{field}[{i}]"), user, IdKind::User)?;
+    }
+    Ok(())
+}
+
+/// Checks that a number is at most `max`.
+pub fn at_most(field: &str, value: u32, max: u32) -> Result<(), ErrorCode> {
+    if value > max {
+        return Err(invalid(
+            field,
+            format!("must be at most {max}, got {value}"),
+        ));
     }
     Ok(())
 }

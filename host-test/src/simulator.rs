@@ -34,6 +34,10 @@ pub const FRIENDS: [&str; 3] = [
     "U00000000000000000000000000000003",
 ];
 
+/// An audience LINE finds too small: a narrowcast to it ends in phase
+/// `failed` (LINE's error code 1) and reaches no one.
+pub const SMALL_AUDIENCE: i64 = 1_000;
+
 /// One request as the simulator received it.
 #[derive(Clone, Debug)]
 pub struct Recorded {
@@ -134,6 +138,13 @@ pub const RETRY_KEY_PATHS: [&str; 4] = [
     "/v2/bot/message/narrowcast",
 ];
 
+/// A narrowcast LINE accepted.
+struct Narrowcast {
+    accepted: SystemTime,
+    /// Ends in phase `failed` (audience too small).
+    fails: bool,
+}
+
 #[derive(Default)]
 struct State {
     requests: Vec<Recorded>,
@@ -141,7 +152,8 @@ struct State {
     token_lifetime: Option<Duration>,
     used_reply_tokens: HashSet<String>,
     deliveries: Vec<Delivery>,
-    narrowcasts: HashMap<String, SystemTime>,
+    narrowcasts: HashMap<String, Narrowcast>,
+    narrowcast_time: Duration,
     scripts: HashMap<String, VecDeque<Fault>>,
     random: Option<(RandomFaults, fastrand::Rng)>,
     faults_acted: Vec<(String, Fault)>,
@@ -254,6 +266,13 @@ impl Simulator {
     /// Every fault acted out so far, with its path.
     pub fn faults_acted(&self) -> Vec<(String, Fault)> {
         self.state.lock().unwrap().faults_acted.clone()
+    }
+
+    /// Makes narrowcasts accepted from now on take `time` to end: phase
+    /// `waiting` for the first half, `sending` for the second (default: they
+    /// end at once).
+    pub fn set_narrowcast_time(&self, time: Duration) {
+        self.state.lock().unwrap().narrowcast_time = time;
     }
 
     /// Makes tokens issued from now on expire after `lifetime`.
@@ -669,11 +688,16 @@ fn narrowcast(state: &mut State, body: &Value, request_id: &str) -> Reply {
         let ok = body.get(key).is_none_or(Value::is_object);
         problems.check(ok, key, "Must be an object");
     }
+    line_rules::messages(body, &mut problems);
     settle(problems)?;
-    broadcast(state, body, request_id, "narrowcast")?;
+    let fails = body["recipient"]["audienceGroupId"].as_i64() == Some(SMALL_AUDIENCE);
+    if !fails {
+        broadcast(state, body, request_id, "narrowcast")?;
+    }
+    let accepted = SystemTime::now();
     state
         .narrowcasts
-        .insert(request_id.to_owned(), SystemTime::now());
+        .insert(request_id.to_owned(), Narrowcast { accepted, fails });
     Ok(answer(202, json!({})))
 }
 
@@ -684,22 +708,34 @@ fn narrowcast_progress(state: &State, req: &Recorded) -> Reply {
             "The value for the 'requestId' parameter is invalid",
         ));
     };
-    let Some(accepted) = state.narrowcasts.get(&id) else {
+    let Some(narrowcast) = state.narrowcasts.get(&id) else {
         return Err(error(404, "Not found"));
     };
     let time = |t: SystemTime| humantime::format_rfc3339_millis(t).to_string();
+    let accepted = narrowcast.accepted;
+    let elapsed = accepted.elapsed().unwrap_or_default();
+    let took = state.narrowcast_time;
     let count = FRIENDS.len();
-    Ok(answer(
-        200,
-        json!({
+    let progress = match elapsed {
+        e if e < took / 2 => json!({"phase": "waiting", "acceptedTime": time(accepted)}),
+        e if e < took => json!({"phase": "sending", "acceptedTime": time(accepted)}),
+        _ if narrowcast.fails => json!({
+            "phase": "failed",
+            "failedDescription": "The target count of the narrowcast is too small",
+            "errorCode": 1,
+            "acceptedTime": time(accepted),
+            "completedTime": time(accepted + took),
+        }),
+        _ => json!({
             "phase": "succeeded",
             "successCount": count,
             "failureCount": 0,
             "targetCount": count,
-            "acceptedTime": time(*accepted),
-            "completedTime": time(*accepted + Duration::from_millis(1)),
+            "acceptedTime": time(accepted),
+            "completedTime": time(accepted + took),
         }),
-    ))
+    };
+    Ok(answer(200, progress))
 }
 
 /// Records a delivery and returns push/reply's `sentMessages` answer.

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use line_connector_host::examples::example;
-use line_connector_host::simulator::Simulator;
+use line_connector_host::simulator::{self, Simulator};
 use serde_json::json;
 
 /// The five send actions, each with the kind of its validate endpoint.
@@ -115,4 +115,69 @@ async fn the_command_line_dry_run() {
     assert_eq!(result["dryRun"], true);
     assert_eq!(sim.requests()[0].path, "/v2/bot/message/validate/push");
     assert!(sim.deliveries().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn narrowcast_progress_can_wait_for_the_end() {
+    let sim = Simulator::start().await.unwrap();
+    sim.set_narrowcast_time(std::time::Duration::from_millis(1500));
+    let config = token_config(&sim);
+    let sent = run("narrowcast", &config, example("narrowcast").unwrap())
+        .await
+        .unwrap();
+    let id = sent["requestId"].clone();
+
+    let now = run("narrowcast-progress", &config, json!({"requestId": id}))
+        .await
+        .unwrap();
+    assert_eq!(
+        (now["phase"].as_str(), now["polls"].as_u64()),
+        (Some("waiting"), Some(1))
+    );
+
+    let waited = json!({"requestId": id, "waitSeconds": 30});
+    let done = run("narrowcast-progress", &config, waited).await.unwrap();
+    assert_eq!(done["phase"], "succeeded", "{done}");
+    assert_eq!(done["successCount"], 3);
+    let polls = done["polls"].as_u64().unwrap();
+    assert!(polls >= 2, "{done}");
+    let asked = sim
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/progress/narrowcast"))
+        .count();
+    assert_eq!(asked as u64, 1 + polls);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_ends_with_a_failed_narrowcast_or_when_time_is_up() {
+    let sim = Simulator::start().await.unwrap();
+    sim.set_narrowcast_time(std::time::Duration::from_millis(800));
+    let config = token_config(&sim);
+    let mut small = example("narrowcast").unwrap();
+    small["recipient"] = json!({"type": "audience", "audienceGroupId": simulator::SMALL_AUDIENCE});
+    let sent = run("narrowcast", &config, small).await.unwrap();
+    let waited = json!({"requestId": sent["requestId"], "waitSeconds": 30});
+    let failed = run("narrowcast-progress", &config, waited).await.unwrap();
+    assert_eq!(
+        (failed["phase"].as_str(), failed["errorCode"].as_i64()),
+        (Some("failed"), Some(1))
+    );
+    assert!(sim.deliveries().is_empty());
+
+    sim.set_narrowcast_time(std::time::Duration::from_secs(3600));
+    let sent = run("narrowcast", &config, example("narrowcast").unwrap())
+        .await
+        .unwrap();
+    let waited = json!({"requestId": sent["requestId"], "waitSeconds": 1});
+    let pending = run("narrowcast-progress", &config, waited).await.unwrap();
+    assert_eq!(pending["phase"], "waiting");
+    assert!(pending["polls"].as_u64().unwrap() >= 2, "{pending}");
+
+    rejected(
+        "narrowcast-progress",
+        json!({"requestId": "x", "waitSeconds": 3601}),
+        "waitSeconds",
+    )
+    .await;
 }
