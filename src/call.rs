@@ -8,7 +8,7 @@ use crate::endpoints::{Endpoint, Host, Method};
 use crate::error::{self, invalid};
 use crate::http::{self, Outgoing, Reply, Timeouts};
 use crate::request::{Draft, LineRequest};
-use crate::response::{self, Answer, FromLine};
+use crate::response::{self, Answer, BatchOf, FromLine, Sent};
 use crate::retry::{self, Resend, Step};
 use crate::validate::MAX_BODY_BYTES;
 use std::time::{Duration, Instant};
@@ -70,37 +70,103 @@ fn attempt_all<Req: LineRequest, Res: FromLine>(
         }
         None => endpoint,
     };
-    let body = match endpoint.method {
-        Method::Post => json_body(&draft)?,
-        Method::Get => Vec::new(),
-    };
     let retry_key = (endpoint.resend == Resend::RetryKey)
         .then(|| draft.retry_key.take().unwrap_or_else(retry::new_key));
-    let mut request = Attempts {
-        endpoint,
-        settings: &settings,
-        url: url(endpoint, &settings, &draft),
-        body,
-        retry_key: retry_key.clone(),
-        secrets,
-    };
-    let (reply, attempts) = request.run()?;
-    let request_id = reply.header("x-line-request-id").unwrap_or_default();
-    Res::from_line(Answer {
-        status: reply.status,
-        body: response::parse_body(reply.status, &request_id, &reply.body)?,
-        request_id,
-        accepted_request_id: reply
-            .header("x-line-accepted-request-id")
-            .filter(|_| reply.status == 409),
-        retry_key,
-        attempts,
-        dry_run: draft.dry_run,
-    })
+    // Every request is built (and checked) before the first is sent.
+    let parts = parts(endpoint, &draft, retry_key.as_deref())?;
+    let url = url(endpoint, &settings, &draft);
+    let sent = parts
+        .into_iter()
+        .map(|part| send(endpoint, &settings, &url, part, draft.dry_run, secrets))
+        .collect();
+    Res::from_answers(sent)
 }
 
-fn json_body(draft: &Draft) -> Result<Vec<u8>, ErrorCode> {
-    let bytes = serde_json::to_vec(&draft.body).expect("a JSON map always serializes");
+/// One request of an action: the whole action, or one batch of it.
+struct Part {
+    batch: Option<BatchOf>,
+    retry_key: Option<String>,
+    body: Vec<u8>,
+}
+
+/// The requests for `draft`: one, or one per batch where the endpoint
+/// splits a list field into batches.
+fn parts(endpoint: &Endpoint, draft: &Draft, key: Option<&str>) -> Result<Vec<Part>, ErrorCode> {
+    let list = endpoint.batch.and_then(|(field, size)| {
+        let items = draft.body.get(field)?.as_array()?;
+        Some((field, items.chunks(size)))
+    });
+    let Some((field, chunks)) = list else {
+        let body = match endpoint.method {
+            Method::Post => json_body(&draft.body)?,
+            Method::Get => Vec::new(),
+        };
+        return Ok(vec![Part {
+            batch: None,
+            retry_key: key.map(str::to_owned),
+            body,
+        }]);
+    };
+    chunks
+        .enumerate()
+        .map(|(index, chunk)| {
+            let mut body = draft.body.clone();
+            body.insert(field.to_owned(), chunk.to_vec().into());
+            let retry_key = key.map(|key| retry::batch_key(key, index));
+            Ok(Part {
+                batch: Some(BatchOf {
+                    index: index as u32,
+                    recipients: chunk.len() as u32,
+                    retry_key: retry_key.clone().unwrap_or_default(),
+                }),
+                retry_key,
+                body: json_body(&body)?,
+            })
+        })
+        .collect()
+}
+
+/// Sends one request (with its retries) and reads LINE's answer.
+fn send(
+    endpoint: &Endpoint,
+    settings: &Settings,
+    url: &str,
+    part: Part,
+    dry_run: bool,
+    secrets: &mut Vec<String>,
+) -> Sent {
+    let mut request = Attempts {
+        endpoint,
+        settings,
+        url: url.to_owned(),
+        body: part.body,
+        retry_key: part.retry_key.clone(),
+        secrets,
+    };
+    let (reply, attempts) = request.run();
+    let answer = reply.and_then(|reply| {
+        let request_id = reply.header("x-line-request-id").unwrap_or_default();
+        Ok(Answer {
+            status: reply.status,
+            body: response::parse_body(reply.status, &request_id, &reply.body)?,
+            request_id,
+            accepted_request_id: reply
+                .header("x-line-accepted-request-id")
+                .filter(|_| reply.status == 409),
+            retry_key: part.retry_key,
+            attempts,
+            dry_run,
+        })
+    });
+    Sent {
+        batch: part.batch,
+        attempts,
+        answer,
+    }
+}
+
+fn json_body(body: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<u8>, ErrorCode> {
+    let bytes = serde_json::to_vec(body).expect("a JSON map always serializes");
     if bytes.len() > MAX_BODY_BYTES {
         return Err(invalid(
             "messages",
@@ -140,17 +206,17 @@ struct Attempts<'a> {
 
 impl Attempts<'_> {
     /// Attempts until an answer, a failure no retry helps, the attempt limit
-    /// or the deadline; returns the answer and the number of attempts.
-    fn run(&mut self) -> Result<(Reply, u32), ErrorCode> {
+    /// or the deadline; returns the outcome and the number of attempts.
+    fn run(&mut self) -> (Result<Reply, ErrorCode>, u32) {
         let deadline = Instant::now() + Duration::from_millis(self.settings.total_timeout_ms);
         let (mut attempts, mut refreshed) = (0, false);
         loop {
             attempts += 1;
             let error = match self.attempt(deadline) {
-                Step::Done(reply) => return Ok((reply, attempts)),
-                Step::Fail(error) => return Err(error),
+                Step::Done(reply) => return (Ok(reply), attempts),
+                Step::Fail(error) => return (Err(error), attempts),
                 // One new token per action, then LINE's 401 stands.
-                Step::Refresh(error) if refreshed => return Err(error),
+                Step::Refresh(error) if refreshed => return (Err(error), attempts),
                 Step::Refresh(_) => {
                     refreshed = true;
                     auth::forget();
@@ -161,7 +227,7 @@ impl Attempts<'_> {
             };
             let delay = retry::delay(self.settings.retry_delay_ms, attempts);
             if attempts >= self.settings.max_attempts || Instant::now() + delay >= deadline {
-                return Err(error);
+                return (Err(error), attempts);
             }
             std::thread::sleep(delay);
         }

@@ -40,6 +40,9 @@ pub struct Endpoint {
     /// For a send: the endpoint that validates its messages instead
     /// (`dryRun`).
     pub dry_run: Option<&'static Endpoint>,
+    /// A body field whose list is sent in batches of at most this many
+    /// items, one request (and retry key) each.
+    pub batch: Option<(&'static str, usize)>,
 }
 
 /// Declares the endpoints: one const per action in [`table`], and the
@@ -47,7 +50,9 @@ pub struct Endpoint {
 macro_rules! endpoints {
     (@dry_run) => { None };
     (@dry_run $dry:ident) => { Some(&$dry) };
-    ($($action:ident($($request:ty)?) -> $response:ty = $method:ident $host:ident $path:literal $resend:ident $(, dry run: $dry:ident)?;)*) => {
+    (@batch) => { None };
+    (@batch $size:literal $field:literal) => { Some(($field, $size)) };
+    ($($action:ident($($request:ty)?) -> $response:ty = $method:ident $host:ident $path:literal $resend:ident $(, dry run: $dry:ident)? $(, batches of $size:literal $field:literal)?;)*) => {
         /// Every endpoint, named after its action.
         #[allow(non_upper_case_globals)]
         pub mod table {
@@ -60,6 +65,7 @@ macro_rules! endpoints {
                     path: $path,
                     resend: Resend::$resend,
                     dry_run: endpoints!(@dry_run $($dry)?),
+                    batch: endpoints!(@batch $($size $field)?),
                 };
             )*
         }
@@ -81,7 +87,7 @@ endpoints! {
     display_loading(DisplayLoadingRequest) -> AckResponse = Post Api "/v2/bot/chat/loading/start" Free;
     push(PushRequest) -> SendResponse = Post Api "/v2/bot/message/push" RetryKey, dry run: validate_push;
     reply(ReplyRequest) -> SendResponse = Post Api "/v2/bot/message/reply" Once, dry run: validate_reply;
-    multicast(MulticastRequest) -> SendResponse = Post Api "/v2/bot/message/multicast" RetryKey, dry run: validate_multicast;
+    multicast(MulticastRequest) -> SendResponse = Post Api "/v2/bot/message/multicast" RetryKey, dry run: validate_multicast, batches of 500 "to";
     broadcast(BroadcastRequest) -> SendResponse = Post Api "/v2/bot/message/broadcast" RetryKey, dry run: validate_broadcast;
     narrowcast(NarrowcastRequest) -> SendResponse = Post Api "/v2/bot/message/narrowcast" RetryKey, dry run: validate_narrowcast;
     narrowcast_progress(NarrowcastProgressRequest) -> NarrowcastProgressResponse = Get Api "/v2/bot/message/progress/narrowcast" Free;

@@ -2,7 +2,7 @@
 //! and from transport failures.
 
 use crate::actions::{
-    ApiError, ErrorCode, ErrorDetail, InvalidInput, TransportError, TransportKind,
+    ApiError, BatchFailure, ErrorCode, ErrorDetail, InvalidInput, TransportError, TransportKind,
 };
 use serde_json::Value;
 
@@ -77,6 +77,31 @@ fn fallback_message(status: u16, body: &[u8]) -> String {
     }
 }
 
+/// An error in brief, for one batch's outcome.
+pub fn brief(error: &ErrorCode) -> BatchFailure {
+    let api = |kind: &str, api: &ApiError| BatchFailure {
+        type_: kind.to_owned(),
+        status: Some(api.status),
+        message: api.message.clone(),
+        request_id: api.request_id.clone(),
+    };
+    let other = |kind: &str, message: String| BatchFailure {
+        type_: kind.to_owned(),
+        status: None,
+        message,
+        request_id: None,
+    };
+    match error {
+        ErrorCode::InvalidInput(i) => other("invalid-input", format!("{}: {}", i.field, i.message)),
+        ErrorCode::Authentication(a) => api("authentication", a),
+        ErrorCode::RateLimited(a) => api("rate-limited", a),
+        ErrorCode::QuotaExceeded(a) => api("quota-exceeded", a),
+        ErrorCode::Api(a) => api("api", a),
+        ErrorCode::Transport(t) => other("transport", t.message.clone()),
+        ErrorCode::BatchesFailed(_) => other("batches-failed", "some batches failed".into()),
+    }
+}
+
 /// Shortest string treated as a secret: shorter ones are not real tokens
 /// or secrets, and replacing them would garble messages.
 const MIN_SECRET_LEN: usize = 8;
@@ -115,5 +140,11 @@ pub fn redact(error: ErrorCode, secrets: &[String]) -> ErrorCode {
             message: clean(t.message),
             ..t
         }),
+        ErrorCode::BatchesFailed(mut report) => {
+            for failure in report.batches.iter_mut().filter_map(|b| b.failure.as_mut()) {
+                failure.message = clean(std::mem::take(&mut failure.message));
+            }
+            ErrorCode::BatchesFailed(report)
+        }
     }
 }

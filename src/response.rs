@@ -57,10 +57,38 @@ impl Answer {
     }
 }
 
+/// Which batch of an action's list a request carried.
+#[derive(Clone, Debug)]
+pub struct BatchOf {
+    /// Its position, from 0.
+    pub index: u32,
+    /// How many items (recipients) it holds.
+    pub recipients: u32,
+    /// Its retry key.
+    pub retry_key: String,
+}
+
+/// One request of an action and what came of it.
+pub struct Sent {
+    /// The batch it carried, for an endpoint that sends in batches.
+    pub batch: Option<BatchOf>,
+    /// How many HTTP attempts it took.
+    pub attempts: u32,
+    /// LINE's answer, or why there is none.
+    pub answer: Result<Answer, ErrorCode>,
+}
+
 /// A response record built from LINE's answer.
 pub trait FromLine: Sized {
     /// Reads the record from a successful answer.
     fn from_line(answer: Answer) -> Result<Self, ErrorCode>;
+
+    /// Reads the record from every request of the action: for all but the
+    /// batched sends, exactly one.
+    fn from_answers(sent: Vec<Sent>) -> Result<Self, ErrorCode> {
+        let first = sent.into_iter().next().expect("an action sends a request");
+        Self::from_line(first.answer?)
+    }
 
     /// Whether LINE's answer is final (a narrowcast that ended); an action
     /// given time to wait asks again until it is.
@@ -105,7 +133,55 @@ impl FromLine for SendResponse {
             accepted_request_id: answer.accepted_request_id,
             attempts: answer.attempts,
             dry_run: answer.dry_run,
+            batches: Vec::new(),
         })
+    }
+
+    /// A batched send (multicast) lists every batch; it succeeds when all
+    /// did, fails as its one batch did, or fails with `batches-failed`.
+    fn from_answers(sent: Vec<Sent>) -> Result<Self, ErrorCode> {
+        let (mut batches, mut first, mut failed) = (Vec::new(), None, None);
+        for Sent {
+            batch,
+            attempts,
+            answer,
+        } in sent
+        {
+            let Some(of) = batch else {
+                return Self::from_line(answer?);
+            };
+            batches.push(batch_outcome(of, attempts, &answer));
+            match answer {
+                Ok(answer) => drop(first.get_or_insert(answer)),
+                Err(error) => drop(failed.get_or_insert(error)),
+            }
+        }
+        match (failed, first) {
+            (None, Some(first)) => {
+                let mut response = Self::from_line(first)?;
+                response.attempts = batches.iter().map(|b| b.attempts).sum();
+                response.batches = batches;
+                Ok(response)
+            }
+            (Some(error), _) if batches.len() == 1 => Err(error),
+            _ => Err(ErrorCode::BatchesFailed(BatchReport {
+                retry_key: batches[0].retry_key.clone(),
+                batches,
+            })),
+        }
+    }
+}
+
+fn batch_outcome(of: BatchOf, attempts: u32, answer: &Result<Answer, ErrorCode>) -> Batch {
+    let ok = answer.as_ref().ok();
+    Batch {
+        index: of.index,
+        recipients: of.recipients,
+        retry_key: of.retry_key,
+        request_id: ok.map(|a| a.request_id.clone()),
+        accepted_request_id: ok.and_then(|a| a.accepted_request_id.clone()),
+        attempts,
+        failure: answer.as_ref().err().map(error::brief),
     }
 }
 

@@ -61,6 +61,19 @@ pub fn new_key() -> String {
         .to_string()
 }
 
+/// The retry key of batch `index` of a send whose key is `key`: the key
+/// itself for batch 0, else a version 5 UUID named by the batch in the key's
+/// namespace, so the same key always gives the same batch keys.
+pub fn batch_key(key: &str, index: usize) -> String {
+    if index == 0 {
+        return key.to_owned();
+    }
+    let namespace = uuid::Uuid::try_parse(key).expect("retry keys are checked UUIDs");
+    uuid::Uuid::new_v5(&namespace, format!("batch-{index}").as_bytes())
+        .hyphenated()
+        .to_string()
+}
+
 /// Whether `key` is a UUID in LINE's hexadecimal form.
 pub fn is_key(key: &str) -> bool {
     key.len() == 36 && uuid::Uuid::try_parse(key).is_ok()

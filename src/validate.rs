@@ -13,8 +13,6 @@ pub const MAX_TEXT_UTF16: usize = 5000;
 pub const MAX_ALT_TEXT: usize = 1500;
 /// A quick reply: at most this many items.
 pub const MAX_QUICK_REPLY_ITEMS: usize = 13;
-/// A multicast: at most this many recipients.
-pub const MAX_MULTICAST_RECIPIENTS: usize = 500;
 /// `waitSeconds`: at most this many.
 pub const MAX_WAIT_SECONDS: u32 = 3600;
 /// A request body: at most this many bytes.
@@ -59,16 +57,10 @@ pub fn non_empty(field: &str, value: &str) -> Result<(), ErrorCode> {
     Ok(())
 }
 
-/// Checks a multicast's recipients: 1 to 500 user ids.
+/// Checks a multicast's recipients: 1 or more user ids (sent in batches).
 pub fn recipients(field: &str, to: &[String]) -> Result<(), ErrorCode> {
-    if to.is_empty() || to.len() > MAX_MULTICAST_RECIPIENTS {
-        return Err(invalid(
-            field,
-            format!(
-                "must hold 1 to {MAX_MULTICAST_RECIPIENTS} user ids, got {}",
-                to.len()
-            ),
-        ));
+    if to.is_empty() {
+        return Err(invalid(field, "must hold at least 1 user id"));
     }
     for (i, user) in to.iter().enumerate() {
         id(&format!("{field}[{i}]"), user, IdKind::User)?;

@@ -97,6 +97,8 @@ pub struct Delivery {
 /// A failure the simulator can act out on one request.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
+    /// No fault: answer as usual (to script a fault for a later request).
+    Pass,
     /// Answer this status (500, 502, 503) with LINE's error body; nothing is done.
     Status(u16),
     /// LINE's rate-limit 429; nothing is done.
@@ -361,7 +363,7 @@ fn route(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
         authorize(state, req)?;
         check_retry_key(state, req)?;
     }
-    let fault = next_fault(state, &req.path);
+    let fault = next_fault(state, &req.path).filter(|f| *f != Fault::Pass);
     if let Some(fault) = &fault {
         state.faults_acted.push((req.path.clone(), fault.clone()));
         if let Some(refusal) = refuse(fault, req) {
@@ -426,7 +428,7 @@ fn refuse(fault: &Fault, req: &Recorded) -> Option<Answer> {
                 json!({"message": format!("Rejected: {auth}"), "details": [{"message": auth, "property": auth}]}),
             )
         }
-        Fault::CloseAfterAccept | Fault::Delay(_) => return None,
+        Fault::Pass | Fault::CloseAfterAccept | Fault::Delay(_) => return None,
     })
 }
 

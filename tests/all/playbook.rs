@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use line_connector_host::examples::example;
-use line_connector_host::simulator::{self, Simulator};
+use line_connector_host::simulator::{self, Fault, Simulator};
 use serde_json::json;
 
 /// The five send actions, each with the kind of its validate endpoint.
@@ -180,4 +180,109 @@ async fn waiting_ends_with_a_failed_narrowcast_or_when_time_is_up() {
         "waitSeconds",
     )
     .await;
+}
+
+const MULTICAST: &str = "/v2/bot/message/multicast";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_multicast_goes_in_batches_and_a_rerun_sends_only_the_failed_one() {
+    let sim = Simulator::start().await.unwrap();
+    let mut config = token_config(&sim);
+    config["maxAttempts"] = json!(2);
+    config["retryDelayMs"] = json!(1);
+    let users: Vec<String> = (0..1234).map(|i| format!("U{i:032x}")).collect();
+    let key = "123e4567-e89b-12d3-a456-426614174000";
+    let input = json!({"to": users, "text": "Rotate your VPN password", "retryKey": key});
+
+    // The second batch fails on both of its attempts.
+    sim.script(
+        MULTICAST,
+        [Fault::Pass, Fault::Status(500), Fault::Status(500)],
+    );
+    let error = run("multicast", &config, input.clone()).await.unwrap_err();
+    assert_eq!(
+        (error["type"].as_str(), error["retryKey"].as_str()),
+        (Some("batches-failed"), Some(key))
+    );
+    let batches = error["batches"].as_array().unwrap();
+    let field = |name: &str| batches.iter().map(|b| b[name].clone()).collect::<Vec<_>>();
+    assert_eq!(field("index"), [json!(0), json!(1), json!(2)]);
+    assert_eq!(field("recipients"), [json!(500), json!(500), json!(234)]);
+    assert_eq!(field("attempts"), [json!(1), json!(2), json!(1)]);
+    assert_eq!(batches[1]["failure"]["type"], "api");
+    assert_eq!(batches[1]["failure"]["status"], 500);
+    assert!(batches[0].get("failure").is_none() && batches[2].get("failure").is_none());
+    assert!(batches[1].get("requestId").is_none());
+    let keys = field("retryKey");
+    assert_eq!(keys[0], key);
+    assert!(keys[1] != keys[0] && keys[2] != keys[0] && keys[1] != keys[2]);
+
+    // What LINE saw: three batches of at most 500, the second one twice,
+    // each with its own key on every attempt.
+    let seen: Vec<(usize, String)> = sim
+        .requests()
+        .iter()
+        .map(|r| {
+            (
+                r.json()["to"].as_array().unwrap().len(),
+                r.header("x-line-retry-key").unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let key_of = |i: usize| keys[i].as_str().unwrap().to_owned();
+    assert_eq!(
+        seen,
+        [
+            (500, key_of(0)),
+            (500, key_of(1)),
+            (500, key_of(1)),
+            (234, key_of(2))
+        ]
+    );
+    assert_eq!(sim.deliveries().len(), 2);
+
+    // The same run again: only the failed batch goes out; the others answer 409.
+    let result = run("multicast", &config, input).await.unwrap();
+    assert_eq!(result["retryKey"], key);
+    let again = result["batches"].as_array().unwrap();
+    assert_eq!(
+        again
+            .iter()
+            .map(|b| b["retryKey"].clone())
+            .collect::<Vec<_>>(),
+        keys
+    );
+    assert_eq!(again[0]["acceptedRequestId"], batches[0]["requestId"]);
+    assert_eq!(again[2]["acceptedRequestId"], batches[2]["requestId"]);
+    assert!(again[1].get("acceptedRequestId").is_none());
+    let deliveries = sim.deliveries();
+    assert_eq!(deliveries.len(), 3);
+    let mut reached: Vec<String> = deliveries.iter().flat_map(|d| d.to.clone()).collect();
+    reached.sort();
+    let mut everyone = users.clone();
+    everyone.sort();
+    assert_eq!(reached, everyone, "every user exactly once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_multicast_is_one_batch_and_fails_as_that_batch() {
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim);
+    let result = run("multicast", &config, example("multicast").unwrap())
+        .await
+        .unwrap();
+    let batches = result["batches"].as_array().unwrap();
+    assert_eq!(batches.len(), 1);
+    assert_eq!(batches[0]["recipients"], 2);
+    assert_eq!(batches[0]["retryKey"], result["retryKey"]);
+    assert_eq!(batches[0]["requestId"], result["requestId"]);
+
+    sim.inject(MULTICAST, 403, json!({"message": "Not allowed"}));
+    let error = run("multicast", &config, example("multicast").unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error["type"].as_str(), error["status"].as_u64()),
+        (Some("api"), Some(403))
+    );
 }
