@@ -1,8 +1,8 @@
 //! The LINE Messaging API connector, built as a WebAssembly component for
 //! `wasm32-wasip2`.
 //!
-//! The contract is `wit/connector.wit`. Each exported action is one row of the
-//! table in [`endpoints`]; the rest of the crate holds LINE's rules: input
+//! The contract is `wit/connector.wit`. Each exported action is one endpoint of
+//! the [`table`], exported by [`endpoints`]; the rest of the crate holds LINE's rules: input
 //! checks ([`validate`]), request bodies ([`request`]), answers ([`response`]),
 //! the config ([`config`]), tokens ([`auth`]), retries and retry keys
 //! ([`retry`]), running an action ([`call`]) over WASI-HTTP ([`http`]), and
@@ -17,6 +17,7 @@ mod http;
 mod request;
 mod response;
 mod retry;
+mod table;
 mod validate;
 
 #[allow(missing_docs)]

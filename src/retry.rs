@@ -10,17 +10,7 @@ use crate::bindings::wasi::random::random::get_random_bytes;
 use crate::http::Reply;
 use std::time::Duration;
 
-/// How an endpoint may be resent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Resend {
-    /// Reads, validation, the loading animation: resending is harmless.
-    Free,
-    /// Sends LINE deduplicates by `X-Line-Retry-Key`: resent with the same key.
-    RetryKey,
-    /// Sends LINE cannot deduplicate (reply): resent only when LINE cannot
-    /// have acted on the first attempt.
-    Once,
-}
+pub use crate::table::Resend;
 
 /// What one attempt came to.
 pub enum Step {

@@ -1,0 +1,277 @@
+//! The one table of LINE operations: for each action, its HTTP method, LINE
+//! host and path, how a failed attempt may be resent, its dry-run and batch
+//! rules, and what the manifest says of it (title, LINE's reference, rate
+//! limit).
+//!
+//! Plain data with no other crate items, so the build script reads it too
+//! (to write the manifest); `endpoints` generates the exports from it.
+
+/// Which of LINE's hosts an endpoint lives on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// The Messaging API (`api-base-url`, default `https://api.line.me`).
+    Api,
+    /// The data API (`data-api-base-url`, default `https://api-data.line.me`).
+    #[allow(dead_code)] // the first data-API operation (content) is still to come
+    Data,
+}
+
+/// The HTTP methods LINE's operations use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Reads.
+    Get,
+    /// Sends and other writes.
+    Post,
+}
+
+/// How an endpoint may be resent after a failed attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resend {
+    /// Reads, validation, the loading animation: resending is harmless.
+    Free,
+    /// Sends LINE deduplicates by `X-Line-Retry-Key`: resent with the same key.
+    RetryKey,
+    /// Sends LINE cannot deduplicate (reply): resent only when LINE cannot
+    /// have acted on the first attempt.
+    Once,
+}
+
+/// One LINE operation, as one action of the connector.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// The action: its WIT function's name.
+    pub action: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The host the path is relative to.
+    pub host: Host,
+    /// The path, as in LINE's reference.
+    pub path: &'static str,
+    /// Whether and how a failed attempt may be resent.
+    pub resend: Resend,
+    /// For a send: the endpoint that validates its messages instead
+    /// (`dryRun`).
+    pub dry_run: Option<&'static Endpoint>,
+    /// A body field whose list is sent in batches of at most this many
+    /// items, one request (and retry key) each.
+    pub batch: Option<(&'static str, usize)>,
+    /// A short title, for a platform's action list.
+    pub title: &'static str,
+    /// The anchor of the operation in LINE's Messaging API reference.
+    pub docs: &'static str,
+    /// LINE's rate limit for the endpoint.
+    pub rate_limit: &'static str,
+}
+
+/// LINE's Messaging API reference; an endpoint's `docs` is an anchor in it.
+pub const REFERENCE: &str = "https://developers.line.biz/en/reference/messaging-api/";
+
+const fn op(action: &'static str, method: Method, path: &'static str, resend: Resend) -> Endpoint {
+    Endpoint {
+        action,
+        method,
+        host: Host::Api,
+        path,
+        resend,
+        dry_run: None,
+        batch: None,
+        title: "",
+        docs: "",
+        rate_limit: "2,000 requests per second",
+    }
+}
+
+impl Endpoint {
+    const fn about(self, title: &'static str, docs: &'static str) -> Self {
+        Endpoint {
+            title,
+            docs,
+            ..self
+        }
+    }
+
+    const fn limit(self, rate_limit: &'static str) -> Self {
+        Endpoint { rate_limit, ..self }
+    }
+
+    const fn dry_run(self, validate: &'static Endpoint) -> Self {
+        Endpoint {
+            dry_run: Some(validate),
+            ..self
+        }
+    }
+
+    const fn batches(self, field: &'static str, size: usize) -> Self {
+        Endpoint {
+            batch: Some((field, size)),
+            ..self
+        }
+    }
+}
+
+use Method::{Get, Post};
+use Resend::{Free, Once, RetryKey};
+
+/// Show a loading animation.
+pub const DISPLAY_LOADING: Endpoint =
+    op("display-loading", Post, "/v2/bot/chat/loading/start", Free)
+        .about("Show a loading animation", "display-a-loading-indicator")
+        .limit("100 requests per second");
+/// Push a message.
+pub const PUSH: Endpoint = op("push", Post, "/v2/bot/message/push", RetryKey)
+    .about("Send a push message", "send-push-message")
+    .dry_run(&VALIDATE_PUSH);
+/// Reply to a webhook event.
+pub const REPLY: Endpoint = op("reply", Post, "/v2/bot/message/reply", Once)
+    .about("Send a reply message", "send-reply-message")
+    .dry_run(&VALIDATE_REPLY);
+/// Multicast, in batches of 500 recipients.
+pub const MULTICAST: Endpoint = op("multicast", Post, "/v2/bot/message/multicast", RetryKey)
+    .about("Send a multicast message", "send-multicast-message")
+    .limit("200 requests per second")
+    .dry_run(&VALIDATE_MULTICAST)
+    .batches("to", 500);
+/// Broadcast to every friend.
+pub const BROADCAST: Endpoint = op("broadcast", Post, "/v2/bot/message/broadcast", RetryKey)
+    .about("Send a broadcast message", "send-broadcast-message")
+    .limit("60 requests per hour")
+    .dry_run(&VALIDATE_BROADCAST);
+/// Narrowcast to an audience.
+pub const NARROWCAST: Endpoint = op("narrowcast", Post, "/v2/bot/message/narrowcast", RetryKey)
+    .about("Send a narrowcast message", "send-narrowcast-message")
+    .limit("60 requests per hour")
+    .dry_run(&VALIDATE_NARROWCAST);
+/// A narrowcast's progress.
+pub const NARROWCAST_PROGRESS: Endpoint = op(
+    "narrowcast-progress",
+    Get,
+    "/v2/bot/message/progress/narrowcast",
+    Free,
+)
+.about(
+    "Get the progress of a narrowcast",
+    "get-narrowcast-progress-status",
+);
+/// Validate push messages.
+pub const VALIDATE_PUSH: Endpoint =
+    op("validate-push", Post, "/v2/bot/message/validate/push", Free).about(
+        "Validate push messages",
+        "validate-message-objects-of-push-message",
+    );
+/// Validate reply messages.
+pub const VALIDATE_REPLY: Endpoint = op(
+    "validate-reply",
+    Post,
+    "/v2/bot/message/validate/reply",
+    Free,
+)
+.about(
+    "Validate reply messages",
+    "validate-message-objects-of-reply-message",
+);
+/// Validate multicast messages.
+pub const VALIDATE_MULTICAST: Endpoint = op(
+    "validate-multicast",
+    Post,
+    "/v2/bot/message/validate/multicast",
+    Free,
+)
+.about(
+    "Validate multicast messages",
+    "validate-message-objects-of-multicast-message",
+);
+/// Validate broadcast messages.
+pub const VALIDATE_BROADCAST: Endpoint = op(
+    "validate-broadcast",
+    Post,
+    "/v2/bot/message/validate/broadcast",
+    Free,
+)
+.about(
+    "Validate broadcast messages",
+    "validate-message-objects-of-broadcast-message",
+);
+/// Validate narrowcast messages.
+pub const VALIDATE_NARROWCAST: Endpoint = op(
+    "validate-narrowcast",
+    Post,
+    "/v2/bot/message/validate/narrowcast",
+    Free,
+)
+.about(
+    "Validate narrowcast messages",
+    "validate-message-objects-of-narrowcast-message",
+);
+/// This month's quota.
+pub const QUOTA: Endpoint =
+    op("quota", Get, "/v2/bot/message/quota", Free).about("Get the message quota", "get-quota");
+/// This month's consumption.
+pub const QUOTA_CONSUMPTION: Endpoint = op(
+    "quota-consumption",
+    Get,
+    "/v2/bot/message/quota/consumption",
+    Free,
+)
+.about("Get the messages sent this month", "get-consumption");
+/// Push messages sent on a day.
+pub const DELIVERY_PUSH: Endpoint = op("delivery-push", Get, "/v2/bot/message/delivery/push", Free)
+    .about(
+        "Count push messages sent on a day",
+        "get-number-of-push-messages",
+    );
+/// Reply messages sent on a day.
+pub const DELIVERY_REPLY: Endpoint = op(
+    "delivery-reply",
+    Get,
+    "/v2/bot/message/delivery/reply",
+    Free,
+)
+.about(
+    "Count reply messages sent on a day",
+    "get-number-of-reply-messages",
+);
+/// Multicast messages sent on a day.
+pub const DELIVERY_MULTICAST: Endpoint = op(
+    "delivery-multicast",
+    Get,
+    "/v2/bot/message/delivery/multicast",
+    Free,
+)
+.about(
+    "Count multicast messages sent on a day",
+    "get-number-of-multicast-messages",
+);
+/// Broadcast messages sent on a day.
+pub const DELIVERY_BROADCAST: Endpoint = op(
+    "delivery-broadcast",
+    Get,
+    "/v2/bot/message/delivery/broadcast",
+    Free,
+)
+.about(
+    "Count broadcast messages sent on a day",
+    "get-number-of-broadcast-messages",
+);
+
+/// Every endpoint, in the order of the WIT functions.
+pub const ALL: [&Endpoint; 18] = [
+    &DISPLAY_LOADING,
+    &PUSH,
+    &REPLY,
+    &MULTICAST,
+    &BROADCAST,
+    &NARROWCAST,
+    &NARROWCAST_PROGRESS,
+    &VALIDATE_PUSH,
+    &VALIDATE_REPLY,
+    &VALIDATE_MULTICAST,
+    &VALIDATE_BROADCAST,
+    &VALIDATE_NARROWCAST,
+    &QUOTA,
+    &QUOTA_CONSUMPTION,
+    &DELIVERY_PUSH,
+    &DELIVERY_REPLY,
+    &DELIVERY_MULTICAST,
+    &DELIVERY_BROADCAST,
+];
