@@ -5,9 +5,11 @@
 //! and their mapping in `request` and `response`.
 
 use crate::actions::*;
-pub use crate::table::{Endpoint, Host, Method, Resend};
+pub use crate::table::{Endpoint, Host, Method};
+use serde_json::{Map, Value};
 
-/// Declares the exports: one function per row, each running its endpoint.
+/// Declares the exports: one function per row, each running its endpoint,
+/// and [`dispatch`], which runs them by name.
 macro_rules! endpoints {
     ($($action:ident($($request:ty)?) -> $response:ty = $endpoint:ident;)*) => {
         impl Guest for crate::Connector {
@@ -19,6 +21,22 @@ macro_rules! endpoints {
                     crate::call::run(&crate::table::$endpoint, &config, input)
                 }
             )*
+        }
+
+        /// Runs the action named `action` (as in the WIT) through its typed
+        /// function, with input fields checked by [`crate::json::fields`];
+        /// returns the output as JSON text.
+        #[allow(unused_variables)]
+        pub fn dispatch(action: &str, config: Config, input: Map<String, Value>) -> Result<String, ErrorCode> {
+            $(
+                if action == crate::table::$endpoint.action {
+                    let output = <crate::Connector as Guest>::$action(
+                        config $(, crate::json::into::<$request>(input, "")?)?
+                    )?;
+                    return crate::json::output(&output);
+                }
+            )*
+            unreachable!("the manifest names only the table's actions")
         }
     };
 }

@@ -14,6 +14,8 @@ mod config;
 mod endpoints;
 mod error;
 mod http;
+mod json;
+mod manifest;
 mod request;
 mod response;
 mod retry;
@@ -26,6 +28,9 @@ mod bindings {
         path: "wit",
         world: "connector",
         generate_all,
+        // invoke reads the records from JSON and writes the results as JSON.
+        additional_derives: [serde::Serialize, serde::Deserialize],
+        additional_derives_ignore: ["stream-error"],
     });
 }
 

@@ -16,6 +16,26 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 /// The exported interface that holds the actions.
 pub const ACTIONS_INTERFACE: &str = "line:messaging/actions@0.1.0";
 
+/// The exported interface with `describe` and `invoke`.
+pub const MANIFEST_INTERFACE: &str = "line:messaging/manifest@0.1.0";
+
+/// The custom section that carries the connector's manifest.
+pub const MANIFEST_SECTION: &str = "line-connector-manifest";
+
+/// The manifest a component carries in its custom section, read without
+/// compiling or running anything.
+pub fn manifest_of(wasm: &[u8]) -> Result<Value> {
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::CustomSection(section) = payload? {
+            if section.name() == MANIFEST_SECTION {
+                return serde_json::from_slice(section.data())
+                    .context("the manifest section is not JSON");
+            }
+        }
+    }
+    bail!("the component carries no {MANIFEST_SECTION} section")
+}
+
 /// The component built by this crate's build script.
 pub const EMBEDDED_COMPONENT: &[u8] = include_bytes!(env!("LINE_CONNECTOR_WASM"));
 
@@ -44,6 +64,8 @@ pub struct Connector {
     engine: Engine,
     pre: InstancePre<HostState>,
     actions: Vec<Action>,
+    describe: ComponentExportIndex,
+    invoke: ComponentExportIndex,
 }
 
 impl Connector {
@@ -69,7 +91,18 @@ impl Connector {
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
         let pre = linker.instantiate_pre(&component)?;
         let actions = list_actions(&engine, &component)?;
+        let function = |name: &str| {
+            let (_, interface) = component
+                .get_export(None, MANIFEST_INTERFACE)
+                .ok_or_else(|| anyhow!("the component does not export {MANIFEST_INTERFACE}"))?;
+            let (_, index) = component
+                .get_export(Some(&interface), name)
+                .ok_or_else(|| anyhow!("{MANIFEST_INTERFACE} has no {name}"))?;
+            anyhow::Ok(index)
+        };
         Ok(Connector {
+            describe: function("describe")?,
+            invoke: function("invoke")?,
             engine,
             pre,
             actions,
@@ -121,6 +154,43 @@ pub struct Session<'c> {
 }
 
 impl Session<'_> {
+    /// The manifest, as `describe` returns it.
+    pub async fn describe(&mut self) -> Result<Value> {
+        let results = self.call(self.connector.describe, &[]).await?;
+        match &results {
+            Val::String(text) => Ok(serde_json::from_str(text)?),
+            other => bail!("describe returned {other:?}"),
+        }
+    }
+
+    /// Runs `action` by name through `invoke`, with the config and input as
+    /// JSON text: `Ok` with the output JSON, or `Err` with the error JSON.
+    pub async fn invoke(&mut self, action: &str, config: &Value, input: &Value) -> Result<Outcome> {
+        let params = [action.to_owned(), config.to_string(), input.to_string()].map(Val::String);
+        match self.call(self.connector.invoke, &params).await? {
+            Val::Result(Ok(Some(output))) => match *output {
+                Val::String(text) => Ok(Ok(serde_json::from_str(&text)?)),
+                other => bail!("invoke returned {other:?}"),
+            },
+            Val::Result(Err(Some(error))) => Ok(Err(json::from_val(&error))),
+            other => bail!("invoke returned {other:?}"),
+        }
+    }
+
+    /// Calls an exported function; its one result.
+    async fn call(&mut self, index: ComponentExportIndex, params: &[Val]) -> Result<Val> {
+        let func = self
+            .instance
+            .get_func(&mut self.store, index)
+            .ok_or_else(|| anyhow!("not a function"))?;
+        let mut results = [Val::Bool(false)];
+        func.call_async(&mut self.store, params, &mut results)
+            .await
+            .map_err(anyhow::Error::from)
+            .context("the component trapped")?;
+        Ok(results.into_iter().next().unwrap())
+    }
+
     /// Runs `action` in this instance (see [`Connector::run`]).
     pub async fn run(&mut self, action: &str, config: &Value, input: &Value) -> Result<Outcome> {
         let action = self.connector.action(action)?;

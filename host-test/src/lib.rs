@@ -11,6 +11,6 @@ pub mod line_rules;
 pub mod sandbox;
 pub mod simulator;
 
-pub use component::{Action, Connector, Outcome, Session};
+pub use component::{Action, Connector, Outcome, Session, manifest_of};
 pub use sandbox::{Exchange, ExchangeLog, Sandbox};
 pub use simulator::Simulator;

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use line_connector_host::{Connector, Sandbox, Simulator, demo, simulator};
+use line_connector_host::{Connector, Sandbox, Simulator, demo, manifest_of, simulator};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +23,11 @@ struct Cli {
 enum Command {
     /// List the actions, one per line.
     Actions,
+    /// Print the manifest the component carries (JSON), or one action's part.
+    Describe {
+        /// An action, e.g. `push` (default: the whole manifest).
+        action: Option<String>,
+    },
     /// Run one action; prints its result (exit 0) or its error (exit 1) as JSON.
     Run {
         /// The action, e.g. `push` (see `actions`).
@@ -71,6 +76,25 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         None => Connector::embedded(),
     };
     match &cli.command {
+        Command::Describe { action } => {
+            let manifest = match &cli.component {
+                Some(path) => manifest_of(
+                    &std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+                )?,
+                None => manifest_of(line_connector_host::component::EMBEDDED_COMPONENT)?,
+            };
+            let shown = match action {
+                None => &manifest,
+                Some(name) => manifest["actions"]
+                    .as_array()
+                    .and_then(|all| all.iter().find(|a| a["name"] == name.as_str()))
+                    .with_context(|| {
+                        format!("no action {name:?}; `line-connector actions` lists them")
+                    })?,
+            };
+            println!("{}", serde_json::to_string_pretty(shown)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Actions => {
             for action in connector()?.actions() {
                 println!("{}", action.name);

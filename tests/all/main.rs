@@ -8,6 +8,7 @@ mod conformance;
 mod errors;
 mod fuzz;
 mod input;
+mod manifest;
 mod openapi;
 mod playbook;
 mod prism;

@@ -1,0 +1,277 @@
+//! Writes the connector's manifest (`OUT_DIR/manifest.json`) from what it
+//! describes: the WIT contract (functions, records, their doc comments), the
+//! endpoint table (`src/table.rs`) and the example inputs (`examples/`). The
+//! component returns it from `describe` and carries it as a custom section,
+//! so it cannot drift from the code.
+//!
+//! JSON shapes follow the host's and `invoke`'s rules: a record is an object
+//! whose keys are the field names in camelCase, an `option` field may be left
+//! out, and a `string` field that carries LINE objects as JSON text
+//! (`messages`, `recipient`, `filter`, `limit`) takes the objects themselves.
+
+#[allow(dead_code)]
+#[path = "src/table.rs"]
+mod table;
+
+use serde_json::{Map, Value, json};
+use std::path::Path;
+use wit_parser::{Docs, Resolve, Type, TypeDefKind, TypeId};
+
+/// The JSON Schema dialect of every schema in the manifest.
+const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// The config fields that hold secrets.
+const SECRET_FIELDS: [&str; 2] = ["channel-access-token", "client-secret"];
+
+/// LINE's message types (the `type` of a message object).
+const MESSAGE_TYPES: [&str; 11] = [
+    "text", "textV2", "sticker", "image", "video", "audio", "location", "imagemap", "template",
+    "flex", "coupon",
+];
+
+fn main() {
+    for watched in ["wit", "src/table.rs", "examples", "build.rs"] {
+        println!("cargo:rerun-if-changed={watched}");
+    }
+    let mut resolve = Resolve::default();
+    let (package, _) = resolve.push_dir("wit").expect("wit/ parses");
+    let manifest = Manifest { resolve: &resolve }.build(package);
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("manifest.json");
+    std::fs::write(out, serde_json::to_string(&manifest).unwrap()).unwrap();
+}
+
+struct Manifest<'a> {
+    resolve: &'a Resolve,
+}
+
+impl Manifest<'_> {
+    fn build(&self, package: wit_parser::PackageId) -> Value {
+        let package = &self.resolve.packages[package];
+        let interface = &self.resolve.interfaces[package.interfaces["actions"]];
+        let functions: Vec<_> = interface.functions.values().collect();
+        let names: Vec<&str> = functions.iter().map(|f| f.name.as_str()).collect();
+        let table: Vec<&str> = table::ALL.iter().map(|e| e.action).collect();
+        assert_eq!(
+            names, table,
+            "the WIT functions and src/table.rs must list the same actions in the same order"
+        );
+        let config = functions[0].params[0].ty;
+        let (_, error_code) = result_types(self.resolve, functions[0].result.unwrap());
+        let name = &package.name;
+        let version = name.version.as_ref().expect("the package has a version");
+        json!({
+            "name": "line-connector",
+            "title": "LINE Messaging API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "interface": format!("{}:{}/actions@{version}", name.namespace, name.name),
+            "description": text(&interface.docs),
+            "docsUrl": table::REFERENCE,
+            "configSchema": self.config_schema(config),
+            "actions": functions.iter().zip(table::ALL).map(|(f, endpoint)| {
+                let (ok, _) = result_types(self.resolve, f.result.unwrap());
+                let input = f.params.get(1).map(|p| p.ty);
+                json!({
+                    "name": f.name,
+                    "title": endpoint.title,
+                    "description": text(&f.docs),
+                    "docsUrl": format!("{}#{}", table::REFERENCE, endpoint.docs),
+                    "endpoint": format!("{} {}", method(endpoint.method), endpoint.path),
+                    "inputSchema": self.root(input.map_or_else(|| empty_object("This action takes no input."), |t| self.schema(t))),
+                    "outputSchema": self.root(self.schema(ok)),
+                    "errors": self.errors(error_code, endpoint),
+                    "examples": [example(&f.name)],
+                    "hints": hints(endpoint),
+                })
+            }).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The config record, with its two auth modes and its secrets marked.
+    fn config_schema(&self, config: Type) -> Value {
+        let mut schema = self.root(self.schema(config));
+        for field in SECRET_FIELDS {
+            let property = &mut schema["properties"][camel_case(field)];
+            property["writeOnly"] = json!(true);
+            property["format"] = json!("password");
+            property["x-secret"] = json!(true);
+        }
+        schema["oneOf"] = json!([
+            {"title": "Channel access token", "required": ["channelAccessToken"],
+             "not": {"anyOf": [{"required": ["clientId"]}, {"required": ["clientSecret"]}]}},
+            {"title": "Client credentials (channel id and secret)", "required": ["clientId", "clientSecret"],
+             "not": {"required": ["channelAccessToken"]}},
+        ]);
+        schema
+    }
+
+    fn root(&self, mut schema: Value) -> Value {
+        schema["$schema"] = json!(DIALECT);
+        schema
+    }
+
+    /// The JSON Schema of a WIT type.
+    fn schema(&self, ty: Type) -> Value {
+        match ty {
+            Type::Bool => json!({"type": "boolean"}),
+            Type::U8 => integer(0, u8::MAX.into()),
+            Type::U16 => integer(0, u16::MAX.into()),
+            Type::U32 => integer(0, u32::MAX.into()),
+            Type::S64 | Type::S32 | Type::U64 => json!({"type": "integer"}),
+            Type::String => json!({"type": "string"}),
+            Type::Id(id) => self.defined(id),
+            other => panic!("no JSON Schema for the WIT type {other:?}"),
+        }
+    }
+
+    fn defined(&self, id: TypeId) -> Value {
+        let def = &self.resolve.types[id];
+        let mut schema = match &def.kind {
+            TypeDefKind::Record(record) => {
+                let mut properties = Map::new();
+                let mut required = Vec::new();
+                for field in &record.fields {
+                    let key = camel_case(&field.name);
+                    let (ty, optional) = match field.ty {
+                        Type::Id(id) => match &self.resolve.types[id].kind {
+                            TypeDefKind::Option(inner) => (*inner, true),
+                            _ => (field.ty, false),
+                        },
+                        _ => (field.ty, false),
+                    };
+                    let mut property = json_text_field(&key).unwrap_or_else(|| self.schema(ty));
+                    if let Some(docs) = text(&field.docs) {
+                        property["description"] = json!(docs);
+                    }
+                    if !optional {
+                        required.push(key.clone());
+                    }
+                    properties.insert(key, property);
+                }
+                json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
+            }
+            TypeDefKind::Option(inner) => self.schema(*inner),
+            TypeDefKind::List(inner) => json!({"type": "array", "items": self.schema(*inner)}),
+            TypeDefKind::Enum(e) => {
+                json!({"type": "string", "enum": e.cases.iter().map(|c| &c.name).collect::<Vec<_>>()})
+            }
+            TypeDefKind::Type(inner) => self.schema(*inner),
+            other => panic!("no JSON Schema for {other:?}"),
+        };
+        if let (Some(name), Some(object)) = (&def.name, schema.as_object_mut()) {
+            object.insert("title".into(), json!(name));
+            if let Some(docs) = text(&def.docs) {
+                object.entry("description").or_insert(json!(docs));
+            }
+        }
+        schema
+    }
+
+    /// The `error-code` cases an action can fail with, each with its doc.
+    fn errors(&self, error_code: Type, endpoint: &table::Endpoint) -> Vec<Value> {
+        let TypeDefKind::Variant(variant) = &self.resolve.types[id(error_code)].kind else {
+            panic!("error-code is a variant");
+        };
+        let sends = endpoint.dry_run.is_some();
+        variant
+            .cases
+            .iter()
+            .filter(|case| match case.name.as_str() {
+                "batches-failed" => endpoint.batch.is_some(),
+                "quota-exceeded" => sends,
+                _ => true,
+            })
+            .map(|case| json!({"type": case.name, "description": text(&case.docs)}))
+            .collect()
+    }
+}
+
+/// What a platform needs to know to schedule and retry the action.
+fn hints(endpoint: &table::Endpoint) -> Value {
+    use table::{Method, Resend};
+    let validates = table::ALL
+        .iter()
+        .any(|e| e.dry_run.is_some_and(|d| d.action == endpoint.action));
+    json!({
+        "readOnly": endpoint.method == Method::Get || validates,
+        "sendsMessage": endpoint.dry_run.is_some(),
+        "idempotent": endpoint.resend != Resend::Once,
+        "retryKey": endpoint.resend == Resend::RetryKey,
+        "dryRun": endpoint.dry_run.is_some(),
+        "batchSize": endpoint.batch.map(|(_, size)| size),
+        "rateLimit": endpoint.rate_limit,
+    })
+}
+
+/// The schema of a field that carries LINE objects as JSON text in WIT: the
+/// objects themselves, or their JSON text.
+fn json_text_field(key: &str) -> Option<Value> {
+    let as_text = json!({"type": "string", "description": "the same, as JSON text"});
+    let objects = match key {
+        "messages" => json!({
+            "type": "array", "minItems": 1, "maxItems": 5,
+            "items": {"type": "object", "required": ["type"], "properties": {"type": {"enum": MESSAGE_TYPES}}},
+        }),
+        "recipient" | "filter" | "limit" => json!({"type": "object"}),
+        _ => return None,
+    };
+    Some(json!({"anyOf": [objects, as_text]}))
+}
+
+fn integer(minimum: u64, maximum: u64) -> Value {
+    json!({"type": "integer", "minimum": minimum, "maximum": maximum})
+}
+
+fn empty_object(description: &str) -> Value {
+    json!({"type": "object", "description": description, "properties": {}, "additionalProperties": false})
+}
+
+/// The example input of `action`, from `examples/ACTION.json`.
+fn example(action: &str) -> Value {
+    let path = format!("examples/{action}.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (every action needs an example)"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"))
+}
+
+fn result_types(resolve: &Resolve, result: Type) -> (Type, Type) {
+    match &resolve.types[id(result)].kind {
+        TypeDefKind::Result(r) => (r.ok.unwrap(), r.err.unwrap()),
+        _ => panic!("actions return result<_, error-code>"),
+    }
+}
+
+fn id(ty: Type) -> TypeId {
+    match ty {
+        Type::Id(id) => id,
+        other => panic!("{other:?} is not a defined type"),
+    }
+}
+
+fn method(method: table::Method) -> &'static str {
+    match method {
+        table::Method::Get => "GET",
+        table::Method::Post => "POST",
+    }
+}
+
+fn text(docs: &Docs) -> Option<String> {
+    let text = docs.contents.as_deref()?.trim();
+    (!text.is_empty()).then(|| {
+        text.split("\n\n")
+            .map(|p| p.replace('\n', " "))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    })
+}
+
+/// `notification-disabled` → `notificationDisabled`.
+fn camel_case(kebab: &str) -> String {
+    let mut parts = kebab.split('-');
+    let first = parts.next().unwrap_or_default().to_owned();
+    parts.fold(first, |mut out, part| {
+        let mut chars = part.chars();
+        out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        out.push_str(chars.as_str());
+        out
+    })
+}

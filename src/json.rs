@@ -1,0 +1,157 @@
+//! JSON to WIT records and back, for `invoke`, by the same rules as the
+//! host's conversion: a record is an object with camelCase keys, unknown
+//! keys are refused, `null` is an absent option, and a `string` field given
+//! a JSON array or object receives its JSON text (how LINE objects travel).
+//! Each field is checked against the manifest's schema first, so an error
+//! names the field.
+
+use crate::actions::ErrorCode;
+use crate::error::invalid;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// Parses `text` as an object of the record `schema` describes: checked,
+/// with Rust's field names as keys. `path` names it in errors (`config`, or
+/// empty for the input).
+pub fn fields(text: &str, schema: &Value, path: &str) -> Result<Map<String, Value>, ErrorCode> {
+    let whole = if path.is_empty() { "input" } else { path };
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| invalid(whole, format!("is not valid JSON: {e}")))?;
+    let object = match value {
+        Value::Null => Map::new(),
+        Value::Object(object) => object,
+        _ => return Err(invalid(whole, "must be an object")),
+    };
+    let empty = Map::new();
+    let properties = schema["properties"].as_object().unwrap_or(&empty);
+    let mut fields = Map::new();
+    for (key, value) in object {
+        let field = join(path, &key);
+        let Some(property) = properties.get(&key) else {
+            let known: Vec<&str> = properties.keys().map(String::as_str).collect();
+            let message = match known.is_empty() {
+                true => "is not a field here; this action takes no input".to_owned(),
+                false => format!("is not a field here; the fields are {}", known.join(", ")),
+            };
+            return Err(invalid(field, message));
+        };
+        if !value.is_null() {
+            fields.insert(snake_case(&key), check(&field, property, value)?);
+        }
+    }
+    for required in schema["required"].as_array().into_iter().flatten() {
+        let key = required.as_str().unwrap_or_default();
+        if !fields.contains_key(&snake_case(key)) {
+            return Err(invalid(join(path, key), "is required"));
+        }
+    }
+    Ok(fields)
+}
+
+/// The record of type `T` from checked `fields`.
+pub fn into<T: DeserializeOwned>(fields: Map<String, Value>, path: &str) -> Result<T, ErrorCode> {
+    let whole = if path.is_empty() { "input" } else { path };
+    serde_json::from_value(Value::Object(fields)).map_err(|e| invalid(whole, e.to_string()))
+}
+
+/// A result record as JSON text: camelCase keys, absent options left out.
+pub fn output<T: Serialize>(record: &T) -> Result<String, ErrorCode> {
+    let value = serde_json::to_value(record).expect("records serialize");
+    Ok(camel_keys(value).to_string())
+}
+
+/// Checks one field's value against its schema.
+fn check(field: &str, schema: &Value, value: Value) -> Result<Value, ErrorCode> {
+    let expected = |what: &str| Err(invalid(field, format!("must be {what}")));
+    let text_field = schema.get("anyOf").is_some();
+    match (schema["type"].as_str(), value) {
+        (Some("string"), value @ Value::String(_)) => Ok(value),
+        (_, value @ Value::String(_)) if text_field => Ok(value),
+        (_, value @ (Value::Array(_) | Value::Object(_)))
+            if text_field || schema["type"] == "string" =>
+        {
+            Ok(Value::String(value.to_string()))
+        }
+        (Some("string"), _) => expected("a string"),
+        (Some("boolean"), value @ Value::Bool(_)) => Ok(value),
+        (Some("boolean"), _) => expected("true or false"),
+        (Some("integer"), Value::Number(n)) if in_range(&n, schema) => Ok(Value::Number(n)),
+        (Some("integer"), value) => expected(&format!("a whole number in range, got {value}")),
+        (Some("array"), Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| check(&format!("{field}[{i}]"), &schema["items"], item))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        (Some("array"), _) => expected("an array"),
+        (_, _) if text_field => expected("JSON (an array or object) or its text"),
+        (_, value) => Ok(value),
+    }
+}
+
+fn in_range(n: &serde_json::Number, schema: &Value) -> bool {
+    let Some(n) = n.as_i64().map(i128::from).or(n.as_u64().map(i128::from)) else {
+        return false;
+    };
+    let bound = |key: &str| {
+        schema[key]
+            .as_i64()
+            .map(i128::from)
+            .or(schema[key].as_u64().map(i128::from))
+    };
+    bound("minimum").is_none_or(|min| n >= min) && bound("maximum").is_none_or(|max| n <= max)
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// `notificationDisabled` → `notification_disabled` (Rust's field name).
+fn snake_case(camel: &str) -> String {
+    let mut out = String::with_capacity(camel.len() + 4);
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    if out == "type" {
+        "type_".to_owned()
+    } else {
+        out
+    }
+}
+
+/// Rust's field names to camelCase, recursively; `null`s left out.
+fn camel_keys(value: Value) -> Value {
+    match value {
+        Value::Object(object) => Value::Object(
+            object
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (camel_case(&k), camel_keys(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
+        other => other,
+    }
+}
+
+/// `sent_messages` → `sentMessages`; `type_` → `type`.
+fn camel_case(snake: &str) -> String {
+    let mut parts = snake.trim_end_matches('_').split('_');
+    let first = parts.next().unwrap_or_default().to_owned();
+    parts.fold(first, |mut out, part| {
+        let mut chars = part.chars();
+        out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        out.push_str(chars.as_str());
+        out
+    })
+}

@@ -1,0 +1,327 @@
+//! The manifest (`describe`, and the custom section the `.wasm` carries) and
+//! running actions by name (`invoke`), through the real component.
+
+use crate::support::*;
+use line_connector_host::component::EMBEDDED_COMPONENT;
+use line_connector_host::simulator::Simulator;
+use line_connector_host::{Sandbox, manifest_of};
+use serde_json::{Value, json};
+
+fn manifest() -> Value {
+    manifest_of(EMBEDDED_COMPONENT).expect("the component carries its manifest")
+}
+
+fn actions(manifest: &Value) -> &Vec<Value> {
+    manifest["actions"].as_array().unwrap()
+}
+
+/// The problems `instance` has against `schema` (JSON Schema 2020-12).
+fn violations(schema: &Value, instance: &Value) -> Vec<String> {
+    let validator = jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(schema)
+        .expect("a valid schema");
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// Runs `action` through `invoke` in a fresh instance.
+async fn invoke(action: &str, config: &Value, input: &Value) -> Result<Value, Value> {
+    let mut session = CONNECTOR
+        .session(Sandbox::for_config(config))
+        .await
+        .unwrap();
+    session.invoke(action, config, input).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_custom_section_is_what_describe_returns() {
+    let sim = Simulator::start().await.unwrap();
+    let mut session = session(&token_config(&sim)).await;
+    let described = session.describe().await.unwrap();
+    assert_eq!(described, manifest());
+    let names: Vec<&str> = actions(&described)
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    let exported: Vec<&str> = CONNECTOR
+        .actions()
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(names, exported);
+    assert!(sim.requests().is_empty(), "describing sends nothing");
+}
+
+#[test]
+fn every_schema_is_valid_json_schema_and_every_example_fits_its_action() {
+    let manifest = manifest();
+    let mut schemas = vec![("config", &manifest["configSchema"])];
+    for action in actions(&manifest) {
+        let name = action["name"].as_str().unwrap();
+        for key in ["title", "description", "docsUrl", "endpoint"] {
+            assert!(
+                action[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{name}.{key}"
+            );
+        }
+        assert!(
+            action["docsUrl"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://developers.line.biz/en/reference/messaging-api/#")
+        );
+        assert!(action["hints"]["rateLimit"].is_string(), "{name}");
+        assert!(!action["errors"].as_array().unwrap().is_empty(), "{name}");
+        schemas.push((name, &action["inputSchema"]));
+        schemas.push((name, &action["outputSchema"]));
+        let examples = action["examples"].as_array().unwrap();
+        assert!(!examples.is_empty(), "{name} has an example");
+        for example in examples {
+            assert_eq!(
+                violations(&action["inputSchema"], example),
+                Vec::<String>::new(),
+                "{name}"
+            );
+            let file = format!("{}/../examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+            let on_disk: Value =
+                serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+            assert_eq!(
+                example, &on_disk,
+                "{name}: the manifest carries examples/{name}.json"
+            );
+        }
+    }
+    for (name, schema) in schemas {
+        assert_eq!(
+            schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{name}"
+        );
+        if let Err(e) = jsonschema::meta::validate(schema) {
+            panic!("{name}: not a valid JSON Schema: {e}");
+        }
+    }
+}
+
+#[test]
+fn the_config_schema_knows_both_auth_modes_and_marks_the_secrets() {
+    let schema = &manifest()["configSchema"];
+    let token = json!({"channelAccessToken": "t", "apiBaseUrl": "https://api.line.me"});
+    let client = json!({"clientId": "1234567890", "clientSecret": "s", "timeoutMs": 5000});
+    assert_eq!(violations(schema, &token), Vec::<String>::new());
+    assert_eq!(violations(schema, &client), Vec::<String>::new());
+    for bad in [
+        json!({}),
+        json!({"channelAccessToken": "t", "clientSecret": "s"}),
+        json!({"clientId": "1"}),
+        json!({"channelAccessToken": "t", "timeoutMs": -1}),
+        json!({"channelAccessToken": "t", "channelSecret": "s"}),
+    ] {
+        assert!(!violations(schema, &bad).is_empty(), "{bad} passed");
+    }
+    let properties = schema["properties"].as_object().unwrap();
+    let secret: Vec<&String> = properties
+        .iter()
+        .filter(|(_, p)| p["writeOnly"] == true)
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(secret, ["channelAccessToken", "clientSecret"]);
+}
+
+#[test]
+fn hints_follow_what_each_action_does() {
+    let manifest = manifest();
+    let hint = |name: &str, key: &str| {
+        let action = actions(&manifest)
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap();
+        action["hints"][key].clone()
+    };
+    assert_eq!(hint("push", "sendsMessage"), true);
+    assert_eq!(hint("push", "retryKey"), true);
+    assert_eq!(hint("push", "rateLimit"), "2,000 requests per second");
+    assert_eq!(hint("reply", "idempotent"), false);
+    assert_eq!(hint("multicast", "batchSize"), 500);
+    assert_eq!(hint("multicast", "rateLimit"), "200 requests per second");
+    assert_eq!(hint("broadcast", "rateLimit"), "60 requests per hour");
+    assert_eq!(hint("narrowcast", "rateLimit"), "60 requests per hour");
+    assert_eq!(
+        hint("display-loading", "rateLimit"),
+        "100 requests per second"
+    );
+    assert_eq!(hint("quota", "readOnly"), true);
+    assert_eq!(hint("validate-push", "readOnly"), true);
+    assert_eq!(hint("display-loading", "readOnly"), false);
+    let errors = |name: &str| -> Vec<Value> {
+        let action = actions(&manifest)
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap();
+        action["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["type"].clone())
+            .collect()
+    };
+    assert!(errors("multicast").contains(&json!("batches-failed")));
+    assert!(!errors("push").contains(&json!("batches-failed")));
+    assert!(errors("push").contains(&json!("quota-exceeded")));
+    assert!(!errors("quota").contains(&json!("quota-exceeded")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_action_runs_by_name_and_its_output_fits_its_schema() {
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim);
+    let manifest = manifest();
+    let mut narrowcast_id = None;
+    for action in actions(&manifest) {
+        let name = action["name"].as_str().unwrap();
+        let mut input = action["examples"][0].clone();
+        if let (Some(id), Some(slot)) = (&narrowcast_id, input.get_mut("requestId")) {
+            *slot = Value::clone(id);
+        }
+        let output = invoke(name, &config, &input)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            violations(&action["outputSchema"], &output),
+            Vec::<String>::new(),
+            "{name}: {output}"
+        );
+        if name == "narrowcast" {
+            narrowcast_id = Some(output["requestId"].clone());
+        }
+    }
+    assert_eq!(
+        sim.deliveries().len(),
+        5,
+        "push, reply, multicast, broadcast, narrowcast"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoke_and_the_typed_function_send_the_same_and_answer_alike() {
+    for action in actions(&manifest()) {
+        let name = action["name"].as_str().unwrap();
+        let input = &action["examples"][0];
+        let (typed_sim, invoked_sim) = (
+            Simulator::start().await.unwrap(),
+            Simulator::start().await.unwrap(),
+        );
+        let typed = run(name, &token_config(&typed_sim), input.clone()).await;
+        let invoked = invoke(name, &token_config(&invoked_sim), input).await;
+        let keys = |o: &Result<Value, Value>| {
+            let v = o.as_ref().unwrap_or_else(|e| e);
+            let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(
+            typed.is_ok(),
+            invoked.is_ok(),
+            "{name}: {typed:?} / {invoked:?}"
+        );
+        assert_eq!(keys(&typed), keys(&invoked), "{name}");
+        let sent = |sim: &Simulator| -> Vec<(String, String, Value)> {
+            sim.requests()
+                .iter()
+                .map(|r| (r.method.clone(), r.path.clone(), r.json()))
+                .collect()
+        };
+        assert_eq!(sent(&typed_sim), sent(&invoked_sim), "{name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoke_refuses_json_that_does_not_fit_and_sends_nothing() {
+    let sim = Simulator::start().await.unwrap();
+    let config = client_config(&sim);
+    let cases = [
+        (
+            "push",
+            config.clone(),
+            json!({"to": USER, "text": "x", "notificationDisable": true}),
+            "notificationDisable",
+        ),
+        (
+            "display-loading",
+            config.clone(),
+            json!({"chatId": USER, "loadingSeconds": "20"}),
+            "loadingSeconds",
+        ),
+        (
+            "display-loading",
+            config.clone(),
+            json!({"chatId": USER, "loadingSeconds": -5}),
+            "loadingSeconds",
+        ),
+        (
+            "multicast",
+            config.clone(),
+            json!({"to": [USER, 7], "text": "x"}),
+            "to[1]",
+        ),
+        ("push", config.clone(), json!({"text": "x"}), "to"),
+        ("quota", config.clone(), json!({"to": USER}), "to"),
+        ("push", config.clone(), json!([1]), "input"),
+        ("send-fax", config.clone(), json!({}), "action"),
+        (
+            "quota",
+            json!({"channelAccessToken": "t", "timeoutMs": "soon"}),
+            json!({}),
+            "config.timeoutMs",
+        ),
+        (
+            "quota",
+            json!({"channelAccessToken": "t", "channelSecret": "s"}),
+            json!({}),
+            "config.channelSecret",
+        ),
+        (
+            "push",
+            config.clone(),
+            json!({"to": "U1", "text": "x"}),
+            "to",
+        ),
+    ];
+    for (action, config, input, field) in cases {
+        let error = invoke(action, &config, &input).await.expect_err(action);
+        assert_eq!(
+            (error["type"].as_str(), error["field"].as_str()),
+            (Some("invalid-input"), Some(field)),
+            "{action} {input}: {error}"
+        );
+    }
+    assert!(sim.requests().is_empty());
+
+    // LINE objects may come as JSON or as their text, as with the typed path.
+    let as_text = json!({"to": USER, "messages": text("hi").to_string()});
+    invoke("push", &config, &as_text).await.unwrap();
+    assert_eq!(
+        sim.requests().last().unwrap().json()["messages"],
+        text("hi")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_describes_from_the_file_without_running_it() {
+    let out = line_connector(&["describe", "push"]).await;
+    assert!(out.status.success());
+    let push: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(push["name"], "push");
+    assert_eq!(push, actions(&manifest())[1]);
+
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), EMBEDDED_COMPONENT).unwrap();
+    let out = line_connector(&["describe", "--component", path_of(&file)]).await;
+    let whole: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(whole, manifest());
+
+    let out = line_connector(&["describe", "send-fax"]).await;
+    assert_eq!(out.status.code(), Some(2));
+}
