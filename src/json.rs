@@ -77,7 +77,9 @@ fn check(field: &str, schema: &Value, value: Value) -> Result<Value, ErrorCode> 
         (Some("boolean"), value @ Value::Bool(_)) => Ok(value),
         (Some("boolean"), _) => expected("true or false"),
         (Some("integer"), Value::Number(n)) if in_range(&n, schema) => Ok(Value::Number(n)),
-        (Some("integer"), value) => expected(&format!("a whole number in range, got {value}")),
+        (Some("integer"), value) => {
+            expected(&format!("a whole number in range, got {}", shown(&value)))
+        }
         (Some("array"), Value::Array(items)) => items
             .into_iter()
             .enumerate()
@@ -87,6 +89,19 @@ fn check(field: &str, schema: &Value, value: Value) -> Result<Value, ErrorCode> 
         (Some("array"), _) => expected("an array"),
         (_, _) if text_field => expected("JSON (an array or object) or its text"),
         (_, value) => Ok(value),
+    }
+}
+
+/// A wrong value as an error shows it: numbers as they are, anything else by
+/// its kind only (it may be a secret typed into the wrong field).
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.to_string(),
+        Value::String(_) => "a string".into(),
+        Value::Bool(_) => "true or false".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+        Value::Null => "null".into(),
     }
 }
 

@@ -8,14 +8,21 @@ use crate::json;
 use serde_json::Value;
 use std::sync::OnceLock;
 
+/// The manifest's bytes (one constant, so the data holds one copy).
+const BYTES: &[u8; include_bytes!(concat!(env!("OUT_DIR"), "/manifest.json")).len()] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/manifest.json"));
+
 /// The manifest, as JSON text.
-pub const MANIFEST: &str = include_str!(concat!(env!("OUT_DIR"), "/manifest.json"));
+pub static MANIFEST: &str = match std::str::from_utf8(BYTES) {
+    Ok(text) => text,
+    Err(_) => panic!("the manifest is UTF-8"),
+};
 
 /// The manifest as the custom section `line-connector-manifest`, so a
 /// platform can read it from the `.wasm` without running anything.
-#[used]
+#[allow(dead_code)] // nothing reads it at run time; it is there for the file
 #[unsafe(link_section = "line-connector-manifest")]
-static SECTION: [u8; MANIFEST.len()] = *include_bytes!(concat!(env!("OUT_DIR"), "/manifest.json"));
+static SECTION: [u8; BYTES.len()] = *BYTES;
 
 /// The manifest, parsed once per instance.
 fn parsed() -> &'static Value {
@@ -40,19 +47,39 @@ impl Guest for crate::Connector {
         config_json: String,
         input_json: String,
     ) -> Result<String, ErrorCode> {
-        let Some(schema) = input_schema(&action) else {
-            let names: Vec<&str> = crate::table::ALL.iter().map(|e| e.action).collect();
-            return Err(crate::error::invalid(
-                "action",
-                format!(
-                    "there is no action {action:?}; the actions are {}",
-                    names.join(", ")
-                ),
-            ));
-        };
-        let config = json::fields(&config_json, &parsed()["configSchema"], "config")?;
-        let config: Config = json::into(config, "config")?;
-        let input = json::fields(&input_json, schema, "")?;
-        crate::endpoints::dispatch(&action, config, input)
+        // The actions redact their own errors; this covers the JSON checks.
+        let secrets = secrets(&config_json);
+        by_name(&action, &config_json, &input_json).map_err(|e| crate::error::redact(e, &secrets))
     }
+}
+
+/// Runs `action` from JSON text (see `invoke`).
+fn by_name(action: &str, config_json: &str, input_json: &str) -> Result<String, ErrorCode> {
+    let Some(schema) = input_schema(action) else {
+        let names: Vec<&str> = crate::table::ALL.iter().map(|e| e.action).collect();
+        return Err(crate::error::invalid(
+            "action",
+            format!(
+                "there is no action {action:?}; the actions are {}",
+                names.join(", ")
+            ),
+        ));
+    };
+    let config = json::fields(config_json, &parsed()["configSchema"], "config")?;
+    let config: Config = json::into(config, "config")?;
+    let input = json::fields(input_json, schema, "")?;
+    crate::endpoints::dispatch(action, config, input)
+}
+
+/// The values of the config's secret fields (marked `x-secret` in its schema).
+fn secrets(config_json: &str) -> Vec<String> {
+    let config: Value = serde_json::from_str(config_json).unwrap_or_default();
+    let properties = parsed()["configSchema"]["properties"].as_object();
+    let secret_fields = properties
+        .into_iter()
+        .flatten()
+        .filter(|(_, p)| p["x-secret"] == true);
+    secret_fields
+        .filter_map(|(key, _)| config.get(key).and_then(Value::as_str).map(str::to_owned))
+        .collect()
 }

@@ -57,14 +57,18 @@ pub struct Endpoint {
     /// items, one request (and retry key) each.
     pub batch: Option<(&'static str, usize)>,
     /// A short title, for a platform's action list.
+    #[allow(dead_code)] // read by build.rs, for the manifest
     pub title: &'static str,
     /// The anchor of the operation in LINE's Messaging API reference.
+    #[allow(dead_code)] // read by build.rs, for the manifest
     pub docs: &'static str,
     /// LINE's rate limit for the endpoint.
+    #[allow(dead_code)] // read by build.rs, for the manifest
     pub rate_limit: &'static str,
 }
 
 /// LINE's Messaging API reference; an endpoint's `docs` is an anchor in it.
+#[allow(dead_code)] // read by build.rs, for the manifest
 pub const REFERENCE: &str = "https://developers.line.biz/en/reference/messaging-api/";
 
 const fn op(action: &'static str, method: Method, path: &'static str, resend: Resend) -> Endpoint {

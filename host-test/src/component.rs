@@ -26,11 +26,11 @@ pub const MANIFEST_SECTION: &str = "line-connector-manifest";
 /// compiling or running anything.
 pub fn manifest_of(wasm: &[u8]) -> Result<Value> {
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        if let wasmparser::Payload::CustomSection(section) = payload? {
-            if section.name() == MANIFEST_SECTION {
-                return serde_json::from_slice(section.data())
-                    .context("the manifest section is not JSON");
-            }
+        if let wasmparser::Payload::CustomSection(section) = payload?
+            && section.name() == MANIFEST_SECTION
+        {
+            return serde_json::from_slice(section.data())
+                .context("the manifest section is not JSON");
         }
     }
     bail!("the component carries no {MANIFEST_SECTION} section")
@@ -200,7 +200,7 @@ impl Session<'_> {
         };
         let func = self
             .instance
-            .get_func(&mut self.store, &action.index)
+            .get_func(&mut self.store, action.index)
             .ok_or_else(|| anyhow!("{} is not a function", action.name))?;
         let mut results = [Val::Bool(false)];
         func.call_async(&mut self.store, &params, &mut results)

@@ -145,9 +145,22 @@ fn int<T: TryFrom<i64> + TryFrom<u64>>(value: &Value, path: &str) -> Result<T, I
     fits.ok_or_else(|| {
         InputError::new(
             path,
-            format!("must be a whole number in range, got {value}"),
+            format!("must be a whole number in range, got {}", shown(value)),
         )
     })
+}
+
+/// A wrong value as an error shows it: numbers as they are, anything else by
+/// its kind only (it may be a secret typed into the wrong field).
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.to_string(),
+        Value::String(_) => "a string".into(),
+        Value::Bool(_) => "true or false".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+        Value::Null => "null".into(),
+    }
 }
 
 /// Actions without input take `{}` or `null`; anything else is a mistake.

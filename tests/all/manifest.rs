@@ -325,3 +325,23 @@ async fn the_command_line_describes_from_the_file_without_running_it() {
     let out = line_connector(&["describe", "send-fax"]).await;
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoke_never_shows_a_secret_typed_into_the_wrong_place() {
+    let secret = "channel-secret-8f3a9c2e";
+    let token = "access-token-5d1b7e60";
+    let cases = [
+        json!({"clientId": "1", "clientSecret": secret, "timeoutMs": secret}),
+        json!({"channelAccessToken": token, "maxAttempts": token}),
+        json!({"channelAccessToken": token, "apiBaseUrl": token}),
+        json!({"channelAccessToken": token, "clientSecret": secret}),
+    ];
+    for config in cases {
+        let error = invoke("quota", &config, &json!({})).await.unwrap_err();
+        let shown = error.to_string();
+        assert!(!shown.contains(secret) && !shown.contains(token), "{shown}");
+        assert_eq!(error["type"], "invalid-input", "{shown}");
+        let typed = run("quota", &config, json!({})).await.unwrap_err().to_string();
+        assert!(!typed.contains(secret) && !typed.contains(token), "{typed}");
+    }
+}

@@ -147,10 +147,10 @@ fn escape(token: &str) -> String {
 fn nullable_to_type(value: &mut Value) {
     match value {
         Value::Object(object) => {
-            if object.get("nullable") == Some(&Value::Bool(true)) {
-                if let Some(Value::String(ty)) = object.get("type").cloned() {
-                    object.insert("type".into(), json!([ty, "null"]));
-                }
+            if object.get("nullable") == Some(&Value::Bool(true))
+                && let Some(Value::String(ty)) = object.get("type").cloned()
+            {
+                object.insert("type".into(), json!([ty, "null"]));
             }
             object.values_mut().for_each(nullable_to_type);
         }
