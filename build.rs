@@ -13,6 +13,11 @@
 #[path = "src/table.rs"]
 mod table;
 
+#[allow(dead_code)]
+#[path = "src/names.rs"]
+mod names;
+
+use names::camel_case;
 use serde_json::{Map, Value, json};
 use std::path::Path;
 use wit_parser::{Docs, Resolve, Type, TypeDefKind, TypeId};
@@ -30,7 +35,13 @@ const MESSAGE_TYPES: [&str; 11] = [
 ];
 
 fn main() {
-    for watched in ["wit", "src/table.rs", "examples", "build.rs"] {
+    for watched in [
+        "wit",
+        "src/table.rs",
+        "src/names.rs",
+        "examples",
+        "build.rs",
+    ] {
         println!("cargo:rerun-if-changed={watched}");
     }
     let mut resolve = Resolve::default();
@@ -261,17 +272,5 @@ fn text(docs: &Docs) -> Option<String> {
             .map(|p| p.replace('\n', " "))
             .collect::<Vec<_>>()
             .join("\n\n")
-    })
-}
-
-/// `notification-disabled` → `notificationDisabled`.
-fn camel_case(kebab: &str) -> String {
-    let mut parts = kebab.split('-');
-    let first = parts.next().unwrap_or_default().to_owned();
-    parts.fold(first, |mut out, part| {
-        let mut chars = part.chars();
-        out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
-        out.push_str(chars.as_str());
-        out
     })
 }

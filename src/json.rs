@@ -7,6 +7,7 @@
 
 use crate::actions::ErrorCode;
 use crate::error::invalid;
+use crate::names::{camel_case, snake_case};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -126,24 +127,6 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-/// `notificationDisabled` → `notification_disabled` (Rust's field name).
-fn snake_case(camel: &str) -> String {
-    let mut out = String::with_capacity(camel.len() + 4);
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    if out == "type" {
-        "type_".to_owned()
-    } else {
-        out
-    }
-}
-
 /// Rust's field names to camelCase, recursively; `null`s left out.
 fn camel_keys(value: Value) -> Value {
     match value {
@@ -157,16 +140,4 @@ fn camel_keys(value: Value) -> Value {
         Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
         other => other,
     }
-}
-
-/// `sent_messages` → `sentMessages`; `type_` → `type`.
-fn camel_case(snake: &str) -> String {
-    let mut parts = snake.trim_end_matches('_').split('_');
-    let first = parts.next().unwrap_or_default().to_owned();
-    parts.fold(first, |mut out, part| {
-        let mut chars = part.chars();
-        out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
-        out.push_str(chars.as_str());
-        out
-    })
 }

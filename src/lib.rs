@@ -16,6 +16,7 @@ mod error;
 mod http;
 mod json;
 mod manifest;
+mod names;
 mod request;
 mod response;
 mod retry;

@@ -21,17 +21,8 @@ async fn actions_lists_every_action_once_per_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_prints_the_result_as_json_and_exits_0() {
     let sim = Simulator::start().await.unwrap();
-    let config = config_file(&token_config(&sim));
     let input = format!("@{}/../examples/push.json", env!("CARGO_MANIFEST_DIR"));
-    let out = line_connector(&[
-        "run",
-        "push",
-        "--config",
-        path_of(&config),
-        "--input",
-        &input,
-    ])
-    .await;
+    let out = run_command("push", &token_config(&sim), &["--input", &input]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -46,24 +37,16 @@ async fn run_prints_the_result_as_json_and_exits_0() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_prints_the_error_as_json_and_exits_non_zero() {
     let sim = Simulator::start().await.unwrap();
-    let config = config_file(&token_config(&sim));
+    let config = token_config(&sim);
     let input = json!({"chatId": USER, "loadingSeconds": 7}).to_string();
-    let out = line_connector(&[
-        "run",
-        "display-loading",
-        "--config",
-        path_of(&config),
-        "--input",
-        &input,
-    ])
-    .await;
+    let out = run_command("display-loading", &config, &["--input", &input]).await;
     assert_eq!(out.status.code(), Some(1));
     let error: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(error["type"], "invalid-input");
     assert_eq!(error["field"], "loadingSeconds");
     assert!(sim.requests().is_empty());
 
-    let out = line_connector(&["run", "no-such-action", "--config", path_of(&config)]).await;
+    let out = run_command("no-such-action", &config, &[]).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no action \"no-such-action\""));
 }

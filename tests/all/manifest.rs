@@ -341,7 +341,10 @@ async fn invoke_never_shows_a_secret_typed_into_the_wrong_place() {
         let shown = error.to_string();
         assert!(!shown.contains(secret) && !shown.contains(token), "{shown}");
         assert_eq!(error["type"], "invalid-input", "{shown}");
-        let typed = run("quota", &config, json!({})).await.unwrap_err().to_string();
+        let typed = run("quota", &config, json!({}))
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(!typed.contains(secret) && !typed.contains(token), "{typed}");
     }
 }

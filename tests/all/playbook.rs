@@ -94,17 +94,12 @@ async fn a_send_that_is_not_a_dry_run_says_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_line_dry_run() {
     let sim = Simulator::start().await.unwrap();
-    let config = config_file(&token_config(&sim));
     let input = json!({"to": USER, "text": "hello"}).to_string();
-    let out = line_connector(&[
-        "run",
+    let out = run_command(
         "push",
-        "--config",
-        path_of(&config),
-        "--input",
-        &input,
-        "--dry-run",
-    ])
+        &token_config(&sim),
+        &["--input", &input, "--dry-run"],
+    )
     .await;
     assert!(
         out.status.success(),

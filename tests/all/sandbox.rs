@@ -62,15 +62,11 @@ fn plain_http_is_allowed_only_to_loopback() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_line_takes_an_allow_list() {
     let sim = Simulator::start().await.unwrap();
-    let config = config_file(&token_config(&sim));
-    let out = line_connector(&[
-        "run",
+    let out = run_command(
         "quota",
-        "--config",
-        path_of(&config),
-        "--allow-host",
-        "api.line.me",
-    ])
+        &token_config(&sim),
+        &["--allow-host", "api.line.me"],
+    )
     .await;
     assert_eq!(out.status.code(), Some(1));
     let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

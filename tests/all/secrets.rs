@@ -160,17 +160,8 @@ async fn no_error_path_shows_a_secret() {
 async fn the_command_line_shows_no_secret_either() {
     let sim = Simulator::start().await.unwrap();
     sim.script(PUSH, [Fault::EchoAuthorization(401)]);
-    let config = config_file(&quick(token_config(&sim)));
     let input = json!({"to": USER, "messages": text("x")}).to_string();
-    let out = line_connector(&[
-        "run",
-        "push",
-        "--config",
-        path_of(&config),
-        "--input",
-        &input,
-    ])
-    .await;
+    let out = run_command("push", &quick(token_config(&sim)), &["--input", &input]).await;
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(sim.requests()[0].status, 401);
     assert_clean("stdout", &String::from_utf8_lossy(&out.stdout));

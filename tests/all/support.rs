@@ -64,6 +64,15 @@ pub async fn line_connector(args: &[&str]) -> std::process::Output {
     .unwrap()
 }
 
+/// Runs `line-connector run ACTION --config FILE` (the file holding
+/// `config`) with `extra` arguments (`--input`, `--dry-run`, ...).
+pub async fn run_command(action: &str, config: &Value, extra: &[&str]) -> std::process::Output {
+    let file = config_file(config);
+    let mut args = vec!["run", action, "--config", path_of(&file)];
+    args.extend(extra);
+    line_connector(&args).await
+}
+
 /// `config` as a JSON file for `--config`, removed when dropped.
 pub fn config_file(config: &Value) -> tempfile::NamedTempFile {
     let file = tempfile::NamedTempFile::new().unwrap();
