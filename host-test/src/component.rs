@@ -2,9 +2,11 @@
 //! one `InstancePre`, and a fresh instance per action (as a platform runs it).
 
 use crate::json::{self, InputError};
+use crate::pool::Pool;
 use crate::sandbox::Sandbox;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
+use std::sync::Arc;
 use wasmtime::component::types::{ComponentFunc, ComponentItem};
 use wasmtime::component::{
     Component, ComponentExportIndex, Instance, InstancePre, Linker, ResourceTable, Val,
@@ -66,6 +68,7 @@ pub struct Connector {
     actions: Vec<Action>,
     describe: ComponentExportIndex,
     invoke: ComponentExportIndex,
+    pool: Arc<Pool>,
 }
 
 impl Connector {
@@ -80,12 +83,11 @@ impl Connector {
         Self::from_bytes(&bytes)
     }
 
-    /// Compiles and links a component given as bytes.
+    /// Loads a component given as bytes: compiled, or from the
+    /// [`cache`](crate::cache) of compiled components; then linked.
     pub fn from_bytes(wasm: &[u8]) -> Result<Self> {
-        let engine = Engine::new(&Config::new())?;
-        let component = Component::new(&engine, wasm)
-            .map_err(anyhow::Error::from)
-            .context("compiling the component")?;
+        let engine = Engine::new(&engine_config())?;
+        let component = crate::cache::load(&engine, wasm)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
@@ -106,6 +108,7 @@ impl Connector {
             engine,
             pre,
             actions,
+            pool: Arc::default(),
         })
     }
 
@@ -134,9 +137,12 @@ impl Connector {
     }
 
     /// A new instance for several actions in a row (a fetched token is
-    /// reused across them), reaching only what `sandbox` allows.
+    /// reused across them), reaching only what `sandbox` allows, on this
+    /// connector's kept-alive connections ([`Pool`]).
     pub async fn session(&self, sandbox: Sandbox) -> Result<Session<'_>> {
+        let sandbox = sandbox.pooling(self.pool.clone());
         let mut store = Store::new(&self.engine, HostState::new(sandbox));
+        store.limiter(|state| &mut state.memory);
         let instance = self.pre.instantiate_async(&mut store).await?;
         Ok(Session {
             connector: self,
@@ -154,6 +160,11 @@ pub struct Session<'c> {
 }
 
 impl Session<'_> {
+    /// The largest the instance's linear memories have been, in bytes.
+    pub fn peak_memory(&self) -> usize {
+        self.store.data().memory.0
+    }
+
     /// The manifest, as `describe` returns it.
     pub async fn describe(&mut self) -> Result<Value> {
         let results = self.call(self.connector.describe, &[]).await?;
@@ -240,6 +251,31 @@ fn build_params(
     Ok(params)
 }
 
+/// How many instances may exist at once ([`engine_config`]).
+pub const MAX_INSTANCES: u32 = 256;
+
+/// The engine's settings: the pooling allocator, which keeps instance
+/// memories and fiber stacks ready for reuse instead of mapping new ones for
+/// every action (at most [`MAX_INSTANCES`] at once).
+pub fn engine_config() -> Config {
+    let mut pooling = wasmtime::PoolingAllocationConfig::default();
+    pooling
+        .total_component_instances(MAX_INSTANCES)
+        .total_core_instances(MAX_INSTANCES * 8)
+        .total_memories(MAX_INSTANCES * 2)
+        .total_tables(MAX_INSTANCES * 8)
+        .total_stacks(MAX_INSTANCES)
+        .max_memory_size(256 << 20)
+        // An action touches about 1 MiB of linear memory: resetting it with
+        // memset beats unmapping it (page faults, TLB shootdowns) each time.
+        .linear_memory_keep_resident(2 << 20)
+        .table_keep_resident(64 << 10)
+        .async_stack_keep_resident(256 << 10);
+    let mut config = Config::new();
+    config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pooling));
+    config
+}
+
 /// Reads the actions from the component's exported interface.
 fn list_actions(engine: &Engine, component: &Component) -> Result<Vec<Action>> {
     let (item, interface) = component
@@ -271,6 +307,27 @@ pub struct HostState {
     http: WasiHttpCtx,
     sandbox: Sandbox,
     table: ResourceTable,
+    memory: PeakMemory,
+}
+
+/// Records the largest linear memory an instance asked for.
+#[derive(Default)]
+struct PeakMemory(usize);
+
+impl wasmtime::ResourceLimiter for PeakMemory {
+    fn memory_growing(
+        &mut self,
+        _: usize,
+        desired: usize,
+        _: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.0 = self.0.max(desired);
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _: usize, _: usize, _: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(true)
+    }
 }
 
 impl HostState {
@@ -280,6 +337,7 @@ impl HostState {
             http: WasiHttpCtx::new(),
             sandbox,
             table: ResourceTable::new(),
+            memory: PeakMemory::default(),
         }
     }
 }

@@ -3,11 +3,14 @@
 //! [`json`]) inside a [`sandbox`], and the LINE platform simulator the tests and the demo run
 //! against ([`simulator`], [`line_rules`]).
 
+pub mod bench;
+pub mod cache;
 pub mod component;
 pub mod demo;
 pub mod examples;
 pub mod json;
 pub mod line_rules;
+pub mod pool;
 pub mod sandbox;
 pub mod simulator;
 

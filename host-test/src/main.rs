@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use line_connector_host::{Connector, Sandbox, Simulator, demo, manifest_of, simulator};
+use line_connector_host::{Connector, Sandbox, Simulator, bench, demo, manifest_of, simulator};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +56,13 @@ enum Command {
     },
     /// Run every action against the simulator on a free loopback port.
     Demo,
+    /// Measure the connector against a raw HTTP client (and LINE's Python
+    /// SDK, if installed) on a loopback server; prints a table.
+    Bench {
+        /// Pushes per series.
+        #[arg(long, default_value_t = 2000)]
+        iterations: usize,
+    },
 }
 
 #[tokio::main]
@@ -145,6 +152,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
             std::future::pending::<()>().await;
             unreachable!()
+        }
+        Command::Bench { iterations } => {
+            let options = bench::Options {
+                iterations: *iterations,
+            };
+            bench::run(
+                std::sync::Arc::new(connector()?),
+                &options,
+                &mut std::io::stdout(),
+            )
+            .await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
             let failed = demo::run(&connector()?, &mut std::io::stdout()).await?;

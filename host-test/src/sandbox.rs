@@ -3,6 +3,7 @@
 //! connection is made (the component sees `transport` / `denied`). A sandbox
 //! can also keep a log of the exchanges it let through ([`Sandbox::logging`]).
 
+use crate::pool::{Pool, Sent};
 use serde_json::Value;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -47,6 +48,7 @@ pub type ExchangeLog = Arc<Mutex<Vec<Exchange>>>;
 pub struct Sandbox {
     hosts: Arc<Vec<String>>,
     log: Option<ExchangeLog>,
+    pool: Option<Arc<Pool>>,
 }
 
 impl Sandbox {
@@ -56,6 +58,7 @@ impl Sandbox {
         Sandbox {
             hosts: Arc::new(hosts),
             log: None,
+            pool: None,
         }
     }
 
@@ -78,6 +81,13 @@ impl Sandbox {
             None => Some(default.to_string()),
         };
         Self::allowing(LINE_HOSTS.iter().filter_map(host))
+    }
+
+    /// The same sandbox, sending on `pool`'s kept-alive connections
+    /// instead of a new connection per request.
+    pub fn pooling(mut self, pool: Arc<Pool>) -> Self {
+        self.pool = Some(pool);
+        self
     }
 
     /// The hosts allowed.
@@ -138,9 +148,12 @@ impl WasiHttpHooks for Sandbox {
             status: None,
             headers: Vec::new(),
         };
+        let pool = self.pool.clone();
         Box::new(async move {
-            use http_body_util::BodyExt;
-            let sent = wasmtime_wasi_http::default_send_request(request, options).await;
+            let sent = match pool {
+                Some(pool) => pool.send(request, options).await,
+                None => default_send(request, options).await,
+            };
             if let Some(log) = log {
                 if let Ok((response, _)) = &sent {
                     exchange.status = Some(response.status().as_u16());
@@ -152,9 +165,17 @@ impl WasiHttpHooks for Sandbox {
                 }
                 log.lock().unwrap().push(exchange);
             }
-            let (response, io) = sent?;
-            let io: Box<dyn Future<Output = Result<(), Error>> + Send> = Box::new(io);
-            Ok((response.map(BodyExt::boxed_unsync), io))
+            sent
         })
     }
+}
+
+/// wasmtime's sender: a new connection per request.
+async fn default_send(
+    request: http::Request<WasiBody>,
+    options: Option<RequestOptions>,
+) -> Result<Sent, Error> {
+    use http_body_util::BodyExt;
+    let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+    Ok((response.map(BodyExt::boxed_unsync), Box::new(io)))
 }

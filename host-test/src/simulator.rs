@@ -57,6 +57,8 @@ pub struct Recorded {
     pub answer: Value,
     /// The `x-line-request-id` the simulator answered with.
     pub request_id: String,
+    /// Which connection it came on: 1 for the first the simulator accepted.
+    pub connection: u64,
 }
 
 impl Recorded {
@@ -284,13 +286,13 @@ impl Simulator {
 }
 
 async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
-    loop {
+    for connection in 1.. {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
         let state = state.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |req| handle(req, state.clone()));
+            let service = service_fn(move |req| handle(req, connection, state.clone()));
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
@@ -300,6 +302,7 @@ async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
 
 async fn handle(
     req: hyper::Request<Incoming>,
+    connection: u64,
     state: Arc<Mutex<State>>,
 ) -> std::result::Result<hyper::Response<Full<Bytes>>, Box<dyn std::error::Error + Send + Sync>> {
     let (parts, body) = req.into_parts();
@@ -322,6 +325,7 @@ async fn handle(
         status: 0,
         answer: Value::Null,
         request_id: uuid::Uuid::new_v4().to_string(),
+        connection,
     };
     let answer = {
         let mut state = state.lock().unwrap();

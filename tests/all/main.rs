@@ -7,6 +7,7 @@ mod cli;
 mod conformance;
 mod errors;
 mod fuzz;
+mod host;
 mod input;
 mod manifest;
 mod openapi;

@@ -1,0 +1,397 @@
+//! `line-connector bench`: what the connector costs on top of the HTTP round
+//! trip, measured in one run against one minimal loopback server that the
+//! benchmark starts itself (not the simulator: it answers every push at once,
+//! so the figures are the client's). Every figure is printed with the
+//! comparison it belongs to; ratios, not absolute times, are the targets,
+//! since the machines are shared and noisy.
+
+use crate::cache;
+use crate::{Connector, Sandbox};
+use anyhow::{Context, Result};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The user the benchmark pushes to.
+const USER: &str = "U4af4980629a2b3c4d5e6f708192a3b4c";
+/// What the server answers a push with.
+const PUSH_ANSWER: &str = r#"{"sentMessages":[{"id":"500000000000001","quoteToken":"q1"}]}"#;
+/// The push loop run with LINE's Python SDK (v3), when it is installed.
+const PYTHON_PUSH: &str = r#"
+import json, sys, time, uuid
+started = time.perf_counter()
+from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, PushMessageRequest, TextMessage
+imported = time.perf_counter() - started
+url, user, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+times = []
+with ApiClient(Configuration(host=url, access_token="bench-token")) as client:
+    api = MessagingApi(client)
+    for _ in range(count):
+        t = time.perf_counter()
+        api.push_message(PushMessageRequest(to=user, messages=[TextMessage(text="bench")]), x_line_retry_key=str(uuid.uuid4()))
+        times.append(time.perf_counter() - t)
+print(json.dumps({"import": imported, "times": times}))
+"#;
+
+/// How much to measure.
+pub struct Options {
+    /// Pushes per latency series and per throughput level.
+    pub iterations: usize,
+}
+
+/// Runs every measurement and writes the table.
+pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Write) -> Result<()> {
+    let server = Server::start().await?;
+    let config =
+        json!({"channelAccessToken": "bench-token", "apiBaseUrl": server.url(), "maxAttempts": 1});
+    let input = json!({"to": USER, "messages": [{"type": "text", "text": "bench"}]});
+    let n = options.iterations.max(20);
+    writeln!(
+        out,
+        "LINE connector benchmark: {n} pushes per series, server at {}",
+        server.url()
+    )?;
+    writeln!(out)?;
+    writeln!(out, "| measurement | figure | compared with | ratio |")?;
+    writeln!(out, "| --- | --- | --- | --- |")?;
+
+    // Warm up both paths (connections, caches, lazy statics).
+    for _ in 0..20 {
+        push(&connector, &config, &input).await?;
+    }
+    let raw = raw_pushes(server.addr, &input, n).await?;
+    let ours = timed(n, || push(&connector, &config, &input)).await?;
+    let (raw_median, raw_p99) = (percentile(&raw, 50), percentile(&raw, 99));
+    let (median, p99) = (percentile(&ours, 50), percentile(&ours, 99));
+    row(
+        out,
+        "push through the host, median (new instance each)",
+        us(median),
+        &format!("raw hyper client {}", us(raw_median)),
+        ratio(median, raw_median),
+    )?;
+    row(
+        out,
+        "push through the host, p99",
+        us(p99),
+        &format!("raw hyper client {}", us(raw_p99)),
+        ratio(p99, raw_p99),
+    )?;
+
+    for concurrency in [1, 2, 8, 64] {
+        let rate = throughput(&connector, &config, &input, concurrency, n).await?;
+        row(
+            out,
+            &format!("pushes per second, {concurrency} at once"),
+            &format!("{rate:.0}/s"),
+            "",
+            "",
+        )?;
+    }
+
+    let instantiate = timed(n, || async {
+        connector
+            .session(Sandbox::allowing(["127.0.0.1"]))
+            .await
+            .map(drop)
+    })
+    .await?;
+    row(
+        out,
+        "instantiation alone, median",
+        us(percentile(&instantiate, 50)),
+        "",
+        "",
+    )?;
+
+    let (compile, load) = compile_and_load()?;
+    row(
+        out,
+        "component load, compiled now",
+        ms(compile),
+        &format!("from the cache {}", ms(load)),
+        ratio(compile, load),
+    )?;
+
+    let process = whole_process(&server)?;
+    row(
+        out,
+        "`line-connector run quota`, whole process, median (warm cache)",
+        ms(process),
+        "",
+        "",
+    )?;
+
+    let mut session = connector.session(Sandbox::for_config(&config)).await?;
+    if let Err(error) = session.run("push", &config, &input).await? {
+        anyhow::bail!("push failed: {error}");
+    }
+    let size = crate::component::EMBEDDED_COMPONENT.len();
+    row(out, "component size", &format!("{size} bytes"), "", "")?;
+    row(
+        out,
+        "peak linear memory per instance (one push)",
+        &format!("{} KiB", session.peak_memory() / 1024),
+        "",
+        "",
+    )?;
+
+    match python_sdk(&server, n) {
+        Some((import, times)) => {
+            let python = percentile(&times, 50);
+            row(
+                out,
+                "LINE's Python SDK (v3), push median",
+                us(python),
+                &format!("this connector {}", us(median)),
+                ratio(python, median),
+            )?;
+            row(out, "LINE's Python SDK, import", ms(import), "", "")?;
+        }
+        None => writeln!(
+            out,
+            "| LINE's Python SDK | not installed (pip install line-bot-sdk) | | |"
+        )?,
+    }
+    Ok(())
+}
+
+/// One push through the host, in a new instance.
+async fn push(connector: &Connector, config: &Value, input: &Value) -> Result<()> {
+    match connector.run("push", config, input).await? {
+        Ok(_) => Ok(()),
+        Err(error) => anyhow::bail!("push failed: {error}"),
+    }
+}
+
+/// Runs `f` `n` times in a row; the time of each.
+async fn timed<F, Fut>(n: usize, mut f: F) -> Result<Vec<Duration>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<()>>,
+{
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        f().await?;
+        times.push(started.elapsed());
+    }
+    Ok(times)
+}
+
+/// The same push request, sent `n` times by a plain hyper client on one
+/// kept-alive connection.
+async fn raw_pushes(addr: SocketAddr, input: &Value, n: usize) -> Result<Vec<Duration>> {
+    let stream = TcpStream::connect(addr).await?;
+    stream.set_nodelay(true)?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let body = serde_json::to_vec(input)?;
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n + 20 {
+        let started = Instant::now();
+        let request = hyper::Request::post("/v2/bot/message/push")
+            .header("host", addr.to_string())
+            .header("user-agent", "raw-hyper")
+            .header("authorization", "Bearer bench-token")
+            .header("content-type", "application/json")
+            .header("x-line-retry-key", uuid::Uuid::new_v4().to_string())
+            .body(Full::new(Bytes::from(body.clone())))?;
+        sender.ready().await?;
+        let response = sender.send_request(request).await?;
+        let answer: Value =
+            serde_json::from_slice(&response.into_body().collect().await?.to_bytes())?;
+        anyhow::ensure!(
+            answer["sentMessages"].is_array(),
+            "unexpected answer {answer}"
+        );
+        times.push(started.elapsed());
+    }
+    Ok(times.split_off(20))
+}
+
+/// Pushes per second with `concurrency` pushes in flight at once.
+async fn throughput(
+    connector: &Arc<Connector>,
+    config: &Value,
+    input: &Value,
+    concurrency: usize,
+    n: usize,
+) -> Result<f64> {
+    let total = n.max(concurrency * 4);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (connector, config, input, next) = (
+                connector.clone(),
+                config.clone(),
+                input.clone(),
+                next.clone(),
+            );
+            tokio::spawn(async move {
+                while next.fetch_add(1, Ordering::Relaxed) < total {
+                    push(&connector, &config, &input).await?;
+                }
+                anyhow::Ok(())
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await??;
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+/// The time to compile the component, and to load it from the cache.
+fn compile_and_load() -> Result<(Duration, Duration)> {
+    let engine = wasmtime::Engine::new(&crate::component::engine_config())?;
+    let wasm = crate::component::EMBEDDED_COMPONENT;
+    let started = Instant::now();
+    wasmtime::component::Component::new(&engine, wasm)?;
+    let compile = started.elapsed();
+    cache::load(&engine, wasm)?; // fills the cache if it is empty
+    let loads = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            cache::load(&engine, wasm).map(|_| started.elapsed())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((compile, percentile(&loads, 50)))
+}
+
+/// The whole-process time of `line-connector run quota`, warm cache.
+fn whole_process(server: &Server) -> Result<Duration> {
+    let exe = std::env::current_exe()?;
+    let config =
+        std::env::temp_dir().join(format!("line-connector-bench-{}.json", std::process::id()));
+    std::fs::write(
+        &config,
+        json!({"channelAccessToken": "bench-token", "apiBaseUrl": server.url()}).to_string(),
+    )?;
+    let run = || {
+        let started = Instant::now();
+        let out = Command::new(&exe)
+            .args(["run", "quota", "--config"])
+            .arg(&config)
+            .args(["--input", "{}"])
+            .output()?;
+        anyhow::ensure!(
+            out.status.success(),
+            "run quota failed: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        Ok(started.elapsed())
+    };
+    run()?; // warms the cache
+    let times = (0..20).map(|_| run()).collect::<Result<Vec<_>>>();
+    let _ = std::fs::remove_file(&config);
+    Ok(percentile(&times?, 50))
+}
+
+/// LINE's Python SDK's push loop against the same server, if it is installed:
+/// its import time and each push's time.
+fn python_sdk(server: &Server, n: usize) -> Option<(Duration, Vec<Duration>)> {
+    let out = Command::new("python3")
+        .args(["-c", PYTHON_PUSH, &server.url(), USER, &n.to_string()])
+        .output()
+        .ok()?;
+    let result: Value = serde_json::from_slice(&out.stdout).ok()?;
+    let seconds = |v: &Value| Duration::from_secs_f64(v.as_f64().unwrap_or_default());
+    let times = result["times"].as_array()?.iter().map(seconds).collect();
+    Some((seconds(&result["import"]), times))
+}
+
+/// The `p`th percentile (0 to 100) of `times`.
+fn percentile(times: &[Duration], p: usize) -> Duration {
+    let mut sorted = times.to_vec();
+    sorted.sort();
+    sorted[((sorted.len() - 1) * p / 100).min(sorted.len() - 1)]
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.0} µs", d.as_secs_f64() * 1e6)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64())
+}
+
+fn row(
+    out: &mut impl Write,
+    what: &str,
+    figure: impl AsRef<str>,
+    against: &str,
+    ratio: impl AsRef<str>,
+) -> Result<()> {
+    writeln!(
+        out,
+        "| {what} | {} | {against} | {} |",
+        figure.as_ref(),
+        ratio.as_ref()
+    )
+    .context("writing")
+}
+
+/// A minimal HTTP server on loopback: 200 with a fixed body for a push,
+/// the quota for anything else; keep-alive; no checks.
+struct Server {
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Server {
+    async fn start() -> Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(http1::Builder::new().serve_connection(
+                    TokioIo::new(stream),
+                    service_fn(
+                        |request: hyper::Request<hyper::body::Incoming>| async move {
+                            let push = request.uri().path() == "/v2/bot/message/push";
+                            let _ = request.into_body().collect().await;
+                            let body = if push {
+                                PUSH_ANSWER
+                            } else {
+                                r#"{"type":"none"}"#
+                            };
+                            hyper::Response::builder()
+                                .header("content-type", "application/json")
+                                .header("x-line-request-id", "bench")
+                                .body(Full::new(Bytes::from_static(body.as_bytes())))
+                        },
+                    ),
+                ));
+            }
+        });
+        Ok(Server { addr, task })
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}

@@ -1,0 +1,75 @@
+//! The compiled-component cache on disk. Compiling the component with
+//! Cranelift takes most of a second; loading a compiled one takes a few
+//! milliseconds, so a `line-connector run` does not pay the compile each
+//! time. Entries are keyed by the component's SHA-256 and the engine's
+//! compatibility hash (wasmtime's version and settings), so a changed
+//! component or host never loads a stale artifact.
+//!
+//! The folder is `$LINE_CONNECTOR_CACHE` (`off` disables the cache), else
+//! `$XDG_CACHE_HOME/line-connector`, else `~/.cache/line-connector`. It must
+//! be the user's own: compiled code in it is loaded and run as it is.
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use wasmtime::Engine;
+use wasmtime::component::Component;
+
+/// The cache folder, or `None` when the cache is off or there is no home.
+pub fn dir() -> Option<PathBuf> {
+    match std::env::var_os("LINE_CONNECTOR_CACHE") {
+        Some(dir) if dir == "off" => None,
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache")))
+            .map(|cache| cache.join("line-connector")),
+    }
+}
+
+/// The component compiled for `engine`: from the cache when it holds it,
+/// else compiled now and stored (a cache that cannot be written is skipped).
+pub fn load(engine: &Engine, wasm: &[u8]) -> Result<Component> {
+    let Some(dir) = dir() else {
+        return compile(engine, wasm);
+    };
+    let path = dir.join(format!("{}.cwasm", key(engine, wasm)));
+    if path.is_file() {
+        // SAFETY: the file was written by `Component::serialize` below for
+        // this very component and a compatible engine (both are in its
+        // name), in the user's own cache folder; wasmtime checks its header
+        // and compatibility again, and anything it refuses is recompiled.
+        if let Ok(component) = unsafe { Component::deserialize_file(engine, &path) } {
+            return Ok(component);
+        }
+    }
+    let component = compile(engine, wasm)?;
+    if let Ok(bytes) = component.serialize() {
+        let _ = store(&dir, &path, &bytes);
+    }
+    Ok(component)
+}
+
+fn compile(engine: &Engine, wasm: &[u8]) -> Result<Component> {
+    Component::new(engine, wasm)
+        .map_err(anyhow::Error::from)
+        .context("compiling the component")
+}
+
+/// Writes atomically: another process never sees half a file.
+fn store(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path)
+}
+
+/// The component's SHA-256 and the engine's compatibility hash.
+fn key(engine: &Engine, wasm: &[u8]) -> String {
+    let digest = Sha256::digest(wasm);
+    let mut hasher = DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}-{:016x}", hasher.finish())
+}

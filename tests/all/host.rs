@@ -1,0 +1,109 @@
+//! The host's own machinery: kept-alive connections across instances, and
+//! the compiled-component cache.
+
+use crate::support::*;
+use line_connector_host::simulator::{Fault, Simulator};
+use serde_json::json;
+
+const PUSH: &str = "/v2/bot/message/push";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_share_kept_alive_connections() {
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim);
+    for i in 0..5 {
+        run(
+            "push",
+            &config,
+            json!({"to": USER, "text": format!("#{i}")}),
+        )
+        .await
+        .unwrap();
+    }
+    let connections: Vec<u64> = sim.requests().iter().map(|r| r.connection).collect();
+    assert_eq!(connections.len(), 5);
+    assert!(
+        connections.iter().all(|c| *c == connections[0]),
+        "one connection for all: {connections:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_broke_is_not_reused() {
+    let sim = Simulator::start().await.unwrap();
+    let mut config = token_config(&sim);
+    config["retryDelayMs"] = json!(1);
+    run("push", &config, json!({"to": USER, "text": "first"}))
+        .await
+        .unwrap();
+    // The server accepts the next push, then closes the connection unanswered.
+    sim.script(PUSH, [Fault::CloseAfterAccept]);
+    let retried = run("push", &config, json!({"to": USER, "text": "second"}))
+        .await
+        .unwrap();
+    assert_eq!(retried["attempts"], 2);
+    run("push", &config, json!({"to": USER, "text": "third"}))
+        .await
+        .unwrap();
+    let connections: Vec<u64> = sim.requests().iter().map(|r| r.connection).collect();
+    assert_eq!(
+        connections[0], connections[1],
+        "the second push went on the kept connection"
+    );
+    assert!(
+        connections[2] > connections[1],
+        "its retry on a new one: {connections:?}"
+    );
+    assert_eq!(
+        connections[3], connections[2],
+        "which is kept in turn: {connections:?}"
+    );
+    assert_eq!(sim.deliveries().len(), 3, "each push delivered once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_compiles_once_and_then_loads_from_the_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let sim = Simulator::start().await.unwrap();
+    let run_quota = || {
+        let (cache, config) = (cache.path().to_owned(), config_file(&token_config(&sim)));
+        async move {
+            let out = tokio::task::spawn_blocking(move || {
+                std::process::Command::new(env!("CARGO_BIN_EXE_line-connector"))
+                    .args(["run", "quota", "--config", path_of(&config)])
+                    .env("LINE_CONNECTOR_CACHE", cache)
+                    .output()
+                    .unwrap()
+            })
+            .await
+            .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    };
+    let entries = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(cache.path())
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default()
+    };
+    run_quota().await;
+    let files = entries();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].to_string_lossy().ends_with(".cwasm"));
+    let written = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
+    run_quota().await;
+    assert_eq!(
+        std::fs::metadata(&files[0]).unwrap().modified().unwrap(),
+        written,
+        "loaded, not rewritten"
+    );
+
+    // A damaged entry is compiled anew and replaced.
+    std::fs::write(&files[0], b"not a compiled component").unwrap();
+    run_quota().await;
+    assert!(std::fs::metadata(&files[0]).unwrap().len() > 1000);
+    assert_eq!(sim.requests().len(), 3);
+}
