@@ -93,7 +93,7 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
         row(
             out,
             &format!("pushes per second, {concurrency} at once"),
-            &format!("{rate:.0}/s"),
+            format!("{rate:.0}/s"),
             "",
             "",
         )?;
@@ -106,6 +106,23 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
             .map(drop)
     })
     .await?;
+    let mut kept = connector.session(Sandbox::for_config(&config)).await?;
+    let mut reused = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        if let Err(error) = kept.run("push", &config, &input).await? {
+            anyhow::bail!("push failed: {error}");
+        }
+        reused.push(started.elapsed());
+    }
+    let reused = percentile(&reused, 50);
+    row(
+        out,
+        "push in one kept instance, median (for comparison)",
+        us(reused),
+        &format!("raw hyper client {}", us(raw_median)),
+        ratio(reused, raw_median),
+    )?;
     row(
         out,
         "instantiation alone, median",
@@ -137,11 +154,11 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
         anyhow::bail!("push failed: {error}");
     }
     let size = crate::component::EMBEDDED_COMPONENT.len();
-    row(out, "component size", &format!("{size} bytes"), "", "")?;
+    row(out, "component size", format!("{size} bytes"), "", "")?;
     row(
         out,
         "peak linear memory per instance (one push)",
-        &format!("{} KiB", session.peak_memory() / 1024),
+        format!("{} KiB", session.peak_memory() / 1024),
         "",
         "",
     )?;

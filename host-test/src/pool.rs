@@ -33,10 +33,13 @@ const NO_TIMEOUT: Duration = Duration::from_secs(600);
 /// Where a connection goes: TLS or not, and `host:port`.
 type Key = (bool, String);
 
+/// A kept-alive connection and when it went idle.
+type Idle = (SendRequest<WasiBody>, Instant);
+
 /// Idle connections, by destination.
 #[derive(Default)]
 pub struct Pool {
-    idle: Mutex<HashMap<Key, Vec<(SendRequest<WasiBody>, Instant)>>>,
+    idle: Mutex<HashMap<Key, Vec<Idle>>>,
 }
 
 impl std::fmt::Debug for Pool {

@@ -107,3 +107,21 @@ async fn the_command_line_compiles_once_and_then_loads_from_the_cache() {
     assert!(std::fs::metadata(&files[0]).unwrap().len() > 1000);
     assert_eq!(sim.requests().len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_goes_through_a_tls_handshake() {
+    // The simulator speaks plain HTTP, so the handshake fails: a `connect`
+    // failure, and the push never reaches it as a request.
+    let sim = Simulator::start().await.unwrap();
+    let https = sim.url().replace("http://", "https://");
+    let config = json!({"channelAccessToken": "t", "apiBaseUrl": https, "maxAttempts": 1});
+    let error = run("push", &config, json!({"to": USER, "text": "x"}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error["type"].as_str(), error["kind"].as_str()),
+        (Some("transport"), Some("connect")),
+        "{error}"
+    );
+    assert!(sim.deliveries().is_empty());
+}
