@@ -90,12 +90,13 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
 
     for concurrency in [1, 2, 8, 64] {
         let rate = throughput(&connector, &config, &input, concurrency, n).await?;
+        let raw = raw_throughput(server.addr, &input, concurrency, n).await?;
         row(
             out,
             &format!("pushes per second, {concurrency} at once"),
             format!("{rate:.0}/s"),
-            "",
-            "",
+            &format!("raw hyper client {raw:.0}/s"),
+            format!("{:.2}×", raw / rate),
         )?;
     }
 
@@ -236,6 +237,28 @@ async fn raw_pushes(addr: SocketAddr, input: &Value, n: usize) -> Result<Vec<Dur
         times.push(started.elapsed());
     }
     Ok(times.split_off(20))
+}
+
+/// The raw client's pushes per second with `concurrency` connections, each
+/// sending its share in a row: the most this machine and server allow.
+async fn raw_throughput(
+    addr: SocketAddr,
+    input: &Value,
+    concurrency: usize,
+    n: usize,
+) -> Result<f64> {
+    let each = n.max(concurrency * 4) / concurrency;
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let input = input.clone();
+            tokio::spawn(async move { raw_pushes(addr, &input, each).await })
+        })
+        .collect();
+    for worker in workers {
+        worker.await??;
+    }
+    Ok((each * concurrency) as f64 / started.elapsed().as_secs_f64())
 }
 
 /// Pushes per second with `concurrency` pushes in flight at once.

@@ -60,3 +60,29 @@ async fn demo_runs_every_action_successfully() {
     assert_eq!(ok_lines, 18, "{stdout}");
     assert!(stdout.contains("18 of 18 actions succeeded"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_benchmark_prints_every_figure() {
+    let out = line_connector(&["bench", "--iterations", "20"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8_lossy(&out.stdout);
+    for figure in [
+        "push through the host, median",
+        "push through the host, p99",
+        "pushes per second, 1 at once",
+        "pushes per second, 64 at once",
+        "push in one kept instance",
+        "instantiation alone",
+        "component load, compiled now",
+        "whole process",
+        "component size",
+        "peak linear memory",
+        "Python SDK",
+    ] {
+        assert!(table.contains(figure), "no {figure:?} in\n{table}");
+    }
+}
