@@ -23,13 +23,15 @@ fn quick(mut config: Value) -> Value {
     config
 }
 
+/// One error path: what it is, the config, faults scripted per path, the input.
+type Case = (&'static str, Value, Vec<(&'static str, Fault)>, Value);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_error_path_shows_a_secret() {
     let sim = Simulator::start().await.unwrap();
     let push = json!({"to": USER, "messages": text("x")});
     let echo = |status| Fault::EchoAuthorization(status);
-    // (what, config, scripted faults, input)
-    let cases: Vec<(&str, Value, Vec<(&str, Fault)>, Value)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "secret pasted into a field",
             client_config(&sim),
