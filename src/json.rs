@@ -8,6 +8,7 @@
 use crate::actions::ErrorCode;
 use crate::error::invalid;
 use crate::names::{camel_case, snake_case};
+use crate::shown::shown;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -90,19 +91,6 @@ fn check(field: &str, schema: &Value, value: Value) -> Result<Value, ErrorCode> 
         (Some("array"), _) => expected("an array"),
         (_, _) if text_field => expected("JSON (an array or object) or its text"),
         (_, value) => Ok(value),
-    }
-}
-
-/// A wrong value as an error shows it: numbers as they are, anything else by
-/// its kind only (it may be a secret typed into the wrong field).
-fn shown(value: &Value) -> String {
-    match value {
-        Value::Number(n) => n.to_string(),
-        Value::String(_) => "a string".into(),
-        Value::Bool(_) => "true or false".into(),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
-        Value::Null => "null".into(),
     }
 }
 

@@ -20,6 +20,7 @@ mod names;
 mod request;
 mod response;
 mod retry;
+mod shown;
 mod table;
 mod validate;
 

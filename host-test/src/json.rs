@@ -9,6 +9,10 @@
 //! its case name.
 
 use serde_json::{Map, Number, Value, json};
+
+#[path = "../../src/shown.rs"]
+mod shown;
+use shown::shown;
 use wasmtime::component::{Type, Val};
 
 /// Input that does not fit the action's WIT types.
@@ -148,19 +152,6 @@ fn int<T: TryFrom<i64> + TryFrom<u64>>(value: &Value, path: &str) -> Result<T, I
             format!("must be a whole number in range, got {}", shown(value)),
         )
     })
-}
-
-/// A wrong value as an error shows it: numbers as they are, anything else by
-/// its kind only (it may be a secret typed into the wrong field).
-fn shown(value: &Value) -> String {
-    match value {
-        Value::Number(n) => n.to_string(),
-        Value::String(_) => "a string".into(),
-        Value::Bool(_) => "true or false".into(),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
-        Value::Null => "null".into(),
-    }
 }
 
 /// Actions without input take `{}` or `null`; anything else is a mistake.

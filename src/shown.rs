@@ -1,0 +1,18 @@
+//! How a wrong value appears in an error message: numbers as they are,
+//! anything else by its kind only (it may be a secret typed into the wrong
+//! field). Plain code on `serde_json`, so the host's JSON conversion uses
+//! the same file (`host-test/src/json.rs`).
+
+use serde_json::Value;
+
+/// `value` as an error message may show it.
+pub fn shown(value: &Value) -> String {
+    match value {
+        Value::Number(n) => n.to_string(),
+        Value::String(_) => "a string".into(),
+        Value::Bool(_) => "true or false".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+        Value::Null => "null".into(),
+    }
+}
