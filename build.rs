@@ -216,14 +216,16 @@ fn hints(endpoint: &table::Endpoint) -> Value {
 /// The schema of a field that carries LINE objects as JSON text in WIT: the
 /// objects themselves, or their JSON text.
 fn json_text_field(key: &str) -> Option<Value> {
+    if !names::JSON_TEXT_FIELDS.contains(&key) {
+        return None;
+    }
     let as_text = json!({"type": "string", "description": "the same, as JSON text"});
     let objects = match key {
         "messages" => json!({
             "type": "array", "minItems": 1, "maxItems": 5,
             "items": {"type": "object", "required": ["type"], "properties": {"type": {"enum": MESSAGE_TYPES}}},
         }),
-        "recipient" | "filter" | "limit" => json!({"type": "object"}),
-        _ => return None,
+        _ => json!({"type": "object"}),
     };
     Some(json!({"anyOf": [objects, as_text]}))
 }

@@ -59,8 +59,11 @@ impl<'a> Credentials<'a> {
     /// Reads exactly one auth mode from the config.
     pub fn from_config(config: &'a Config) -> Result<Self, ErrorCode> {
         let given = |v: &'a Option<String>| v.as_deref().filter(|s| !s.trim().is_empty());
-        let token = given(&config.channel_access_token);
-        let (id, secret) = (given(&config.client_id), given(&config.client_secret));
+        let checked =
+            |field: &str, v: &'a Option<String>| given(v).map(|v| secret(field, v)).transpose();
+        let token = checked("config.channelAccessToken", &config.channel_access_token)?;
+        let id = checked("config.clientId", &config.client_id)?;
+        let secret = checked("config.clientSecret", &config.client_secret)?;
         match (token, id, secret) {
             (Some(token), None, None) => Ok(Credentials::Token(token)),
             (None, Some(id), Some(secret)) => Ok(Credentials::Client {
@@ -87,7 +90,7 @@ impl<'a> Credentials<'a> {
 
     /// The bearer token: the given one, a cached one, or a new one fetched
     /// with the client credentials (form-encoded `grant_type=client_credentials`).
-    pub fn bearer(&self, timeouts: Timeouts) -> Result<Bearer, Step> {
+    pub fn bearer(&self, timeouts: Timeouts, deadline: Instant) -> Result<Bearer, Step> {
         let (id, secret, token_url) = match *self {
             Credentials::Token(token) => {
                 return Ok(Bearer {
@@ -114,10 +117,12 @@ impl<'a> Credentials<'a> {
                 fetched: true,
             });
         }
-        let (token, lifetime) = fetch(id, secret, token_url, timeouts)?;
+        let (token, lifetime) = fetch(id, secret, token_url, timeouts, deadline)?;
         // Stop reusing a token a little before LINE would refuse it.
+        let lifetime = lifetime.min(MAX_TOKEN_LIFETIME);
         let margin = (lifetime / 10).min(Duration::from_secs(60));
-        let reuse_until = Instant::now() + lifetime.saturating_sub(margin);
+        let now = Instant::now();
+        let reuse_until = now.checked_add(lifetime - margin).unwrap_or(now);
         CACHE.with(|c| {
             *c.borrow_mut() = Some(Cached {
                 owner,
@@ -138,6 +143,7 @@ fn fetch(
     secret: &str,
     token_url: &str,
     timeouts: Timeouts,
+    deadline: Instant,
 ) -> Result<(String, Duration), Step> {
     let form = [
         ("grant_type", "client_credentials"),
@@ -152,8 +158,9 @@ fn fetch(
         url: token_url.to_owned(),
         headers: vec![("content-type", "application/x-www-form-urlencoded".into())],
         body: body.into_bytes(),
+        answer_limit: MAX_TOKEN_ANSWER_BYTES,
     };
-    let reply = match http::send(&out, timeouts) {
+    let reply = match http::send(&out, timeouts, deadline) {
         Ok(reply) => reply,
         // Asking for a token twice is harmless, so any transport failure
         // but a refusal by the host is worth another attempt.
@@ -173,16 +180,62 @@ fn fetch(
         });
     }
     let json: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
-    match json.get("access_token").and_then(Value::as_str) {
-        Some(token) if !token.is_empty() => {
-            let seconds = json.get("expires_in").and_then(Value::as_u64).unwrap_or(0);
-            Ok((token.to_owned(), Duration::from_secs(seconds)))
-        }
-        _ => Err(Step::Fail(ErrorCode::Authentication(ApiError {
+    let refused = |message: &str| {
+        Step::Fail(ErrorCode::Authentication(ApiError {
             status: reply.status,
-            message: "the token endpoint's answer has no access_token".into(),
+            message: message.into(),
             details: Vec::new(),
-            request_id,
-        }))),
+            request_id: request_id.clone(),
+        }))
+    };
+    let token = match json.get("access_token").and_then(Value::as_str) {
+        Some(token) if !token.is_empty() => token,
+        _ => return Err(refused("the token endpoint's answer has no access_token")),
+    };
+    if token.len() > MAX_SECRET_BYTES || !header_safe(token) {
+        return Err(refused(
+            "the token endpoint's access_token is not a token a header can carry",
+        ));
     }
+    let seconds = json.get("expires_in").and_then(Value::as_u64).unwrap_or(0);
+    Ok((token.to_owned(), Duration::from_secs(seconds)))
+}
+
+/// The most bytes of a token endpoint's answer read (LINE's is about 300).
+pub const MAX_TOKEN_ANSWER_BYTES: usize = 256 << 10;
+
+/// The longest token or secret taken, in bytes (LINE's tokens are a few
+/// hundred; a JWT-based one about a thousand).
+pub const MAX_SECRET_BYTES: usize = 8 << 10;
+
+/// A fetched token is reused for at most this long, whatever `expires_in`
+/// says (LINE's longest-lived tokens last 30 days).
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Whether `value` can stand in an HTTP header: visible ASCII and spaces
+/// (no CR, LF, NUL or other control characters).
+pub fn header_safe(value: &str) -> bool {
+    value.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+}
+
+/// A config secret, trimmed, checked: not too long, and nothing a header
+/// cannot carry.
+fn secret<'a>(field: &str, value: &'a str) -> Result<&'a str, ErrorCode> {
+    let value = value.trim();
+    if value.len() > MAX_SECRET_BYTES {
+        return Err(invalid(
+            field,
+            format!(
+                "is {} bytes long; at most {MAX_SECRET_BYTES} are taken",
+                value.len()
+            ),
+        ));
+    }
+    if !header_safe(value) {
+        return Err(invalid(
+            field,
+            "holds characters a header cannot carry (control characters such as CR, LF or NUL, or non-ASCII)",
+        ));
+    }
+    Ok(value)
 }

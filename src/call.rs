@@ -7,29 +7,32 @@ use crate::config::Settings;
 use crate::endpoints::{Endpoint, Host, Method};
 use crate::error::{self, invalid};
 use crate::http::{self, Outgoing, Reply, Timeouts};
+use crate::redact;
 use crate::request::{Draft, LineRequest};
 use crate::response::{self, Answer, BatchOf, FromLine, Sent};
 use crate::retry::{self, Resend, Step};
 use crate::validate::MAX_BODY_BYTES;
 use std::time::{Duration, Instant};
 
+/// The most bytes of one of LINE's answers read (LINE's largest JSON
+/// answers are a few kilobytes); a longer answer is a `transport` /
+/// `protocol` error.
+pub const MAX_ANSWER_BYTES: usize = 4 << 20;
+
 /// Sent as `User-Agent` on every request.
 const USER_AGENT: &str = concat!("line-connector/", env!("CARGO_PKG_VERSION"));
 
 /// Runs `endpoint` with `input`. Everything is checked before the first
-/// byte is sent, so an `invalid-input` error means nothing left; no error
-/// carries the channel secret or a token.
+/// byte is sent, so an `invalid-input` error means nothing left; no result
+/// or error carries the channel secret or a token ([`redact`]).
 pub fn run<Req: LineRequest, Res: FromLine>(
     endpoint: &Endpoint,
     config: &Config,
     input: &Req,
 ) -> Result<Res, ErrorCode> {
-    let mut secrets: Vec<String> = [&config.channel_access_token, &config.client_secret]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
-    poll(endpoint, config, input, &mut secrets).map_err(|e| error::redact(e, &secrets))
+    let secrets = [&config.channel_access_token, &config.client_secret];
+    redact::begin(secrets.into_iter().flatten().map(String::as_str));
+    poll(endpoint, config, input).map_err(redact::error)
 }
 
 /// Runs the action, and again at growing intervals while LINE's answer is
@@ -38,13 +41,12 @@ fn poll<Req: LineRequest, Res: FromLine>(
     endpoint: &Endpoint,
     config: &Config,
     input: &Req,
-    secrets: &mut Vec<String>,
 ) -> Result<Res, ErrorCode> {
     let deadline = Instant::now() + input.wait();
     let mut polls = 0;
     loop {
         polls += 1;
-        let mut answer: Res = attempt_all(endpoint, config, input, secrets)?;
+        let mut answer: Res = attempt_all(endpoint, config, input)?;
         let left = deadline.saturating_duration_since(Instant::now());
         if answer.is_final() || left.is_zero() {
             answer.set_polls(polls);
@@ -58,7 +60,6 @@ fn attempt_all<Req: LineRequest, Res: FromLine>(
     endpoint: &Endpoint,
     config: &Config,
     input: &Req,
-    secrets: &mut Vec<String>,
 ) -> Result<Res, ErrorCode> {
     let mut draft = Draft::default();
     input.write(&mut draft)?;
@@ -77,7 +78,7 @@ fn attempt_all<Req: LineRequest, Res: FromLine>(
     let url = url(endpoint, &settings, &draft);
     let sent = parts
         .into_iter()
-        .map(|part| send(endpoint, &settings, &url, part, draft.dry_run, secrets))
+        .map(|part| send(endpoint, &settings, &url, part, draft.dry_run))
         .collect();
     Res::from_answers(sent)
 }
@@ -107,16 +108,24 @@ fn parts(endpoint: &Endpoint, draft: &Draft, key: Option<&str>) -> Result<Vec<Pa
             body,
         }]);
     };
+    // Every batch is the rest of the body with its own slice of the list:
+    // the rest is copied once per batch, the list once in all.
+    let rest: serde_json::Map<String, serde_json::Value> = draft
+        .body
+        .iter()
+        .filter(|(key, _)| key.as_str() != field)
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
     chunks
         .enumerate()
         .map(|(index, chunk)| {
-            let mut body = draft.body.clone();
+            let mut body = rest.clone();
             body.insert(field.to_owned(), chunk.to_vec().into());
             let retry_key = key.map(|key| retry::batch_key(key, index));
             Ok(Part {
                 batch: Some(BatchOf {
-                    index: index as u32,
-                    recipients: chunk.len() as u32,
+                    index: u32::try_from(index).unwrap_or(u32::MAX),
+                    recipients: u32::try_from(chunk.len()).unwrap_or(u32::MAX),
                     retry_key: retry_key.clone().unwrap_or_default(),
                 }),
                 retry_key,
@@ -127,21 +136,13 @@ fn parts(endpoint: &Endpoint, draft: &Draft, key: Option<&str>) -> Result<Vec<Pa
 }
 
 /// Sends one request (with its retries) and reads LINE's answer.
-fn send(
-    endpoint: &Endpoint,
-    settings: &Settings,
-    url: &str,
-    part: Part,
-    dry_run: bool,
-    secrets: &mut Vec<String>,
-) -> Sent {
+fn send(endpoint: &Endpoint, settings: &Settings, url: &str, part: Part, dry_run: bool) -> Sent {
     let mut request = Attempts {
         endpoint,
         settings,
         url: url.to_owned(),
         body: part.body,
         retry_key: part.retry_key.clone(),
-        secrets,
     };
     let (reply, attempts) = request.run();
     let answer = reply.and_then(|reply| {
@@ -166,7 +167,9 @@ fn send(
 }
 
 fn json_body(body: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<u8>, ErrorCode> {
-    let bytes = serde_json::to_vec(body).expect("a JSON map always serializes");
+    let mut bytes = serde_json::to_vec(body).map_err(|e| invalid("input", e.to_string()))?;
+    // A batched send holds every batch's body at once: no spare capacity.
+    bytes.shrink_to_fit();
     if bytes.len() > MAX_BODY_BYTES {
         return Err(invalid(
             "messages",
@@ -201,7 +204,6 @@ struct Attempts<'a> {
     url: String,
     body: Vec<u8>,
     retry_key: Option<String>,
-    secrets: &'a mut Vec<String>,
 }
 
 impl Attempts<'_> {
@@ -245,11 +247,11 @@ impl Attempts<'_> {
             first_byte_ms: t.first_byte_ms.min(left),
             between_bytes_ms: t.between_bytes_ms.min(left),
         };
-        let bearer = match self.settings.credentials.bearer(timeouts) {
+        let bearer = match self.settings.credentials.bearer(timeouts, deadline) {
             Ok(bearer) => bearer,
             Err(step) => return step,
         };
-        self.secrets.push(bearer.token.clone());
+        redact::add(&bearer.token);
         let mut headers = vec![
             ("user-agent", USER_AGENT.to_owned()),
             ("authorization", format!("Bearer {}", bearer.token)),
@@ -265,9 +267,10 @@ impl Attempts<'_> {
             url: self.url.clone(),
             headers,
             body: self.body.clone(),
+            answer_limit: MAX_ANSWER_BYTES,
         };
         let resend = self.endpoint.resend;
-        match http::send(&out, timeouts) {
+        match http::send(&out, timeouts, deadline) {
             Ok(reply) => judge_reply(reply, resend, bearer.fetched),
             Err(failure) if matches!(&failure.error, ErrorCode::Transport(t) if t.kind == crate::actions::TransportKind::Denied) => {
                 Step::Fail(failure.error)

@@ -4,6 +4,7 @@ use crate::actions::{Config, ErrorCode};
 use crate::auth::Credentials;
 use crate::error::invalid;
 use crate::http::Timeouts;
+use crate::redact::quote;
 
 /// Default Messaging API base URL.
 pub const DEFAULT_API_BASE_URL: &str = "https://api.line.me";
@@ -100,20 +101,33 @@ impl<'a> Settings<'a> {
     }
 }
 
-/// Checks a configured URL (http or https) and returns it without a
-/// trailing `/`.
+/// The longest configured URL taken.
+const MAX_URL_BYTES: usize = 2048;
+
+/// Checks a configured URL (http or https, a host, no user name or
+/// password, no query or fragment) and returns it without a trailing `/`.
 fn check_url<'a>(field: &str, url: &'a str) -> Result<&'a str, ErrorCode> {
-    let rest = url
+    let problem = |what: &str| Err(invalid(field, format!("{what}, got {}", quote(url))));
+    if url.len() > MAX_URL_BYTES {
+        return problem(&format!("must be at most {MAX_URL_BYTES} bytes long"));
+    }
+    let Some(rest) = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| {
-            invalid(
-                field,
-                format!("must be an http:// or https:// URL, got {url:?}"),
-            )
-        })?;
-    if rest.is_empty() || rest.starts_with('/') || url.parse::<http::Uri>().is_err() {
-        return Err(invalid(field, format!("is not a valid URL: {url:?}")));
+    else {
+        return problem("must be an http:// or https:// URL");
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.contains('@') {
+        return problem(
+            "must not hold a user name or password (give credentials in their own fields)",
+        );
+    }
+    if url.contains(['#', '?']) {
+        return problem("must not have a query or a fragment (`?`, `#`): paths are added to it");
+    }
+    if authority.is_empty() || url.parse::<http::Uri>().is_err() {
+        return problem("is not a valid URL");
     }
     Ok(url.trim_end_matches('/'))
 }

@@ -45,11 +45,12 @@ pub fn api_error(status: u16, request_id: Option<String>, body: &[u8]) -> ApiErr
     let message = text("message")
         .or_else(|| text("error_description"))
         .or_else(|| text("error"))
+        .map(|m| line_text(&m))
         .unwrap_or_else(|| fallback_message(status, body));
     let details = json
         .get("details")
         .and_then(Value::as_array)
-        .map(|list| list.iter().map(detail).collect())
+        .map(|list| list.iter().take(MAX_DETAILS).map(detail).collect())
         .unwrap_or_default();
     ApiError {
         status,
@@ -59,8 +60,20 @@ pub fn api_error(status: u16, request_id: Option<String>, body: &[u8]) -> ApiErr
     }
 }
 
+/// At most this many of LINE's `details` are kept (LINE sends a few; a
+/// server that sends millions is not LINE).
+const MAX_DETAILS: usize = 100;
+
+/// At most this many characters of one of LINE's messages are kept.
+const MAX_LINE_TEXT: usize = 1000;
+
+/// One of LINE's texts, cut to [`MAX_LINE_TEXT`] characters.
+fn line_text(text: &str) -> String {
+    crate::shown::cut(text, MAX_LINE_TEXT).into_owned()
+}
+
 fn detail(value: &Value) -> ErrorDetail {
-    let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map(line_text);
     ErrorDetail {
         message: text("message"),
         property: text("property"),
@@ -73,7 +86,7 @@ fn fallback_message(status: u16, body: &[u8]) -> String {
     if text.is_empty() {
         format!("HTTP {status} with an empty body")
     } else {
-        text.chars().take(500).collect()
+        crate::shown::cut(text, crate::redact::MAX_QUOTE_CHARS).into_owned()
     }
 }
 
@@ -99,52 +112,5 @@ pub fn brief(error: &ErrorCode) -> BatchFailure {
         ErrorCode::Api(a) => api("api", a),
         ErrorCode::Transport(t) => other("transport", t.message.clone()),
         ErrorCode::BatchesFailed(_) => other("batches-failed", "some batches failed".into()),
-    }
-}
-
-/// Shortest string treated as a secret: shorter ones are not real tokens
-/// or secrets, and replacing them would garble messages.
-const MIN_SECRET_LEN: usize = 8;
-
-/// Replaces every occurrence of a secret (channel secret, token) in the
-/// error's texts with `[redacted]`, whatever the server echoed back.
-pub fn redact(error: ErrorCode, secrets: &[String]) -> ErrorCode {
-    let clean = |text: String| {
-        let secrets = secrets.iter().filter(|s| s.len() >= MIN_SECRET_LEN);
-        secrets.fold(text, |text, secret| {
-            text.replace(secret.as_str(), "[redacted]")
-        })
-    };
-    let clean_api = |api: ApiError| ApiError {
-        message: clean(api.message),
-        details: api
-            .details
-            .into_iter()
-            .map(|d| ErrorDetail {
-                message: d.message.map(clean),
-                property: d.property.map(clean),
-            })
-            .collect(),
-        ..api
-    };
-    match error {
-        ErrorCode::InvalidInput(i) => ErrorCode::InvalidInput(InvalidInput {
-            message: clean(i.message),
-            ..i
-        }),
-        ErrorCode::Authentication(a) => ErrorCode::Authentication(clean_api(a)),
-        ErrorCode::RateLimited(a) => ErrorCode::RateLimited(clean_api(a)),
-        ErrorCode::QuotaExceeded(a) => ErrorCode::QuotaExceeded(clean_api(a)),
-        ErrorCode::Api(a) => ErrorCode::Api(clean_api(a)),
-        ErrorCode::Transport(t) => ErrorCode::Transport(TransportError {
-            message: clean(t.message),
-            ..t
-        }),
-        ErrorCode::BatchesFailed(mut report) => {
-            for failure in report.batches.iter_mut().filter_map(|b| b.failure.as_mut()) {
-                failure.message = clean(std::mem::take(&mut failure.message));
-            }
-            ErrorCode::BatchesFailed(report)
-        }
     }
 }

@@ -1,15 +1,22 @@
 //! One HTTP exchange through WASI-HTTP, with the connect, first-byte and
-//! between-bytes timeouts set in the request options. Modelled on `waki`'s
-//! client, which sets only the connect timeout.
+//! between-bytes timeouts set in the request options, and a deadline for
+//! the whole exchange (writing the body, waiting, reading the answer) kept
+//! by the component itself: a server that trickles its answer cannot hold
+//! it past the deadline, nor make it read more than a set number of bytes.
+//! Modelled on `waki`'s client, which sets only the connect timeout.
 
 use crate::actions::{ErrorCode, TransportKind};
+use crate::bindings::wasi::clocks::monotonic_clock;
 use crate::bindings::wasi::http::outgoing_handler;
 use crate::bindings::wasi::http::types::{
     self as wasi, Fields, IncomingBody, IncomingResponse, Method, OutgoingBody, OutgoingRequest,
     RequestOptions, Scheme,
 };
+use crate::bindings::wasi::io::poll::{self, Pollable};
 use crate::bindings::wasi::io::streams::StreamError;
 use crate::error;
+use crate::redact;
+use std::time::Instant;
 
 /// One request as the connector sends it.
 pub struct Outgoing {
@@ -21,6 +28,8 @@ pub struct Outgoing {
     pub headers: Vec<(&'static str, String)>,
     /// The body (empty for GET).
     pub body: Vec<u8>,
+    /// The most answer body bytes read; a longer answer is an error.
+    pub answer_limit: usize,
 }
 
 /// The three WASI-HTTP timeouts, in milliseconds.
@@ -63,8 +72,8 @@ pub struct Failure {
     pub may_have_reached: bool,
 }
 
-/// Sends `out` and reads the whole answer.
-pub fn send(out: &Outgoing, timeouts: Timeouts) -> Result<Reply, Failure> {
+/// Sends `out` and reads the whole answer, all of it by `deadline`.
+pub fn send(out: &Outgoing, timeouts: Timeouts, deadline: Instant) -> Result<Reply, Failure> {
     let request = build(out).map_err(|message| Failure {
         error: error::transport(TransportKind::Protocol, message),
         may_have_reached: false,
@@ -76,31 +85,43 @@ pub fn send(out: &Outgoing, timeouts: Timeouts) -> Result<Reply, Failure> {
     let _ = options.set_first_byte_timeout(ns(timeouts.first_byte_ms));
     let _ = options.set_between_bytes_timeout(ns(timeouts.between_bytes_ms));
 
-    let body = request.body().expect("a new request's body is available");
+    let body = request
+        .body()
+        .map_err(|()| protocol("the request body is not available"))?;
     let future = outgoing_handler::handle(request, Some(options)).map_err(|code| failure(&code))?;
-    let written = write_body(&body, &out.body).and_then(|()| OutgoingBody::finish(body, None));
+    // A body that could not be written in full ends the exchange as its
+    // answer says: the answer's error is the precise one (a refused
+    // destination also breaks the body stream, less helpfully), and a
+    // server may answer (400, 413) before it has read the body.
+    if write_body(&body, &out.body, deadline).is_ok() {
+        let _ = OutgoingBody::finish(body, None);
+    }
     let response = loop {
         match future.get() {
             Some(Ok(response)) => break response,
-            Some(Err(())) => unreachable!("the response is taken once"),
-            None => future.subscribe().block(),
+            Some(Err(())) => return Err(protocol("the answer was taken twice")),
+            None => wait(&future.subscribe(), deadline)?,
         }
     };
-    // The response's error is the precise one (a refused destination also
-    // breaks the body stream, less helpfully).
-    match (written, response) {
-        (_, Err(code)) | (Err(code), Ok(_)) => Err(failure(&code)),
-        (Ok(()), Ok(response)) => read(response).map_err(|code| failure(&code)),
+    match response {
+        Err(code) => Err(failure(&code)),
+        Ok(response) => read(response, out.answer_limit, deadline),
     }
 }
 
 fn build(out: &Outgoing) -> Result<OutgoingRequest, String> {
     let uri: http::Uri = out.url.parse().map_err(|e| format!("invalid URL: {e}"))?;
-    let entries: Vec<(String, Vec<u8>)> = out
+    let mut entries: Vec<(String, Vec<u8>)> = out
         .headers
         .iter()
         .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
         .collect();
+    // The length is known: say it, rather than send the body in chunks
+    // (which some proxies and gateways refuse).
+    if out.method != crate::endpoints::Method::Get {
+        let length = out.body.len().to_string();
+        entries.push(("content-length".into(), length.into_bytes()));
+    }
     let fields = Fields::from_list(&entries).map_err(|e| format!("invalid header: {e:?}"))?;
     let request = OutgoingRequest::new(fields);
     let method = match out.method {
@@ -119,46 +140,65 @@ fn build(out: &Outgoing) -> Result<OutgoingRequest, String> {
             .is_ok()
         && request.set_path_with_query(Some(path)).is_ok();
     if !set {
-        return Err(format!("the host refused the request line for {}", out.url));
+        return Err("the host refused the request line".into());
     }
     Ok(request)
 }
 
-fn write_body(body: &OutgoingBody, bytes: &[u8]) -> Result<(), wasi::ErrorCode> {
-    let stream = body.write().expect("the body stream is taken once");
-    // WASI streams take at most 4096 bytes per blocking write.
-    for chunk in bytes.chunks(4096) {
-        stream
-            .blocking_write_and_flush(chunk)
-            .map_err(stream_error)?;
+/// Writes the body as fast as the host takes it, by `deadline`.
+fn write_body(body: &OutgoingBody, bytes: &[u8], deadline: Instant) -> Result<(), Failure> {
+    if bytes.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let stream = body
+        .write()
+        .map_err(|()| protocol("the request body is not writable"))?;
+    let ready = stream.subscribe();
+    let mut rest = bytes;
+    let mut flushed = false;
+    loop {
+        let permitted = stream.check_write().map_err(stream_failure)?;
+        if permitted == 0 {
+            wait(&ready, deadline)?;
+        } else if !rest.is_empty() {
+            let (now, later) = rest.split_at(rest.len().min(permitted as usize));
+            stream.write(now).map_err(stream_failure)?;
+            rest = later;
+        } else if !flushed {
+            stream.flush().map_err(stream_failure)?;
+            flushed = true;
+        } else {
+            return Ok(());
+        }
+    }
 }
 
-fn read(response: IncomingResponse) -> Result<Reply, wasi::ErrorCode> {
+/// Reads the answer: its status, the headers the connector reads, and at
+/// most `limit` bytes of body, all by `deadline`; any secret a server
+/// echoed in them is [redacted](crate::redact) before anything reads them.
+fn read(response: IncomingResponse, limit: usize, deadline: Instant) -> Result<Reply, Failure> {
     let status = response.status();
-    let headers = response
+    let headers: Vec<(String, String)> = response
         .headers()
         .entries()
         .into_iter()
+        .filter(|(name, _)| kept_header(name))
         .map(|(name, value)| {
-            (
-                name.to_ascii_lowercase(),
-                String::from_utf8_lossy(&value).into_owned(),
-            )
+            let value = String::from_utf8_lossy(&value[..value.len().min(MAX_HEADER_BYTES)]);
+            (name.to_ascii_lowercase(), redact::clean(&value))
         })
         .collect();
-    let incoming = response.consume().expect("the body is consumed once");
-    let stream = incoming.stream().expect("the body stream is taken once");
-    let mut body = Vec::new();
-    loop {
-        match stream.blocking_read(64 * 1024) {
-            Ok(chunk) => body.extend_from_slice(&chunk),
-            Err(StreamError::Closed) => break,
-            Err(e) => return Err(stream_error(e)),
-        }
+    let declared = headers
+        .iter()
+        .find(|(name, _)| name == "content-length")
+        .and_then(|(_, value)| value.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(too_large(limit));
     }
-    drop(stream);
+    let incoming = response
+        .consume()
+        .map_err(|()| protocol("the answer has no body"))?;
+    let body = redact::clean_bytes(read_body(&incoming, limit, deadline)?);
     let _ = IncomingBody::finish(incoming);
     Ok(Reply {
         status,
@@ -167,10 +207,89 @@ fn read(response: IncomingResponse) -> Result<Reply, wasi::ErrorCode> {
     })
 }
 
+fn read_body(incoming: &IncomingBody, limit: usize, deadline: Instant) -> Result<Vec<u8>, Failure> {
+    let stream = incoming
+        .stream()
+        .map_err(|()| protocol("the answer's body is not readable"))?;
+    let ready = stream.subscribe();
+    let mut body = Vec::new();
+    loop {
+        match stream.read(64 * 1024) {
+            Ok(chunk) if chunk.is_empty() => wait(&ready, deadline)?,
+            Ok(chunk) if body.len() + chunk.len() > limit => return Err(too_large(limit)),
+            Ok(chunk) => body.extend_from_slice(&chunk),
+            Err(StreamError::Closed) => return Ok(body),
+            Err(e) => return Err(stream_failure(e)),
+        }
+    }
+}
+
+/// Most bytes of one answer header the connector keeps.
+const MAX_HEADER_BYTES: usize = 1024;
+
+/// The answer headers the connector reads: LINE's own (`x-line-…`) and
+/// the body's length and type.
+fn kept_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.starts_with("x-line-") || name == "content-length" || name == "content-type"
+}
+
+/// Waits until `pollable` is ready, or fails with a timeout at `deadline`.
+fn wait(pollable: &Pollable, deadline: Instant) -> Result<(), Failure> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    let nanos = u64::try_from(left.as_nanos()).unwrap_or(u64::MAX);
+    if nanos > 0 {
+        let timer = monotonic_clock::subscribe_duration(nanos);
+        if poll::poll(&[pollable, &timer]).contains(&0) {
+            return Ok(());
+        }
+    }
+    if pollable.ready() {
+        return Ok(());
+    }
+    Err(Failure {
+        error: error::transport(
+            TransportKind::Timeout,
+            "the answer was not complete within totalTimeoutMs",
+        ),
+        may_have_reached: true,
+    })
+}
+
+fn too_large(limit: usize) -> Failure {
+    Failure {
+        error: error::transport(
+            TransportKind::Protocol,
+            format!(
+                "the answer is larger than {limit} bytes, more than LINE sends; it was not read"
+            ),
+        ),
+        may_have_reached: true,
+    }
+}
+
+fn protocol(message: &str) -> Failure {
+    Failure {
+        error: error::transport(TransportKind::Protocol, message),
+        may_have_reached: true,
+    }
+}
+
+fn stream_failure(error: StreamError) -> Failure {
+    failure(&stream_error(error))
+}
+
 fn stream_error(error: StreamError) -> wasi::ErrorCode {
     match error {
-        StreamError::LastOperationFailed(e) => wasi::http_error_code(&e)
-            .unwrap_or(wasi::ErrorCode::InternalError(Some(e.to_debug_string()))),
+        // Some hosts (wasmtime with its own sender among them) pass a body's
+        // error as text only; a timeout is still a timeout.
+        StreamError::LastOperationFailed(e) => wasi::http_error_code(&e).unwrap_or_else(|| {
+            let text = e.to_debug_string();
+            match text.to_ascii_lowercase().contains("timeout") {
+                true => wasi::ErrorCode::ConnectionReadTimeout,
+                false => wasi::ErrorCode::InternalError(Some(text)),
+            }
+        }),
         StreamError::Closed => wasi::ErrorCode::ConnectionTerminated,
     }
 }
@@ -211,6 +330,6 @@ fn describe(code: &wasi::ErrorCode) -> String {
         E::HttpResponseTimeout => "timed out waiting for the answer".into(),
         E::ConnectionReadTimeout => "timed out reading the answer".into(),
         E::ConnectionTerminated => "the connection closed before the answer was complete".into(),
-        other => format!("{other:?}"),
+        other => crate::shown::cut(&format!("{other:?}"), redact::MAX_QUOTE_CHARS).into_owned(),
     }
 }

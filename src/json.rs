@@ -1,14 +1,17 @@
 //! JSON to WIT records and back, for `invoke`, by the same rules as the
 //! host's conversion: a record is an object with camelCase keys, unknown
-//! keys are refused, `null` is an absent option, and a `string` field given
-//! a JSON array or object receives its JSON text (how LINE objects travel).
+//! keys are refused, `null` is an absent option, and a field that carries
+//! LINE objects as JSON text (`messages`, `recipient`, `filter`, `limit`)
+//! takes the objects themselves too; any other `string` field (a secret
+//! among them) takes only a string.
 //! Each field is checked against the manifest's schema first, so an error
 //! names the field.
 
 use crate::actions::ErrorCode;
 use crate::error::invalid;
 use crate::names::{camel_case, snake_case};
-use crate::shown::shown;
+use crate::redact::{MAX_QUOTE_CHARS, quote};
+use crate::shown::{cut, shown};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -29,7 +32,7 @@ pub fn fields(text: &str, schema: &Value, path: &str) -> Result<Map<String, Valu
     let properties = schema["properties"].as_object().unwrap_or(&empty);
     let mut fields = Map::new();
     for (key, value) in object {
-        let field = join(path, &key);
+        let field = join(path, &cut(&key, MAX_QUOTE_CHARS));
         let Some(property) = properties.get(&key) else {
             let known: Vec<&str> = properties.keys().map(String::as_str).collect();
             let message = match known.is_empty() {
@@ -54,7 +57,7 @@ pub fn fields(text: &str, schema: &Value, path: &str) -> Result<Map<String, Valu
 /// The record of type `T` from checked `fields`.
 pub fn into<T: DeserializeOwned>(fields: Map<String, Value>, path: &str) -> Result<T, ErrorCode> {
     let whole = if path.is_empty() { "input" } else { path };
-    serde_json::from_value(Value::Object(fields)).map_err(|e| invalid(whole, e.to_string()))
+    serde_json::from_value(Value::Object(fields)).map_err(|e| invalid(whole, quote(&e.to_string())))
 }
 
 /// A result record as JSON text: camelCase keys, absent options left out.
@@ -70,9 +73,7 @@ fn check(field: &str, schema: &Value, value: Value) -> Result<Value, ErrorCode> 
     match (schema["type"].as_str(), value) {
         (Some("string"), value @ Value::String(_)) => Ok(value),
         (_, value @ Value::String(_)) if text_field => Ok(value),
-        (_, value @ (Value::Array(_) | Value::Object(_)))
-            if text_field || schema["type"] == "string" =>
-        {
+        (_, value @ (Value::Array(_) | Value::Object(_))) if text_field => {
             Ok(Value::String(value.to_string()))
         }
         (Some("string"), _) => expected("a string"),

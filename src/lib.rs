@@ -5,8 +5,9 @@
 //! the [`table`], exported by [`endpoints`]; the rest of the crate holds LINE's rules: input
 //! checks ([`validate`]), request bodies ([`request`]), answers ([`response`]),
 //! the config ([`config`]), tokens ([`auth`]), retries and retry keys
-//! ([`retry`]), running an action ([`call`]) over WASI-HTTP ([`http`]), and
-//! error mapping ([`error`]).
+//! ([`retry`]), running an action ([`call`]) over WASI-HTTP ([`http`]),
+//! error mapping ([`error`]), and keeping secrets out of every output
+//! ([`redact`]).
 
 mod auth;
 mod call;
@@ -17,6 +18,7 @@ mod http;
 mod json;
 mod manifest;
 mod names;
+mod redact;
 mod request;
 mod response;
 mod retry;

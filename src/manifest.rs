@@ -47,9 +47,12 @@ impl Guest for crate::Connector {
         config_json: String,
         input_json: String,
     ) -> Result<String, ErrorCode> {
-        // The actions redact their own errors; this covers the JSON checks.
+        // The actions redact their own output; this covers the JSON checks.
         let secrets = secrets(&config_json);
-        by_name(&action, &config_json, &input_json).map_err(|e| crate::error::redact(e, &secrets))
+        crate::redact::begin(secrets.iter().map(String::as_str));
+        by_name(&action, &config_json, &input_json)
+            .map(|output| crate::redact::clean(&output))
+            .map_err(crate::redact::error)
     }
 }
 
@@ -60,7 +63,8 @@ fn by_name(action: &str, config_json: &str, input_json: &str) -> Result<String, 
         return Err(crate::error::invalid(
             "action",
             format!(
-                "there is no action {action:?}; the actions are {}",
+                "there is no action {}; the actions are {}",
+                crate::redact::quote(action),
                 names.join(", ")
             ),
         ));

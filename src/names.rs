@@ -1,6 +1,12 @@
 //! The same field under its three names: LINE's camelCase (JSON), WIT's
-//! kebab-case and Rust's snake_case. Plain functions, so the build script
-//! uses them too.
+//! kebab-case and Rust's snake_case, and which fields carry JSON text. Plain
+//! code, so the build script and the host use it too.
+
+/// The string fields that carry LINE objects as JSON text in WIT
+/// (`messages`, `recipient`, `filter`, `limit`): in JSON they take the
+/// objects themselves too. No other string field takes anything but a string.
+#[allow(dead_code)] // read by build.rs and the host; the guest reads the schemas
+pub const JSON_TEXT_FIELDS: [&str; 4] = ["messages", "recipient", "filter", "limit"];
 
 /// `notification-disabled` or `notification_disabled` → `notificationDisabled`;
 /// Rust's `type_` → `type`.

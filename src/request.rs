@@ -61,6 +61,15 @@ impl Draft {
         Ok(())
     }
 
+    /// Sets `customAggregationUnits` when the input has it, checked.
+    pub fn aggregation_units(&mut self, units: Option<&Vec<String>>) -> Result<(), ErrorCode> {
+        if let Some(units) = units {
+            validate::aggregation_units("customAggregationUnits", units)?;
+            self.set("customAggregationUnits", units.clone());
+        }
+        Ok(())
+    }
+
     /// Takes the caller's retry key, which must be a UUID.
     pub fn retry_key(&mut self, key: Option<&String>) -> Result<(), ErrorCode> {
         if let Some(key) = key {
@@ -68,7 +77,8 @@ impl Draft {
                 return Err(crate::error::invalid(
                     "retryKey",
                     format!(
-                        "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000, got {key:?}"
+                        "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000, got {}",
+                        crate::redact::quote(key)
                     ),
                 ));
             }
@@ -125,10 +135,7 @@ impl LineRequest for PushRequest {
         draft.set("to", self.to.as_str());
         draft.messages(self.messages.as_ref(), self.text.as_ref())?;
         draft.set_opt("notificationDisabled", self.notification_disabled);
-        draft.set_opt(
-            "customAggregationUnits",
-            self.custom_aggregation_units.clone(),
-        );
+        draft.aggregation_units(self.custom_aggregation_units.as_ref())?;
         draft.retry_key(self.retry_key.as_ref())?;
         draft.dry_run = self.dry_run.unwrap_or(false);
         Ok(())
@@ -152,10 +159,7 @@ impl LineRequest for MulticastRequest {
         draft.set("to", self.to.clone());
         draft.messages(self.messages.as_ref(), self.text.as_ref())?;
         draft.set_opt("notificationDisabled", self.notification_disabled);
-        draft.set_opt(
-            "customAggregationUnits",
-            self.custom_aggregation_units.clone(),
-        );
+        draft.aggregation_units(self.custom_aggregation_units.as_ref())?;
         draft.retry_key(self.retry_key.as_ref())?;
         draft.dry_run = self.dry_run.unwrap_or(false);
         Ok(())

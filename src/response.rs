@@ -239,14 +239,17 @@ impl FromLine for DeliveryResponse {
     }
 }
 
-/// Parses a 2xx body: empty means `{}`; anything else must be JSON.
+/// Parses a 2xx body: empty means `{}`; anything else must be JSON, whose
+/// strings are then [cleaned](crate::redact::value) of secrets.
 pub fn parse_body(status: u16, request_id: &str, body: &[u8]) -> Result<Value, ErrorCode> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Default::default()));
     }
-    serde_json::from_slice(body).map_err(|e| {
+    let mut value = serde_json::from_slice(body).map_err(|e| {
         let mut api = error::api_error(status, Some(request_id.to_owned()), b"");
         api.message = format!("LINE's answer is not JSON: {e}");
         ErrorCode::Api(api)
-    })
+    })?;
+    crate::redact::value(&mut value);
+    Ok(value)
 }

@@ -1,6 +1,6 @@
 //! How a wrong value appears in an error message: numbers as they are,
 //! anything else by its kind only (it may be a secret typed into the wrong
-//! field). Plain code on `serde_json`, so the host's JSON conversion uses
+//! field), and any text quoted at most in part. Plain code on `serde_json`, so the host's JSON conversion uses
 //! the same file (`host-test/src/json.rs`).
 
 use serde_json::Value;
@@ -14,5 +14,13 @@ pub fn shown(value: &Value) -> String {
         Value::Array(_) => "an array".into(),
         Value::Object(_) => "an object".into(),
         Value::Null => "null".into(),
+    }
+}
+
+/// `text` cut to at most `max` characters, `…` marking a cut.
+pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::actions::ErrorCode;
 use crate::error::invalid;
+use crate::redact::quote;
 use serde_json::Value;
 
 /// At most this many message objects per request.
@@ -46,15 +47,55 @@ pub fn id(field: &str, value: &str, kind: IdKind) -> Result<(), ErrorCode> {
             "a user, group or room id: U, C or R followed by 32 lowercase hex digits"
         }
     };
-    Err(invalid(field, format!("must be {what}, got {value:?}")))
+    Err(invalid(
+        field,
+        format!("must be {what}, got {}", quote(value)),
+    ))
 }
 
-/// Checks that `value` is not empty.
+/// The longest token-like value taken (a reply token, a request id).
+pub const MAX_TOKEN_CHARS: usize = 1000;
+
+/// Checks that `value` is not empty, nor longer than any of LINE's tokens
+/// and ids ([`MAX_TOKEN_CHARS`]).
 pub fn non_empty(field: &str, value: &str) -> Result<(), ErrorCode> {
     if value.trim().is_empty() {
         return Err(invalid(field, "must not be empty"));
     }
+    if value.len() > MAX_TOKEN_CHARS {
+        return Err(invalid(
+            field,
+            format!(
+                "must be at most {MAX_TOKEN_CHARS} characters long, got {}",
+                value.len()
+            ),
+        ));
+    }
     Ok(())
+}
+
+/// Checks `customAggregationUnits`: at most one unit name of 1 to 30
+/// letters, digits or underscores (LINE's rule).
+pub fn aggregation_units(field: &str, units: &[String]) -> Result<(), ErrorCode> {
+    if units.len() > 1 {
+        return Err(invalid(
+            field,
+            format!("holds at most 1 unit, got {}", units.len()),
+        ));
+    }
+    let valid = |u: &String| {
+        (1..=30).contains(&u.len()) && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    match units.iter().position(|u| !valid(u)) {
+        Some(i) => Err(invalid(
+            format!("{field}[{i}]"),
+            format!(
+                "must be 1 to 30 letters, digits or underscores, got {}",
+                quote(&units[i])
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Checks a multicast's recipients: 1 or more user ids (sent in batches).
@@ -62,10 +103,14 @@ pub fn recipients(field: &str, to: &[String]) -> Result<(), ErrorCode> {
     if to.is_empty() {
         return Err(invalid(field, "must hold at least 1 user id"));
     }
-    for (i, user) in to.iter().enumerate() {
-        id(&format!("{field}[{i}]"), user, IdKind::User)?;
+    // The path is written only for the id that is wrong.
+    match to
+        .iter()
+        .position(|user| id(field, user, IdKind::User).is_err())
+    {
+        Some(i) => id(&format!("{field}[{i}]"), &to[i], IdKind::User),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Checks that a number is at most `max`.
@@ -99,7 +144,10 @@ pub fn date(field: &str, value: &str) -> Result<(), ErrorCode> {
     }
     Err(invalid(
         field,
-        format!("must be a date as yyyyMMdd (e.g. 20251231), got {value:?}"),
+        format!(
+            "must be a date as yyyyMMdd (e.g. 20251231), got {}",
+            quote(value)
+        ),
     ))
 }
 
@@ -118,6 +166,9 @@ pub fn text(field: &str, text: &str) -> Result<(), ErrorCode> {
 /// Parses JSON text given for a LINE object field (`recipient`, `filter`,
 /// `limit`); it must be a JSON object.
 pub fn json_object(field: &str, text: &str) -> Result<Value, ErrorCode> {
+    if text.len() > MAX_BODY_BYTES {
+        return Err(too_long(field, text.len()));
+    }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| invalid(field, format!("is not valid JSON: {e}")))?;
     if !value.is_object() {
@@ -129,6 +180,10 @@ pub fn json_object(field: &str, text: &str) -> Result<Value, ErrorCode> {
 /// Parses and checks `messages`: JSON text of an array of 1 to 5 LINE
 /// message objects.
 pub fn messages(field: &str, text: &str) -> Result<Value, ErrorCode> {
+    // Longer text cannot fit a request body: refused before it is parsed.
+    if text.len() > MAX_BODY_BYTES {
+        return Err(too_long(field, text.len()));
+    }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| invalid(field, format!("is not valid JSON: {e}")))?;
     let Some(list) = value.as_array() else {
@@ -184,6 +239,13 @@ fn message(path: &str, message: &Value) -> Result<(), ErrorCode> {
         }
     }
     Ok(())
+}
+
+fn too_long(field: &str, bytes: usize) -> ErrorCode {
+    invalid(
+        field,
+        format!("is {bytes} bytes long; a request body holds at most {MAX_BODY_BYTES}"),
+    )
 }
 
 fn required_str<'a>(path: &str, object: &'a Value, key: &str) -> Result<&'a str, ErrorCode> {

@@ -1,0 +1,190 @@
+//! No secret in any output. The secrets of the action running (the config's
+//! channel secret or token, and every token fetched for it) are known here,
+//! with the forms a server may echo them in: trimmed, URL- or form-encoded,
+//! JSON-escaped and base64 (at each of its three alignments). Answers are
+//! cleaned as they arrive, before anything reads or cuts them (their JSON
+//! again once parsed), and every string of an error on the way out.
+
+use crate::actions::{ApiError, ErrorCode};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD_NO_PAD;
+use serde_json::Value;
+use std::cell::RefCell;
+
+/// What a secret is replaced with.
+pub const REDACTED: &str = "[redacted]";
+
+/// Shortest secret (or form of one) that is replaced: shorter ones are not
+/// real tokens or secrets, and replacing them would garble messages.
+const MIN_SECRET_LEN: usize = 8;
+
+/// At most this many characters of a value are quoted in an error.
+pub const MAX_QUOTE_CHARS: usize = 200;
+
+thread_local! {
+    /// The forms of the current action's secrets, longest first.
+    static FORMS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Starts an action: its secrets are these (and any added later).
+pub fn begin<'a>(secrets: impl IntoIterator<Item = &'a str>) {
+    FORMS.with(|forms| forms.borrow_mut().clear());
+    secrets.into_iter().for_each(add);
+}
+
+/// Adds a secret (a token fetched or used) for the rest of the action.
+pub fn add(secret: &str) {
+    FORMS.with(|cell| {
+        let mut forms = cell.borrow_mut();
+        if forms.iter().any(|f| f == secret.trim()) {
+            return;
+        }
+        for form in forms_of(secret) {
+            if form.len() >= MIN_SECRET_LEN && !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    });
+}
+
+/// `text` with every form of every secret replaced by [`REDACTED`].
+pub fn clean(text: &str) -> String {
+    FORMS.with(|forms| {
+        let forms = forms.borrow();
+        let mut text = text.to_owned();
+        for form in forms.iter() {
+            if text.contains(form.as_str()) {
+                text = text.replace(form.as_str(), REDACTED);
+            }
+        }
+        text
+    })
+}
+
+/// Raw answer bytes, cleaned (bytes that are not UTF-8 are kept as the
+/// replacement character: nothing reads them as anything but text).
+pub fn clean_bytes(bytes: Vec<u8>) -> Vec<u8> {
+    match String::from_utf8(bytes) {
+        Ok(text) => clean(&text).into_bytes(),
+        Err(e) => clean(&String::from_utf8_lossy(e.as_bytes())).into_bytes(),
+    }
+}
+
+/// `value` as an error message may quote it: secrets out first, then cut
+/// to [`MAX_QUOTE_CHARS`] characters.
+pub fn quote(value: &str) -> String {
+    format!("{:?}", crate::shown::cut(&clean(value), MAX_QUOTE_CHARS))
+}
+
+/// An error with every string in it cleaned. (A result needs no such
+/// pass: its strings come from answers cleaned as they arrive, headers as
+/// text and bodies as JSON values, see [`value`].)
+pub fn error(mut error: ErrorCode) -> ErrorCode {
+    for text in texts(&mut error) {
+        *text = clean(text);
+    }
+    error
+}
+
+/// Every string an error holds (the field paths of `invalid-input` are the
+/// connector's own and hold no input).
+fn texts(error: &mut ErrorCode) -> Vec<&mut String> {
+    match error {
+        ErrorCode::InvalidInput(i) => vec![&mut i.message],
+        ErrorCode::Authentication(a)
+        | ErrorCode::RateLimited(a)
+        | ErrorCode::QuotaExceeded(a)
+        | ErrorCode::Api(a) => api_texts(a),
+        ErrorCode::Transport(t) => vec![&mut t.message],
+        ErrorCode::BatchesFailed(report) => report
+            .batches
+            .iter_mut()
+            .flat_map(|b| {
+                let ids = b
+                    .request_id
+                    .iter_mut()
+                    .chain(b.accepted_request_id.iter_mut());
+                let failure = b
+                    .failure
+                    .iter_mut()
+                    .flat_map(|f| std::iter::once(&mut f.message).chain(f.request_id.iter_mut()));
+                ids.chain(failure)
+            })
+            .collect(),
+    }
+}
+
+fn api_texts(api: &mut ApiError) -> Vec<&mut String> {
+    let details = api.details.iter_mut();
+    let details = details.flat_map(|d| d.message.iter_mut().chain(d.property.iter_mut()));
+    let mut texts: Vec<&mut String> = details.collect();
+    texts.push(&mut api.message);
+    texts.extend(api.request_id.as_mut());
+    texts
+}
+
+/// Cleans every string in `value` (after parsing, so JSON escapes cannot
+/// hide a secret); whether any changed.
+pub fn value(value: &mut Value) -> bool {
+    match value {
+        Value::String(text) => {
+            let cleaned = clean(text);
+            let changed = cleaned != *text;
+            *text = cleaned;
+            changed
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |c, v| self::value(v) | c),
+        Value::Object(map) => map.values_mut().fold(false, |c, v| self::value(v) | c),
+        _ => false,
+    }
+}
+
+/// The forms a server may echo `secret` in.
+fn forms_of(secret: &str) -> Vec<String> {
+    let plain = secret.trim();
+    let json = serde_json::to_string(plain).unwrap_or_default();
+    let json = json.trim_matches('"').to_owned();
+    let mut forms = vec![
+        secret.to_owned(),
+        plain.to_owned(),
+        json.replace('/', "\\/"),
+        json,
+        form_urlencoded::byte_serialize(plain.as_bytes()).collect(),
+        percent(plain, true),
+        percent(plain, false),
+    ];
+    for shift in 0..3 {
+        let standard = base64_core(plain.as_bytes(), shift);
+        // The URL-safe alphabet differs only in `+` and `/`.
+        forms.push(standard.replace('+', "-").replace('/', "_"));
+        forms.push(standard);
+    }
+    forms
+}
+
+/// RFC 3986 percent-encoding of everything but unreserved characters.
+fn percent(text: &str, upper: bool) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ if upper => format!("%{b:02X}"),
+            _ => format!("%{b:02x}"),
+        })
+        .collect()
+}
+
+/// The base64 characters that encode `bytes` wherever they stand in a
+/// longer text `shift` bytes past a 3-byte boundary: the groups that hold
+/// only its bytes, the same whatever comes before or after.
+fn base64_core(bytes: &[u8], shift: usize) -> String {
+    let padded: Vec<u8> = std::iter::repeat_n(0, shift)
+        .chain(bytes.iter().copied())
+        .collect();
+    let encoded = STANDARD_NO_PAD.encode(&padded);
+    let start = if shift == 0 { 0 } else { 4 };
+    let end = padded.len() / 3 * 4;
+    encoded.get(start..end).unwrap_or_default().to_owned()
+}
