@@ -296,7 +296,7 @@ async fn throughput(
 
 /// The time to compile the component, and to load it from the cache.
 fn compile_and_load() -> Result<(Duration, Duration)> {
-    let engine = wasmtime::Engine::new(&crate::component::engine_config())?;
+    let engine = wasmtime::Engine::new(&crate::component::engine_config(&Default::default()))?;
     let wasm = crate::component::EMBEDDED_COMPONENT;
     let started = Instant::now();
     wasmtime::component::Component::new(&engine, wasm)?;

@@ -3,7 +3,9 @@
 //! milliseconds, so a `line-connector run` does not pay the compile each
 //! time. Entries are keyed by the component's SHA-256 and the engine's
 //! compatibility hash (wasmtime's version and settings), so a changed
-//! component or host never loads a stale artifact.
+//! component or host never loads a stale artifact; each file starts with the
+//! SHA-256 of the artifact it holds, checked before loading, so a truncated,
+//! corrupted or altered file is compiled anew instead.
 //!
 //! The folder is `$LINE_CONNECTOR_CACHE` (`off` disables the cache), else
 //! `$XDG_CACHE_HOME/line-connector`, else `~/.cache/line-connector`. It must
@@ -35,20 +37,31 @@ pub fn load(engine: &Engine, wasm: &[u8]) -> Result<Component> {
         return compile(engine, wasm);
     };
     let path = dir.join(format!("{}.cwasm", key(engine, wasm)));
-    if path.is_file() {
-        // SAFETY: the file was written by `Component::serialize` below for
-        // this very component and a compatible engine (both are in its
-        // name), in the user's own cache folder; wasmtime checks its header
-        // and compatibility again, and anything it refuses is recompiled.
-        if let Ok(component) = unsafe { Component::deserialize_file(engine, &path) } {
+    let file = std::fs::read(&path).unwrap_or_default();
+    if let Some(artifact) = checked(&file) {
+        // SAFETY: the artifact was written by `Component::serialize` below
+        // for this very component and a compatible engine (both are in the
+        // file's name), and its stored SHA-256 matches, so it is the bytes
+        // written then (not a truncated or altered file); wasmtime checks its
+        // header and compatibility again, and anything refused is recompiled.
+        if let Ok(component) = unsafe { Component::deserialize(engine, artifact) } {
             return Ok(component);
         }
     }
     let component = compile(engine, wasm)?;
-    if let Ok(bytes) = component.serialize() {
-        let _ = store(&dir, &path, &bytes);
+    if let Ok(artifact) = component.serialize() {
+        let mut file = Sha256::digest(&artifact).to_vec();
+        file.extend_from_slice(&artifact);
+        let _ = store(&dir, &path, &file);
     }
     Ok(component)
+}
+
+/// The artifact in a cache file (its SHA-256, then the artifact), if the
+/// digest matches.
+fn checked(file: &[u8]) -> Option<&[u8]> {
+    let (digest, artifact) = file.split_at_checked(32)?;
+    (Sha256::digest(artifact).as_slice() == digest).then_some(artifact)
 }
 
 fn compile(engine: &Engine, wasm: &[u8]) -> Result<Component> {

@@ -69,6 +69,7 @@ pub struct Connector {
     describe: ComponentExportIndex,
     invoke: ComponentExportIndex,
     pool: Arc<Pool>,
+    limits: Limits,
 }
 
 impl Connector {
@@ -86,7 +87,14 @@ impl Connector {
     /// Loads a component given as bytes: compiled, or from the
     /// [`cache`](crate::cache) of compiled components; then linked.
     pub fn from_bytes(wasm: &[u8]) -> Result<Self> {
-        let engine = Engine::new(&engine_config())?;
+        Self::with_limits(wasm, Limits::for_this_process())
+    }
+
+    /// Loads a component given as bytes, with these [`Limits`].
+    pub fn with_limits(wasm: &[u8], limits: Limits) -> Result<Self> {
+        let engine = Engine::new(&engine_config(&limits))
+            .map_err(anyhow::Error::from)
+            .context("setting up the engine (Limits: the address space it reserves)")?;
         let component = crate::cache::load(&engine, wasm)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -109,7 +117,13 @@ impl Connector {
             pre,
             actions,
             pool: Arc::default(),
+            limits,
         })
+    }
+
+    /// What this connector reserves.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// The exported actions, in WIT order.
@@ -177,7 +191,22 @@ impl Session<'_> {
     /// Runs `action` by name through `invoke`, with the config and input as
     /// JSON text: `Ok` with the output JSON, or `Err` with the error JSON.
     pub async fn invoke(&mut self, action: &str, config: &Value, input: &Value) -> Result<Outcome> {
-        let params = [action.to_owned(), config.to_string(), input.to_string()].map(Val::String);
+        self.invoke_text(action, &config.to_string(), &input.to_string())
+            .await
+    }
+
+    /// [`Session::invoke`] with the config and input as JSON text, passed
+    /// on as they are (they need not be valid JSON).
+    pub async fn invoke_text(
+        &mut self,
+        action: &str,
+        config: &str,
+        input: &str,
+    ) -> Result<Outcome> {
+        if let Err(error) = self.fits(config.len() + input.len()) {
+            return Ok(Err(error.to_json()));
+        }
+        let params = [action, config, input].map(|text| Val::String(text.to_owned()));
         match self.call(self.connector.invoke, &params).await? {
             Val::Result(Ok(Some(output))) => match *output {
                 Val::String(text) => Ok(Ok(serde_json::from_str(&text)?)),
@@ -186,6 +215,21 @@ impl Session<'_> {
             Val::Result(Err(Some(error))) => Ok(Err(json::from_val(&error))),
             other => bail!("invoke returned {other:?}"),
         }
+    }
+
+    /// Whether input of `bytes` (as JSON text) fits this instance's memory
+    /// ([`Limits::max_input_bytes`]).
+    fn fits(&self, bytes: usize) -> std::result::Result<(), InputError> {
+        let max = self.connector.limits.max_input_bytes();
+        if bytes <= max {
+            return Ok(());
+        }
+        Err(InputError::new(
+            "",
+            format!(
+                "is {bytes} bytes of JSON; this host takes at most {max} (Limits::memory_bytes / 8)"
+            ),
+        ))
     }
 
     /// Calls an exported function; its one result.
@@ -205,7 +249,11 @@ impl Session<'_> {
     /// Runs `action` in this instance (see [`Connector::run`]).
     pub async fn run(&mut self, action: &str, config: &Value, input: &Value) -> Result<Outcome> {
         let action = self.connector.action(action)?;
-        let params = match build_params(action, config, input) {
+        let size = json::text_len(config) + json::text_len(input);
+        let params = match self
+            .fits(size)
+            .and_then(|()| build_params(action, config, input))
+        {
             Ok(params) => params,
             Err(err) => return Ok(Err(err.to_json())),
         };
@@ -251,28 +299,107 @@ fn build_params(
     Ok(params)
 }
 
-/// How many instances may exist at once ([`engine_config`]).
-pub const MAX_INSTANCES: u32 = 256;
+/// What a [`Connector`] reserves: how many instances may exist at once
+/// (actions running at once), and how much linear memory each may use. The
+/// pooling allocator reserves address space for all of them up front
+/// ([`Limits::reserved_bytes`]), which must fit under the process's
+/// address-space limit (`ulimit -v`); [`Limits::for_this_process`] sees to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Instances that may exist at once; instantiating one more fails.
+    pub instances: u32,
+    /// The most linear memory one instance may use, in bytes (a multiple of
+    /// 64 KiB). Input too large for it is refused before the action runs
+    /// ([`Limits::max_input_bytes`]).
+    pub memory_bytes: u64,
+}
+
+impl Default for Limits {
+    /// 256 instances of 256 MiB each (64 GiB of address space, of which an
+    /// action touches about 1 MiB).
+    fn default() -> Self {
+        Limits {
+            instances: 256,
+            memory_bytes: 256 << 20,
+        }
+    }
+}
+
+impl Limits {
+    /// The default, with fewer instances where the process's address space
+    /// is limited, so the reservation takes at most half of it (under
+    /// `ulimit -v 4194304`, 4 GiB: 7 instances).
+    pub fn for_this_process() -> Self {
+        let limits = Limits::default();
+        match address_space_limit() {
+            Some(limit) => {
+                let fit = limit / 2 / (limits.memory_bytes + GUARD_BYTES);
+                Limits {
+                    instances: u32::try_from(fit)
+                        .unwrap_or(u32::MAX)
+                        .clamp(1, limits.instances),
+                    ..limits
+                }
+            }
+            None => limits,
+        }
+    }
+
+    /// The address space the pool reserves for linear memories.
+    pub fn reserved_bytes(&self) -> u64 {
+        u64::from(self.instances) * (self.memory_bytes + GUARD_BYTES)
+    }
+
+    /// The largest input (as JSON text, in bytes) an action is given: an
+    /// eighth of an instance's memory, which leaves room for the component
+    /// to parse, check and batch it. A larger one is an `invalid-input`
+    /// error, never a trap.
+    pub fn max_input_bytes(&self) -> usize {
+        usize::try_from(self.memory_bytes / 8).unwrap_or(usize::MAX)
+    }
+}
+
+/// The guard after each linear memory (bounds are checked in code).
+const GUARD_BYTES: u64 = 64 << 10;
+
+/// The process's address-space limit (`ulimit -v`, RLIMIT_AS), if any.
+fn address_space_limit() -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into the struct it is given.
+    let read = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } == 0;
+    (read && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
+}
 
 /// The engine's settings: the pooling allocator, which keeps instance
 /// memories and fiber stacks ready for reuse instead of mapping new ones for
-/// every action (at most [`MAX_INSTANCES`] at once).
-pub fn engine_config() -> Config {
+/// every action, sized by `limits` (the component has one linear memory);
+/// each memory's reservation is its maximum size and a small guard (bounds
+/// are checked in code), not wasmtime's default of 4 GiB and more.
+pub fn engine_config(limits: &Limits) -> Config {
+    let n = limits.instances.max(1);
     let mut pooling = wasmtime::PoolingAllocationConfig::default();
     pooling
-        .total_component_instances(MAX_INSTANCES)
-        .total_core_instances(MAX_INSTANCES * 8)
-        .total_memories(MAX_INSTANCES * 2)
-        .total_tables(MAX_INSTANCES * 8)
-        .total_stacks(MAX_INSTANCES)
-        .max_memory_size(256 << 20)
+        .total_component_instances(n)
+        .total_core_instances(n * 8)
+        .total_memories(n)
+        .total_tables(n * 8)
+        .total_stacks(n)
+        .max_memory_size(usize::try_from(limits.memory_bytes).unwrap_or(usize::MAX))
         // An action touches about 1 MiB of linear memory: resetting it with
         // memset beats unmapping it (page faults, TLB shootdowns) each time.
         .linear_memory_keep_resident(2 << 20)
         .table_keep_resident(64 << 10)
         .async_stack_keep_resident(256 << 10);
     let mut config = Config::new();
-    config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pooling));
+    config
+        .memory_reservation(limits.memory_bytes)
+        .memory_reservation_for_growth(0)
+        .memory_guard_size(GUARD_BYTES)
+        .guard_before_linear_memory(false)
+        .allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pooling));
     config
 }
 

@@ -3,16 +3,23 @@
 //!
 //! Rules: a record is an object whose keys are the field names in camelCase
 //! (`notification-disabled` is `notificationDisabled`); unknown keys are
-//! rejected; an absent or `null` key is an empty `option`. A `string` field
-//! given a JSON array or object receives its JSON text (how message objects
-//! travel). A variant becomes `{"type": case, ...payload fields}`; an enum
-//! its case name.
+//! rejected; an absent or `null` key is an empty `option`. A field that
+//! carries LINE objects as JSON text (`messages`, `recipient`, `filter`,
+//! `limit`) given a JSON array or object receives its JSON text; any other
+//! `string` field (a config secret among them) takes only a string. A
+//! variant becomes `{"type": case, ...payload fields}`; an enum its case
+//! name.
 
 use serde_json::{Map, Number, Value, json};
 
 #[path = "../../src/shown.rs"]
 mod shown;
-use shown::shown;
+use shown::{cut, shown};
+#[path = "../../src/names.rs"]
+#[allow(dead_code)] // the host needs only some of the names
+mod names;
+use names::JSON_TEXT_FIELDS;
+pub use names::camel_case;
 use wasmtime::component::{Type, Val};
 
 /// Input that does not fit the action's WIT types.
@@ -26,7 +33,7 @@ pub struct InputError {
 
 impl InputError {
     /// An error at `field`; the empty path is the whole `input`.
-    fn new(field: &str, message: impl Into<String>) -> Self {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
         InputError {
             field: if field.is_empty() {
                 "input".to_owned()
@@ -43,21 +50,21 @@ impl InputError {
     }
 }
 
-/// `notification-disabled` → `notificationDisabled`.
-pub fn camel_case(kebab: &str) -> String {
-    let mut out = String::with_capacity(kebab.len());
-    let mut upper = false;
-    for c in kebab.chars() {
-        match c {
-            '-' => upper = true,
-            c if upper => {
-                out.extend(c.to_uppercase());
-                upper = false;
-            }
-            c => out.push(c),
+/// The length of `value` as JSON text, counted without keeping the text.
+pub fn text_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
         }
     }
-    out
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -75,7 +82,9 @@ pub fn to_val(ty: &Type, value: &Value, path: &str) -> Result<Val, InputError> {
         Type::Bool => Val::Bool(value.as_bool().ok_or_else(|| expected("true or false"))?),
         Type::String => Val::String(match value {
             Value::String(s) => s.clone(),
-            Value::Array(_) | Value::Object(_) => value.to_string(),
+            Value::Array(_) | Value::Object(_) if JSON_TEXT_FIELDS.contains(&path) => {
+                value.to_string()
+            }
             _ => return Err(expected("a string")),
         }),
         Type::U16 => Val::U16(int(value, path)?),
@@ -113,7 +122,7 @@ pub fn to_val(ty: &Type, value: &Value, path: &str) -> Result<Val, InputError> {
             }
             if let Some(unknown) = object.keys().find(|k| !known.contains(k)) {
                 return Err(InputError::new(
-                    &join(path, unknown),
+                    &join(path, &cut(unknown, 200)),
                     format!("is not a field here; the fields are {}", known.join(", ")),
                 ));
             }

@@ -39,9 +39,10 @@ enum Command {
         /// The input: JSON text, or @FILE. Default `{}`.
         #[arg(long, value_name = "JSON|@FILE", default_value = "{}")]
         input: String,
-        /// A host the component may reach (repeat for more). Default: the
-        /// hosts of the config's apiBaseUrl, dataApiBaseUrl and tokenUrl.
-        #[arg(long = "allow-host", value_name = "HOST")]
+        /// A host the component may reach, `HOST` (any port) or `HOST:PORT`
+        /// (that port only); repeat for more. Default: the hosts of the
+        /// config's apiBaseUrl, dataApiBaseUrl and tokenUrl.
+        #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
         allow_hosts: Vec<String>,
         /// For the send actions: only validate the messages with LINE's
         /// matching validate endpoint (the input's `dryRun: true`).
@@ -126,7 +127,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             let sandbox = match allow_hosts.is_empty() {
                 true => Sandbox::for_config(&config),
-                false => Sandbox::allowing(allow_hosts),
+                false => Sandbox::checked(allow_hosts)?,
             };
             let connector = connector()?;
             let outcome = connector

@@ -95,13 +95,24 @@ impl Pool {
         let between_bytes = between_bytes.max(Duration::from_nanos(1));
         let mut timer = tokio::time::interval(between_bytes);
         timer.reset();
-        // An answer without a body frees its connection at once.
-        let home = match hyper::body::Body::is_end_stream(response.body()) {
-            true => {
+        // A server that closes the connection after this answer gets no
+        // other request on it; an answer without a body frees its connection
+        // at once.
+        let closing = response
+            .headers()
+            .get_all(http::header::CONNECTION)
+            .iter()
+            .any(|v| {
+                v.to_str()
+                    .is_ok_and(|v| v.to_ascii_lowercase().contains("close"))
+            });
+        let home = match (closing, hyper::body::Body::is_end_stream(response.body())) {
+            (true, _) => None,
+            (false, true) => {
                 self.put(key, sender);
                 None
             }
-            false => Some((self.clone(), key, sender)),
+            (false, false) => Some((self.clone(), key, sender)),
         };
         let response = response.map(|incoming| {
             Body {

@@ -47,19 +47,40 @@ pub type ExchangeLog = Arc<Mutex<Vec<Exchange>>>;
 #[derive(Clone, Debug)]
 pub struct Sandbox {
     hosts: Arc<Vec<String>>,
+    allowed: Arc<Vec<Allowed>>,
     log: Option<ExchangeLog>,
     pool: Option<Arc<Pool>>,
 }
 
 impl Sandbox {
-    /// Exactly these hosts (names or IP literals, any port).
+    /// Exactly these hosts: `HOST` (a name or IP literal) on any port, or
+    /// `HOST:PORT` (`[::1]:8080` for IPv6) on that port only. An entry that
+    /// is neither matches nothing ([`Sandbox::checked`] says which).
     pub fn allowing<S: AsRef<str>>(hosts: impl IntoIterator<Item = S>) -> Self {
-        let hosts = hosts.into_iter().map(|h| normalize(h.as_ref())).collect();
+        let hosts: Vec<String> = hosts
+            .into_iter()
+            .map(|h| h.as_ref().trim().to_ascii_lowercase())
+            .collect();
+        let allowed = hosts
+            .iter()
+            .filter_map(|h| Allowed::parse(h).ok())
+            .collect();
         Sandbox {
             hosts: Arc::new(hosts),
+            allowed: Arc::new(allowed),
             log: None,
             pool: None,
         }
+    }
+
+    /// The same as [`Sandbox::allowing`], but an entry that is not `HOST`
+    /// or `HOST:PORT` is an error naming it.
+    pub fn checked<S: AsRef<str>>(hosts: impl IntoIterator<Item = S>) -> anyhow::Result<Self> {
+        let sandbox = Self::allowing(hosts);
+        for host in sandbox.hosts.iter() {
+            Allowed::parse(host).map_err(|why| anyhow::anyhow!("--allow-host {host:?}: {why}"))?;
+        }
+        Ok(sandbox)
     }
 
     /// The same sandbox, appending every exchange it lets through to `log`
@@ -100,13 +121,55 @@ impl Sandbox {
         let Some(host) = uri.host().map(normalize) else {
             return false;
         };
-        let secure = uri.scheme_str() == Some("https") || is_loopback(&host);
-        secure && self.hosts.contains(&host)
+        let https = uri.scheme_str() == Some("https");
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let secure = https || is_loopback(&host);
+        secure
+            && self
+                .allowed
+                .iter()
+                .any(|a| a.host == host && a.port.is_none_or(|p| p == port))
+    }
+}
+
+/// One allow-list entry: a host, and the one port allowed (any if none).
+#[derive(Clone, Debug)]
+struct Allowed {
+    host: String,
+    port: Option<u16>,
+}
+
+impl Allowed {
+    /// `HOST`, `HOST:PORT`, `[IPV6]:PORT` or a bare IPv6 literal.
+    fn parse(entry: &str) -> Result<Self, String> {
+        let bare_ipv6 = entry.parse::<std::net::Ipv6Addr>().is_ok();
+        let authority = match bare_ipv6 {
+            true => None,
+            false => Some(
+                entry
+                    .parse::<http::uri::Authority>()
+                    .map_err(|_| "not a host or host:port".to_owned())?,
+            ),
+        };
+        if authority.as_ref().is_some_and(|a| a.as_str().contains('@')) {
+            return Err("a host takes no user name or password".into());
+        }
+        if authority
+            .as_ref()
+            .is_some_and(|a| a.as_str() != a.host() && a.port_u16().is_none())
+        {
+            return Err("the port after `:` must be a number from 0 to 65535".into());
+        }
+        Ok(Allowed {
+            host: normalize(authority.as_ref().map_or(entry, |a| a.host())),
+            port: authority.and_then(|a| a.port_u16()),
+        })
     }
 }
 
 fn normalize(host: &str) -> String {
-    host.trim_start_matches('[')
+    host.trim()
+        .trim_start_matches('[')
         .trim_end_matches(']')
         .to_ascii_lowercase()
 }
