@@ -4,6 +4,7 @@
 use crate::support::*;
 use line_connector_host::simulator::{Fault, Simulator};
 use serde_json::json;
+use sha2::Digest;
 
 const PUSH: &str = "/v2/bot/message/push";
 
@@ -101,11 +102,23 @@ async fn the_command_line_compiles_once_and_then_loads_from_the_cache() {
         "loaded, not rewritten"
     );
 
-    // A damaged entry is compiled anew and replaced.
+    // Each entry starts with the SHA-256 of the artifact that follows.
+    let stored = std::fs::read(&files[0]).unwrap();
+    let digest = sha2::Sha256::digest(&stored[32..]);
+    assert_eq!(&stored[..32], digest.as_slice());
+
+    // A damaged entry is compiled anew and replaced: one not a component at
+    // all, and one with a single byte changed deep inside the artifact
+    // (where wasmtime's own header check would not look).
     std::fs::write(&files[0], b"not a compiled component").unwrap();
     run_quota().await;
-    assert!(std::fs::metadata(&files[0]).unwrap().len() > 1000);
-    assert_eq!(sim.requests().len(), 3);
+    assert_eq!(std::fs::read(&files[0]).unwrap().len(), stored.len());
+    let mut altered = stored.clone();
+    altered[stored.len() / 2] ^= 0x5a;
+    std::fs::write(&files[0], &altered).unwrap();
+    run_quota().await;
+    assert_eq!(std::fs::read(&files[0]).unwrap(), stored, "rewritten whole");
+    assert_eq!(sim.requests().len(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -73,3 +73,60 @@ async fn the_command_line_takes_an_allow_list() {
     assert_eq!(error["kind"], "denied");
     assert!(sim.requests().is_empty());
 }
+
+#[test]
+fn an_allowed_host_with_a_port_allows_that_port_only() {
+    let sandbox = Sandbox::allowing([
+        "127.0.0.1:8080",
+        "[::1]:9000",
+        "api.line.me:443",
+        "localhost",
+    ]);
+    let permits = |uri: &str| sandbox.permits(&uri.parse().unwrap());
+    assert!(permits("http://127.0.0.1:8080/v2/bot/message/quota"));
+    assert!(!permits("http://127.0.0.1:8081/v2/bot/message/quota"));
+    assert!(!permits("http://127.0.0.1/"), "port 80 is not 8080");
+    assert!(permits("http://[::1]:9000/"));
+    assert!(!permits("http://[::1]:9001/"));
+    assert!(
+        permits("https://api.line.me/v2/bot/message/push"),
+        "443 is https's port"
+    );
+    assert!(!permits("https://api.line.me:8443/"));
+    assert!(
+        permits("http://localhost:1234/"),
+        "a host alone allows any port"
+    );
+    for bad in ["127.0.0.1:port", "user@api.line.me", "api.line.me:", "a b"] {
+        assert!(Sandbox::checked([bad]).is_err(), "{bad}");
+    }
+    assert!(Sandbox::checked(["::1", "[::1]:1", "api.line.me"]).is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_allow_list_takes_a_port() {
+    let sim = Simulator::start().await.unwrap();
+    let host_port = sim.url().trim_start_matches("http://").to_owned();
+    let ok = run_command("quota", &token_config(&sim), &["--allow-host", &host_port]).await;
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let port: u16 = host_port.rsplit(':').next().unwrap().parse().unwrap();
+    let other = format!("127.0.0.1:{}", port.wrapping_add(1));
+    let denied = run_command("quota", &token_config(&sim), &["--allow-host", &other]).await;
+    assert_eq!(denied.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&denied.stdout).unwrap();
+    assert_eq!(error["kind"], "denied");
+    let bad = run_command(
+        "quota",
+        &token_config(&sim),
+        &["--allow-host", "127.0.0.1:port"],
+    )
+    .await;
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--allow-host"));
+    assert_eq!(sim.requests().len(), 1);
+}
