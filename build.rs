@@ -2,7 +2,8 @@
 //! describes: the WIT contract (functions, records, their doc comments), the
 //! endpoint table (`src/table.rs`) and the example inputs (`examples/`). The
 //! component returns it from `describe` and carries it as a custom section,
-//! so it cannot drift from the code.
+//! so it cannot drift from the code. It also writes the exports
+//! (`OUT_DIR/exports.rs`, see `build/exports.rs`), one per table row.
 //!
 //! JSON shapes follow the host's and `invoke`'s rules: a record is an object
 //! whose keys are the field names in camelCase, an `option` field may be left
@@ -16,6 +17,9 @@ mod table;
 #[allow(dead_code)]
 #[path = "src/names.rs"]
 mod names;
+
+#[path = "build/exports.rs"]
+mod exports;
 
 use names::camel_case;
 use serde_json::{Map, Value, json};
@@ -41,14 +45,26 @@ fn main() {
         "src/names.rs",
         "examples",
         "build.rs",
+        "build",
     ] {
         println!("cargo:rerun-if-changed={watched}");
     }
     let mut resolve = Resolve::default();
     let (package, _) = resolve.push_dir("wit").expect("wit/ parses");
     let manifest = Manifest { resolve: &resolve }.build(package);
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("manifest.json");
-    std::fs::write(out, serde_json::to_string(&manifest).unwrap()).unwrap();
+    let out = Path::new(&std::env::var("OUT_DIR").unwrap()).to_owned();
+    std::fs::write(
+        out.join("manifest.json"),
+        serde_json::to_string(&manifest).unwrap(),
+    )
+    .unwrap();
+    let interface = &resolve.interfaces[resolve.packages[package].interfaces["actions"]];
+    let functions: Vec<_> = interface.functions.values().collect();
+    std::fs::write(
+        out.join("exports.rs"),
+        exports::source(&resolve, &functions),
+    )
+    .unwrap();
 }
 
 struct Manifest<'a> {
@@ -86,7 +102,7 @@ impl Manifest<'_> {
                     "title": endpoint.title,
                     "description": text(&f.docs),
                     "docsUrl": format!("{}#{}", table::REFERENCE, endpoint.docs),
-                    "endpoint": format!("{} {}", method(endpoint.method), endpoint.path),
+                    "endpoint": format!("{} {}", endpoint.method.name(), endpoint.path),
                     "inputSchema": self.root(input.map_or_else(|| empty_object("This action takes no input."), |t| self.schema(t))),
                     "outputSchema": self.root(self.schema(ok)),
                     "errors": self.errors(error_code, endpoint),
@@ -257,13 +273,6 @@ fn id(ty: Type) -> TypeId {
     match ty {
         Type::Id(id) => id,
         other => panic!("{other:?} is not a defined type"),
-    }
-}
-
-fn method(method: table::Method) -> &'static str {
-    match method {
-        table::Method::Get => "GET",
-        table::Method::Post => "POST",
     }
 }
 

@@ -4,7 +4,6 @@
 //! expires.
 
 use crate::actions::{ApiError, Config, ErrorCode, TransportKind};
-use crate::endpoints::Method;
 use crate::error::{self, invalid};
 use crate::http::{self, Outgoing, Timeouts};
 use crate::retry::Step;
@@ -154,7 +153,7 @@ fn fetch(
         .extend_pairs(form)
         .finish();
     let out = Outgoing {
-        method: Method::Post,
+        method: "POST",
         url: token_url.to_owned(),
         headers: vec![("content-type", "application/x-www-form-urlencoded".into())],
         body: body.into_bytes(),

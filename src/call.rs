@@ -4,14 +4,15 @@
 use crate::actions::{Config, ErrorCode};
 use crate::auth;
 use crate::config::Settings;
-use crate::endpoints::{Endpoint, Host, Method};
 use crate::error::{self, invalid};
 use crate::http::{self, Outgoing, Reply, Timeouts};
 use crate::redact;
-use crate::request::{Draft, LineRequest};
-use crate::response::{self, Answer, BatchOf, FromLine, Sent};
+use crate::request::{self, Draft};
+use crate::response::{self, Answer, BatchOf, Output, Sent};
 use crate::retry::{self, Resend, Step};
+use crate::table::{Answer as AnswerKind, Body, Endpoint, Host};
 use crate::validate::MAX_BODY_BYTES;
+use serde::Serialize;
 use std::time::{Duration, Instant};
 
 /// The most bytes of one of LINE's answers read (LINE's largest JSON
@@ -25,48 +26,30 @@ const USER_AGENT: &str = concat!("line-connector/", env!("CARGO_PKG_VERSION"));
 /// Runs `endpoint` with `input`. Everything is checked before the first
 /// byte is sent, so an `invalid-input` error means nothing left; no result
 /// or error carries the channel secret or a token ([`redact`]).
-pub fn run<Req: LineRequest, Res: FromLine>(
+pub fn run<Res: Output>(
     endpoint: &Endpoint,
     config: &Config,
-    input: &Req,
+    input: &impl Serialize,
 ) -> Result<Res, ErrorCode> {
     let secrets = [&config.channel_access_token, &config.client_secret];
     redact::begin(secrets.into_iter().flatten().map(String::as_str));
-    poll(endpoint, config, input).map_err(redact::error)
+    checked(endpoint, config, input).map_err(redact::error)
 }
 
-/// Runs the action, and again at growing intervals while LINE's answer is
-/// not final and the input's wait allows.
-fn poll<Req: LineRequest, Res: FromLine>(
+/// Checks the input and the config, builds every request, then sends them,
+/// and again at growing intervals while LINE's answer is not final and the
+/// input's `waitSeconds` allows.
+fn checked<Res: Output>(
     endpoint: &Endpoint,
     config: &Config,
-    input: &Req,
+    input: &impl Serialize,
 ) -> Result<Res, ErrorCode> {
-    let deadline = Instant::now() + input.wait();
-    let mut polls = 0;
-    loop {
-        polls += 1;
-        let mut answer: Res = attempt_all(endpoint, config, input)?;
-        let left = deadline.saturating_duration_since(Instant::now());
-        if answer.is_final() || left.is_zero() {
-            answer.set_polls(polls);
-            return Ok(answer);
-        }
-        std::thread::sleep(retry::poll_interval(polls).min(left));
-    }
-}
-
-fn attempt_all<Req: LineRequest, Res: FromLine>(
-    endpoint: &Endpoint,
-    config: &Config,
-    input: &Req,
-) -> Result<Res, ErrorCode> {
-    let mut draft = Draft::default();
-    input.write(&mut draft)?;
+    let mut draft = request::draft(endpoint, input)?;
     let settings = Settings::from_config(config)?;
     let endpoint = match endpoint.dry_run.filter(|_| draft.dry_run) {
         Some(validate) => {
             draft.body.retain(|field, _| field == "messages");
+            draft.path = validate.path.to_owned();
             validate
         }
         None => endpoint,
@@ -76,11 +59,21 @@ fn attempt_all<Req: LineRequest, Res: FromLine>(
     // Every request is built (and checked) before the first is sent.
     let parts = parts(endpoint, &draft, retry_key.as_deref())?;
     let url = url(endpoint, &settings, &draft);
-    let sent = parts
-        .into_iter()
-        .map(|part| send(endpoint, &settings, &url, part, draft.dry_run))
-        .collect();
-    Res::from_answers(sent)
+    let deadline = Instant::now() + draft.wait;
+    let mut polls = 0;
+    loop {
+        polls += 1;
+        let sent = parts
+            .iter()
+            .map(|part| send(endpoint, &settings, &url, part, draft.dry_run))
+            .collect();
+        let merged = response::merge(sent)?;
+        let left = deadline.saturating_duration_since(Instant::now());
+        if response::is_final(endpoint.poll.as_ref(), &merged) || left.is_zero() {
+            return response::record(merged, polls);
+        }
+        std::thread::sleep(retry::poll_interval(polls).min(left));
+    }
 }
 
 /// One request of an action: the whole action, or one batch of it.
@@ -98,9 +91,9 @@ fn parts(endpoint: &Endpoint, draft: &Draft, key: Option<&str>) -> Result<Vec<Pa
         Some((field, items.chunks(size)))
     });
     let Some((field, chunks)) = list else {
-        let body = match endpoint.method {
-            Method::Post => json_body(&draft.body)?,
-            Method::Get => Vec::new(),
+        let body = match endpoint.body {
+            Body::Json => json_body(&draft.body)?,
+            Body::None => Vec::new(),
         };
         return Ok(vec![Part {
             batch: None,
@@ -136,31 +129,33 @@ fn parts(endpoint: &Endpoint, draft: &Draft, key: Option<&str>) -> Result<Vec<Pa
 }
 
 /// Sends one request (with its retries) and reads LINE's answer.
-fn send(endpoint: &Endpoint, settings: &Settings, url: &str, part: Part, dry_run: bool) -> Sent {
+fn send(endpoint: &Endpoint, settings: &Settings, url: &str, part: &Part, dry_run: bool) -> Sent {
     let mut request = Attempts {
         endpoint,
         settings,
-        url: url.to_owned(),
-        body: part.body,
-        retry_key: part.retry_key.clone(),
+        url,
+        body: &part.body,
+        retry_key: part.retry_key.as_deref(),
     };
     let (reply, attempts) = request.run();
     let answer = reply.and_then(|reply| {
         let request_id = reply.header("x-line-request-id").unwrap_or_default();
         Ok(Answer {
             status: reply.status,
-            body: response::parse_body(reply.status, &request_id, &reply.body)?,
+            body: match endpoint.answer {
+                AnswerKind::Json => response::parse_body(reply.status, &request_id, &reply.body)?,
+            },
             request_id,
             accepted_request_id: reply
                 .header("x-line-accepted-request-id")
                 .filter(|_| reply.status == 409),
-            retry_key: part.retry_key,
+            retry_key: part.retry_key.clone(),
             attempts,
             dry_run,
         })
     });
     Sent {
-        batch: part.batch,
+        batch: part.batch.clone(),
         attempts,
         answer,
     }
@@ -187,7 +182,7 @@ fn url(endpoint: &Endpoint, settings: &Settings, draft: &Draft) -> String {
         Host::Api => settings.api_base,
         Host::Data => settings.data_base,
     };
-    let mut url = format!("{base}{}", endpoint.path);
+    let mut url = format!("{base}{}", draft.path);
     if !draft.query.is_empty() {
         let query = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&draft.query)
@@ -201,9 +196,9 @@ fn url(endpoint: &Endpoint, settings: &Settings, draft: &Draft) -> String {
 struct Attempts<'a> {
     endpoint: &'a Endpoint,
     settings: &'a Settings<'a>,
-    url: String,
-    body: Vec<u8>,
-    retry_key: Option<String>,
+    url: &'a str,
+    body: &'a [u8],
+    retry_key: Option<&'a str>,
 }
 
 impl Attempts<'_> {
@@ -256,17 +251,17 @@ impl Attempts<'_> {
             ("user-agent", USER_AGENT.to_owned()),
             ("authorization", format!("Bearer {}", bearer.token)),
         ];
-        if self.endpoint.method == Method::Post {
+        if self.endpoint.body == Body::Json {
             headers.push(("content-type", "application/json".to_owned()));
         }
-        if let Some(key) = &self.retry_key {
-            headers.push(("x-line-retry-key", key.clone()));
+        if let Some(key) = self.retry_key {
+            headers.push(("x-line-retry-key", key.to_owned()));
         }
         let out = Outgoing {
-            method: self.endpoint.method,
-            url: self.url.clone(),
+            method: self.endpoint.method.name(),
+            url: self.url.to_owned(),
             headers,
-            body: self.body.clone(),
+            body: self.body.to_vec(),
             answer_limit: MAX_ANSWER_BYTES,
         };
         let resend = self.endpoint.resend;

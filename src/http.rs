@@ -20,8 +20,8 @@ use std::time::Instant;
 
 /// One request as the connector sends it.
 pub struct Outgoing {
-    /// GET or POST.
-    pub method: crate::endpoints::Method,
+    /// The method: `GET`, `POST`, `PUT` or `DELETE`.
+    pub method: &'static str,
     /// The full URL, query included.
     pub url: String,
     /// Header names (lowercase) and values.
@@ -118,15 +118,18 @@ fn build(out: &Outgoing) -> Result<OutgoingRequest, String> {
         .collect();
     // The length is known: say it, rather than send the body in chunks
     // (which some proxies and gateways refuse).
-    if out.method != crate::endpoints::Method::Get {
+    if !out.body.is_empty() || matches!(out.method, "POST" | "PUT") {
         let length = out.body.len().to_string();
         entries.push(("content-length".into(), length.into_bytes()));
     }
     let fields = Fields::from_list(&entries).map_err(|e| format!("invalid header: {e:?}"))?;
     let request = OutgoingRequest::new(fields);
     let method = match out.method {
-        crate::endpoints::Method::Get => Method::Get,
-        crate::endpoints::Method::Post => Method::Post,
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        "PUT" => Method::Put,
+        "DELETE" => Method::Delete,
+        other => Method::Other(other.to_owned()),
     };
     let scheme = match uri.scheme_str() {
         Some("http") => Scheme::Http,

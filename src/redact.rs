@@ -164,7 +164,7 @@ fn forms_of(secret: &str) -> Vec<String> {
 }
 
 /// RFC 3986 percent-encoding of everything but unreserved characters.
-fn percent(text: &str, upper: bool) -> String {
+pub fn percent(text: &str, upper: bool) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

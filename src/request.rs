@@ -1,219 +1,110 @@
-//! How each request record becomes LINE's request: a JSON body and query
-//! parameters in LINE's field names, each field checked on the way in.
+//! How an action's input becomes LINE's request, for every operation alike:
+//! the input record in LINE's names (camelCase), each field checked by its
+//! rule in [`validate`], then placed in the path (`{name}` in the table's
+//! template), the query string (the table's `query` fields) or the JSON
+//! body. The fields that steer the connector (`retryKey`, `dryRun`, `text`,
+//! `waitSeconds`) are taken out and never sent.
 
-use crate::actions::*;
-use crate::validate::{self, IdKind};
+use crate::actions::ErrorCode;
+use crate::error::invalid;
+use crate::names::camel_case;
+use crate::table::{Body, Endpoint};
+use crate::validate;
+use serde::Serialize;
 use serde_json::{Map, Value};
+use std::time::Duration;
 
 /// The part of an HTTP request that comes from the action's input.
 #[derive(Default)]
 pub struct Draft {
-    /// The JSON body's fields (sent for POST endpoints).
+    /// The path, its parameters filled in.
+    pub path: String,
+    /// The query parameters, in order.
+    pub query: Vec<(String, String)>,
+    /// The JSON body's fields (for an operation with a JSON body).
     pub body: Map<String, Value>,
-    /// Query parameters (for GET endpoints).
-    pub query: Vec<(&'static str, String)>,
     /// The caller's retry key, checked (sends with a retry key).
     pub retry_key: Option<String>,
     /// Only validate the messages; send nothing (`dryRun`).
     pub dry_run: bool,
+    /// How long the caller lets the action ask again until LINE's answer is
+    /// final (`waitSeconds`); zero: ask once.
+    pub wait: Duration,
 }
 
-impl Draft {
-    /// Sets a body field.
-    pub fn set(&mut self, field: &str, value: impl Into<Value>) {
-        self.body.insert(field.to_owned(), value.into());
-    }
-
-    /// Sets a body field when the input has it.
-    pub fn set_opt(&mut self, field: &str, value: Option<impl Into<Value>>) {
-        if let Some(value) = value {
-            self.set(field, value);
-        }
-    }
-
-    /// Sets `messages` from its JSON text, or from the `text` shortcut
-    /// (one text message), checked; exactly one of them must be given.
-    pub fn messages(
-        &mut self,
-        messages: Option<&String>,
-        text: Option<&String>,
-    ) -> Result<(), ErrorCode> {
-        let messages = match (messages, text) {
-            (Some(messages), None) => validate::messages("messages", messages)?,
-            (None, Some(text)) => {
-                validate::text("text", text)?;
-                serde_json::json!([{"type": "text", "text": text}])
+/// The request for `input` to `endpoint`, every field checked: an
+/// `invalid-input` error names the first field that breaks a rule, and
+/// nothing has been sent.
+pub fn draft(endpoint: &Endpoint, input: &impl Serialize) -> Result<Draft, ErrorCode> {
+    let mut fields = match serde_json::to_value(input) {
+        Ok(Value::Object(fields)) => fields,
+        Ok(_) => Map::new(),
+        Err(e) => return Err(invalid("input", e.to_string())),
+    };
+    let text = fields.remove("text").filter(|t| !t.is_null());
+    let mut draft = Draft::default();
+    let mut rest = Map::new();
+    for (key, value) in fields {
+        let name = camel_case(&key);
+        match (name.as_str(), value) {
+            // A record with `messages` needs them, or the `text` shortcut.
+            ("messages", messages) => {
+                let messages = validate::messages_or_text(&messages, text.as_ref())?;
+                rest.insert(name, messages);
             }
-            (Some(_), Some(_)) => {
-                return Err(crate::error::invalid(
-                    "text",
-                    "give messages or text, not both",
-                ));
+            (_, Value::Null) => {}
+            ("retryKey", key) => draft.retry_key = Some(validate::retry_key("retryKey", &key)?),
+            ("dryRun", dry_run) => draft.dry_run = dry_run.as_bool().unwrap_or(false),
+            ("waitSeconds", seconds) => {
+                draft.wait = validate::wait_seconds("waitSeconds", &seconds)?
             }
-            (None, None) => {
-                return Err(crate::error::invalid(
-                    "messages",
-                    "is required: a JSON array of 1 to 5 message objects (or give text for one text message)",
-                ));
+            (_, value) => {
+                let value = validate::field(&name, value)?;
+                rest.insert(name, value);
             }
-        };
-        self.set("messages", messages);
-        Ok(())
-    }
-
-    /// Sets `customAggregationUnits` when the input has it, checked.
-    pub fn aggregation_units(&mut self, units: Option<&Vec<String>>) -> Result<(), ErrorCode> {
-        if let Some(units) = units {
-            validate::aggregation_units("customAggregationUnits", units)?;
-            self.set("customAggregationUnits", units.clone());
         }
-        Ok(())
     }
-
-    /// Takes the caller's retry key, which must be a UUID.
-    pub fn retry_key(&mut self, key: Option<&String>) -> Result<(), ErrorCode> {
-        if let Some(key) = key {
-            if !crate::retry::is_key(key) {
-                return Err(crate::error::invalid(
-                    "retryKey",
-                    format!(
-                        "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000, got {}",
-                        crate::redact::quote(key)
-                    ),
-                ));
+    draft.path = fill_path(endpoint.path, &mut rest)?;
+    for &field in endpoint.query {
+        if let Some(value) = rest.remove(field) {
+            draft.query.push((field.to_owned(), query_text(&value)));
+        }
+    }
+    match endpoint.body {
+        Body::Json => draft.body = rest,
+        Body::None => {
+            if let Some(field) = rest.keys().next() {
+                return Err(invalid(field.as_str(), "has no place in this request"));
             }
-            self.retry_key = Some(key.to_ascii_lowercase());
         }
-        Ok(())
     }
-
-    /// Sets a LINE object field given as JSON text, when the input has it.
-    pub fn object_opt(&mut self, field: &str, text: Option<&String>) -> Result<(), ErrorCode> {
-        if let Some(text) = text {
-            let object = validate::json_object(field, text)?;
-            self.set(field, object);
-        }
-        Ok(())
-    }
+    Ok(draft)
 }
 
-/// A request record that knows its LINE fields.
-pub trait LineRequest {
-    /// Checks the input and writes LINE's fields into `draft`.
-    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode>;
-
-    /// How long the caller lets the action ask LINE again until its answer
-    /// is final ([`FromLine::is_final`](crate::response::FromLine::is_final));
-    /// zero: ask once.
-    fn wait(&self) -> std::time::Duration {
-        std::time::Duration::ZERO
+/// The path template with each `{name}` replaced by the input field `name`
+/// (taken out of `fields`), percent-encoded.
+fn fill_path(template: &str, fields: &mut Map<String, Value>) -> Result<String, ErrorCode> {
+    let mut path = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+        let name = &rest[start + 1..end];
+        let value = fields
+            .remove(name)
+            .ok_or_else(|| invalid(name, "is required"))?;
+        path.push_str(&rest[..start]);
+        path.push_str(&crate::redact::percent(&query_text(&value), true));
+        rest = rest.get(end + 1..).unwrap_or_default();
     }
+    path.push_str(rest);
+    Ok(path)
 }
 
-/// Actions without input.
-impl LineRequest for () {
-    fn write(&self, _: &mut Draft) -> Result<(), ErrorCode> {
-        Ok(())
-    }
-}
-
-impl LineRequest for DisplayLoadingRequest {
-    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        validate::id("chatId", &self.chat_id, IdKind::User)?;
-        if let Some(seconds) = self.loading_seconds {
-            validate::loading_seconds("loadingSeconds", seconds)?;
-        }
-        draft.set("chatId", self.chat_id.as_str());
-        draft.set_opt("loadingSeconds", self.loading_seconds);
-        Ok(())
-    }
-}
-
-impl LineRequest for PushRequest {
-    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        validate::id("to", &self.to, IdKind::Receiver)?;
-        draft.set("to", self.to.as_str());
-        draft.messages(self.messages.as_ref(), self.text.as_ref())?;
-        draft.set_opt("notificationDisabled", self.notification_disabled);
-        draft.aggregation_units(self.custom_aggregation_units.as_ref())?;
-        draft.retry_key(self.retry_key.as_ref())?;
-        draft.dry_run = self.dry_run.unwrap_or(false);
-        Ok(())
-    }
-}
-
-impl LineRequest for ReplyRequest {
-    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        validate::non_empty("replyToken", &self.reply_token)?;
-        draft.set("replyToken", self.reply_token.as_str());
-        draft.messages(self.messages.as_ref(), self.text.as_ref())?;
-        draft.set_opt("notificationDisabled", self.notification_disabled);
-        draft.dry_run = self.dry_run.unwrap_or(false);
-        Ok(())
-    }
-}
-
-impl LineRequest for MulticastRequest {
-    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        validate::recipients("to", &self.to)?;
-        draft.set("to", self.to.clone());
-        draft.messages(self.messages.as_ref(), self.text.as_ref())?;
-        draft.set_opt("notificationDisabled", self.notification_disabled);
-        draft.aggregation_units(self.custom_aggregation_units.as_ref())?;
-        draft.retry_key(self.retry_key.as_ref())?;
-        draft.dry_run = self.dry_run.unwrap_or(false);
-        Ok(())
-    }
-}
-
-impl LineRequest for BroadcastRequest {
-    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        draft.messages(self.messages.as_ref(), self.text.as_ref())?;
-        draft.set_opt("notificationDisabled", self.notification_disabled);
-        draft.retry_key(self.retry_key.as_ref())?;
-        draft.dry_run = self.dry_run.unwrap_or(false);
-        Ok(())
-    }
-}
-
-impl LineRequest for NarrowcastRequest {
-    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        draft.messages(self.messages.as_ref(), self.text.as_ref())?;
-        draft.object_opt("recipient", self.recipient.as_ref())?;
-        draft.object_opt("filter", self.filter.as_ref())?;
-        draft.object_opt("limit", self.limit.as_ref())?;
-        draft.set_opt("notificationDisabled", self.notification_disabled);
-        draft.retry_key(self.retry_key.as_ref())?;
-        draft.dry_run = self.dry_run.unwrap_or(false);
-        Ok(())
-    }
-}
-
-impl LineRequest for NarrowcastProgressRequest {
-    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        validate::non_empty("requestId", &self.request_id)?;
-        if let Some(seconds) = self.wait_seconds {
-            validate::at_most("waitSeconds", seconds, validate::MAX_WAIT_SECONDS)?;
-        }
-        draft.query.push(("requestId", self.request_id.clone()));
-        Ok(())
-    }
-
-    fn wait(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.wait_seconds.unwrap_or(0).into())
-    }
-}
-
-impl LineRequest for ValidateRequest {
-    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        draft.messages(self.messages.as_ref(), self.text.as_ref())
-    }
-}
-
-impl LineRequest for DeliveryRequest {
-    fn write(&self, draft: &mut Draft) -> Result<(), ErrorCode> {
-        validate::date("date", &self.date)?;
-        draft.query.push(("date", self.date.clone()));
-        Ok(())
+/// A field's value as text in a URL: a string as it is, anything else as
+/// its JSON.
+fn query_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }

@@ -1,8 +1,16 @@
-//! How LINE's successful answers become response records.
+//! How LINE's answers become the output record, for every operation alike:
+//! LINE's JSON (camelCase) is read into the record by its field names
+//! (snake_case in Rust), beside what the connector adds (`requestId`,
+//! `retryKey`, `acceptedRequestId`, `attempts`, `dryRun`, `batches`,
+//! `polls`; a record without such a field ignores it). A batched send's
+//! answers are merged into one, or into a `batches-failed` error.
 
-use crate::actions::*;
+use crate::actions::{ApiError, Batch, BatchReport, ErrorCode};
 use crate::error;
-use serde_json::Value;
+use crate::names::snake_case;
+use crate::table::Poll;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
 
 /// A successful answer from LINE.
 pub struct Answer {
@@ -20,41 +28,6 @@ pub struct Answer {
     pub attempts: u32,
     /// Whether only the messages were validated (`dryRun`).
     pub dry_run: bool,
-}
-
-impl Answer {
-    /// A required string field.
-    pub fn str(&self, key: &str) -> Result<String, ErrorCode> {
-        self.opt_str(key).ok_or_else(|| self.missing(key))
-    }
-
-    /// An optional string field.
-    pub fn opt_str(&self, key: &str) -> Option<String> {
-        self.body
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    }
-
-    /// A required integer field.
-    pub fn int(&self, key: &str) -> Result<i64, ErrorCode> {
-        self.opt_int(key).ok_or_else(|| self.missing(key))
-    }
-
-    /// An optional integer field.
-    pub fn opt_int(&self, key: &str) -> Option<i64> {
-        self.body.get(key).and_then(Value::as_i64)
-    }
-
-    /// The error for an answer that lacks what LINE's reference promises.
-    fn missing(&self, key: &str) -> ErrorCode {
-        ErrorCode::Api(ApiError {
-            status: self.status,
-            message: format!("LINE's answer has no valid `{key}`"),
-            details: Vec::new(),
-            request_id: Some(self.request_id.clone()),
-        })
-    }
 }
 
 /// Which batch of an action's list a request carried.
@@ -78,97 +51,131 @@ pub struct Sent {
     pub answer: Result<Answer, ErrorCode>,
 }
 
-/// A response record built from LINE's answer.
-pub trait FromLine: Sized {
-    /// Reads the record from a successful answer.
-    fn from_line(answer: Answer) -> Result<Self, ErrorCode>;
-
-    /// Reads the record from every request of the action: for all but the
-    /// batched sends, exactly one.
-    fn from_answers(sent: Vec<Sent>) -> Result<Self, ErrorCode> {
-        let first = sent.into_iter().next().expect("an action sends a request");
-        Self::from_line(first.answer?)
-    }
-
-    /// Whether LINE's answer is final (a narrowcast that ended); an action
-    /// given time to wait asks again until it is.
-    fn is_final(&self) -> bool {
-        true
-    }
-
-    /// Notes how many times LINE was asked.
-    fn set_polls(&mut self, _polls: u32) {}
+/// The action's outcome as the output record's fields (snake_case), before
+/// it is read into the record.
+pub struct Merged {
+    /// The fields.
+    pub fields: Map<String, Value>,
+    /// The answer's status and request id, for an error about it.
+    pub status: u16,
+    /// `x-line-request-id`.
+    pub request_id: String,
 }
 
-impl FromLine for AckResponse {
-    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
-        Ok(AckResponse {
-            request_id: answer.request_id,
-        })
+/// Merges every request of the action: for all but the batched sends,
+/// exactly one. A batched send succeeds when every batch did, fails as its
+/// one batch did, or fails with `batches-failed`.
+pub fn merge(sent: Vec<Sent>) -> Result<Merged, ErrorCode> {
+    let (mut batches, mut first, mut failed) = (Vec::new(), None, None);
+    for Sent {
+        batch,
+        attempts,
+        answer,
+    } in sent
+    {
+        let Some(of) = batch else {
+            return fields(answer?, Vec::new());
+        };
+        batches.push(batch_outcome(of, attempts, &answer));
+        match answer {
+            Ok(answer) => drop(first.get_or_insert(answer)),
+            Err(error) => drop(failed.get_or_insert(error)),
+        }
+    }
+    match (failed, first) {
+        (None, Some(mut first)) => {
+            first.attempts = batches.iter().map(|b| b.attempts).sum();
+            fields(first, batches)
+        }
+        (Some(error), _) if batches.len() == 1 => Err(error),
+        _ => Err(ErrorCode::BatchesFailed(BatchReport {
+            retry_key: batches
+                .first()
+                .map(|b| b.retry_key.clone())
+                .unwrap_or_default(),
+            batches,
+        })),
     }
 }
 
-impl FromLine for SendResponse {
-    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
-        let sent = answer.body.get("sentMessages").and_then(Value::as_array);
-        let sent_messages = sent
-            .into_iter()
-            .flatten()
-            .map(|m| SentMessage {
-                id: m
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-                quote_token: m
-                    .get("quoteToken")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-            })
-            .collect();
-        Ok(SendResponse {
-            request_id: answer.request_id,
-            sent_messages,
-            retry_key: answer.retry_key,
-            accepted_request_id: answer.accepted_request_id,
-            attempts: answer.attempts,
-            dry_run: answer.dry_run,
-            batches: Vec::new(),
-        })
-    }
+/// Whether the answer is final for an operation that `poll`s (a
+/// narrowcast that ended); any other answer is.
+pub fn is_final(poll: Option<&Poll>, merged: &Merged) -> bool {
+    poll.is_none_or(|poll| {
+        let value = merged.fields.get(&snake_case(poll.field));
+        value
+            .and_then(Value::as_str)
+            .is_some_and(|v| poll.until.contains(&v))
+    })
+}
 
-    /// A batched send (multicast) lists every batch; it succeeds when all
-    /// did, fails as its one batch did, or fails with `batches-failed`.
-    fn from_answers(sent: Vec<Sent>) -> Result<Self, ErrorCode> {
-        let (mut batches, mut first, mut failed) = (Vec::new(), None, None);
-        for Sent {
-            batch,
-            attempts,
-            answer,
-        } in sent
-        {
-            let Some(of) = batch else {
-                return Self::from_line(answer?);
-            };
-            batches.push(batch_outcome(of, attempts, &answer));
-            match answer {
-                Ok(answer) => drop(first.get_or_insert(answer)),
-                Err(error) => drop(failed.get_or_insert(error)),
-            }
+/// An output record (every action's result; the build script writes the
+/// impls from the WIT).
+pub trait Output: DeserializeOwned {
+    /// Its list fields (Rust's names), which LINE leaves out when empty.
+    const LISTS: &'static [&'static str];
+}
+
+/// The output record from the merged fields, having asked LINE `polls`
+/// times.
+pub fn record<Res: Output>(mut merged: Merged, polls: u32) -> Result<Res, ErrorCode> {
+    merged.fields.insert("polls".into(), polls.into());
+    for list in Res::LISTS {
+        let field = merged.fields.entry(*list).or_insert_with(|| json!([]));
+        if field.is_null() {
+            *field = json!([]);
         }
-        match (failed, first) {
-            (None, Some(first)) => {
-                let mut response = Self::from_line(first)?;
-                response.attempts = batches.iter().map(|b| b.attempts).sum();
-                response.batches = batches;
-                Ok(response)
-            }
-            (Some(error), _) if batches.len() == 1 => Err(error),
-            _ => Err(ErrorCode::BatchesFailed(BatchReport {
-                retry_key: batches[0].retry_key.clone(),
-                batches,
-            })),
-        }
+    }
+    serde_json::from_value(Value::Object(merged.fields)).map_err(|e| {
+        ErrorCode::Api(ApiError {
+            status: merged.status,
+            message: format!(
+                "LINE's answer does not have what its reference promises: {}",
+                crate::redact::quote(&e.to_string())
+            ),
+            details: Vec::new(),
+            request_id: Some(merged.request_id),
+        })
+    })
+}
+
+/// LINE's fields and the connector's, for one answer.
+fn fields(answer: Answer, batches: Vec<Batch>) -> Result<Merged, ErrorCode> {
+    let Value::Object(body) = snake_keys(answer.body) else {
+        let mut api = error::api_error(answer.status, Some(answer.request_id), b"");
+        api.message = "LINE's answer is not a JSON object".into();
+        return Err(ErrorCode::Api(api));
+    };
+    let mut fields = body;
+    let added = json!({
+        "request_id": answer.request_id,
+        "retry_key": answer.retry_key,
+        "accepted_request_id": answer.accepted_request_id,
+        "attempts": answer.attempts,
+        "dry_run": answer.dry_run,
+        "batches": serde_json::to_value(batches).unwrap_or_default(),
+    });
+    if let Value::Object(added) = added {
+        fields.extend(added.into_iter().filter(|(_, v)| !v.is_null()));
+    }
+    Ok(Merged {
+        fields,
+        status: answer.status,
+        request_id: answer.request_id,
+    })
+}
+
+/// LINE's camelCase keys as Rust's field names, at every level.
+fn snake_keys(value: Value) -> Value {
+    match value {
+        Value::Object(object) => Value::Object(
+            object
+                .into_iter()
+                .map(|(k, v)| (snake_case(&k), snake_keys(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(snake_keys).collect()),
+        other => other,
     }
 }
 
@@ -182,60 +189,6 @@ fn batch_outcome(of: BatchOf, attempts: u32, answer: &Result<Answer, ErrorCode>)
         accepted_request_id: ok.and_then(|a| a.accepted_request_id.clone()),
         attempts,
         failure: answer.as_ref().err().map(error::brief),
-    }
-}
-
-impl FromLine for NarrowcastProgressResponse {
-    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
-        Ok(NarrowcastProgressResponse {
-            phase: answer.str("phase")?,
-            success_count: answer.opt_int("successCount"),
-            failure_count: answer.opt_int("failureCount"),
-            target_count: answer.opt_int("targetCount"),
-            failed_description: answer.opt_str("failedDescription"),
-            error_code: answer.opt_int("errorCode"),
-            accepted_time: answer.str("acceptedTime")?,
-            completed_time: answer.opt_str("completedTime"),
-            request_id: answer.request_id,
-            polls: 1,
-        })
-    }
-
-    fn is_final(&self) -> bool {
-        matches!(self.phase.as_str(), "succeeded" | "failed")
-    }
-
-    fn set_polls(&mut self, polls: u32) {
-        self.polls = polls;
-    }
-}
-
-impl FromLine for QuotaResponse {
-    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
-        Ok(QuotaResponse {
-            type_: answer.str("type")?,
-            value: answer.opt_int("value"),
-            request_id: answer.request_id,
-        })
-    }
-}
-
-impl FromLine for QuotaConsumptionResponse {
-    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
-        Ok(QuotaConsumptionResponse {
-            total_usage: answer.int("totalUsage")?,
-            request_id: answer.request_id,
-        })
-    }
-}
-
-impl FromLine for DeliveryResponse {
-    fn from_line(answer: Answer) -> Result<Self, ErrorCode> {
-        Ok(DeliveryResponse {
-            status: answer.str("status")?,
-            success: answer.opt_int("success"),
-            request_id: answer.request_id,
-        })
     }
 }
 

@@ -1,10 +1,13 @@
 //! The one table of LINE operations: for each action, its HTTP method, LINE
-//! host and path, how a failed attempt may be resent, its dry-run and batch
-//! rules, and what the manifest says of it (title, LINE's reference, rate
-//! limit).
+//! host and path template, which input fields go to the query string, what
+//! its body and answer are, how a failed attempt may be resent, its dry-run,
+//! batch and polling rules, and what the manifest says of it (title, LINE's
+//! reference, rate limit).
 //!
-//! Plain data with no other crate items, so the build script reads it too
-//! (to write the manifest); `endpoints` generates the exports from it.
+//! Plain data with no other crate items, so the build script reads it too:
+//! it writes the manifest from it, and the exports (`endpoints`), which run
+//! each row's operation through `call`. A row is all the Rust an operation
+//! needs: the request and the answer are derived from its WIT records.
 
 /// Which of LINE's hosts an endpoint lives on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +26,51 @@ pub enum Method {
     Get,
     /// Sends and other writes.
     Post,
+    /// Replacing a setting.
+    #[allow(dead_code)] // the first PUT operation (webhook settings) is still to come
+    Put,
+    /// Removing something.
+    #[allow(dead_code)] // the first DELETE operation (rich menus) is still to come
+    Delete,
+}
+
+impl Method {
+    /// The method's name in a request line.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// What a request carries after its head.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// Nothing: every input field goes to the path or the query string.
+    None,
+    /// The input's remaining fields as a JSON object, in LINE's names.
+    Json,
+}
+
+/// What LINE answers with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// A JSON object (or nothing), read into the output record.
+    Json,
+}
+
+/// An operation whose answer may not be final yet (a narrowcast in
+/// progress): the input's `waitSeconds` lets the action ask again until the
+/// answer's `field` holds one of `until`.
+#[derive(Clone, Copy, Debug)]
+pub struct Poll {
+    /// The answer field that says whether it is final.
+    pub field: &'static str,
+    /// Its final values.
+    pub until: &'static [&'static str],
 }
 
 /// How an endpoint may be resent after a failed attempt.
@@ -46,8 +94,17 @@ pub struct Endpoint {
     pub method: Method,
     /// The host the path is relative to.
     pub host: Host,
-    /// The path, as in LINE's reference.
+    /// The path, as in LINE's reference: `{name}` stands for the input
+    /// field `name` (percent-encoded).
     pub path: &'static str,
+    /// The input fields sent in the query string.
+    pub query: &'static [&'static str],
+    /// What the request carries.
+    pub body: Body,
+    /// What LINE answers with.
+    pub answer: Answer,
+    /// For an answer that may not be final: when it is.
+    pub poll: Option<Poll>,
     /// Whether and how a failed attempt may be resent.
     pub resend: Resend,
     /// For a send: the endpoint that validates its messages instead
@@ -77,6 +134,13 @@ const fn op(action: &'static str, method: Method, path: &'static str, resend: Re
         method,
         host: Host::Api,
         path,
+        query: &[],
+        body: match method {
+            Method::Post | Method::Put => Body::Json,
+            Method::Get | Method::Delete => Body::None,
+        },
+        answer: Answer::Json,
+        poll: None,
         resend,
         dry_run: None,
         batch: None,
@@ -109,6 +173,17 @@ impl Endpoint {
     const fn batches(self, field: &'static str, size: usize) -> Self {
         Endpoint {
             batch: Some((field, size)),
+            ..self
+        }
+    }
+
+    const fn query(self, query: &'static [&'static str]) -> Self {
+        Endpoint { query, ..self }
+    }
+
+    const fn polls(self, field: &'static str, until: &'static [&'static str]) -> Self {
+        Endpoint {
+            poll: Some(Poll { field, until }),
             ..self
         }
     }
@@ -156,7 +231,9 @@ pub const NARROWCAST_PROGRESS: Endpoint = op(
 .about(
     "Get the progress of a narrowcast",
     "get-narrowcast-progress-status",
-);
+)
+.query(&["requestId"])
+.polls("phase", &["succeeded", "failed"]);
 /// Validate push messages.
 pub const VALIDATE_PUSH: Endpoint =
     op("validate-push", Post, "/v2/bot/message/validate/push", Free).about(
@@ -223,7 +300,8 @@ pub const DELIVERY_PUSH: Endpoint = op("delivery-push", Get, "/v2/bot/message/de
     .about(
         "Count push messages sent on a day",
         "get-number-of-push-messages",
-    );
+    )
+    .query(&["date"]);
 /// Reply messages sent on a day.
 pub const DELIVERY_REPLY: Endpoint = op(
     "delivery-reply",
@@ -234,7 +312,8 @@ pub const DELIVERY_REPLY: Endpoint = op(
 .about(
     "Count reply messages sent on a day",
     "get-number-of-reply-messages",
-);
+)
+.query(&["date"]);
 /// Multicast messages sent on a day.
 pub const DELIVERY_MULTICAST: Endpoint = op(
     "delivery-multicast",
@@ -245,7 +324,8 @@ pub const DELIVERY_MULTICAST: Endpoint = op(
 .about(
     "Count multicast messages sent on a day",
     "get-number-of-multicast-messages",
-);
+)
+.query(&["date"]);
 /// Broadcast messages sent on a day.
 pub const DELIVERY_BROADCAST: Endpoint = op(
     "delivery-broadcast",
@@ -256,10 +336,11 @@ pub const DELIVERY_BROADCAST: Endpoint = op(
 .about(
     "Count broadcast messages sent on a day",
     "get-number-of-broadcast-messages",
-);
+)
+.query(&["date"]);
 
 /// Every endpoint, in the order of the WIT functions.
-pub const ALL: [&Endpoint; 18] = [
+pub const ALL: &[&Endpoint] = &[
     &DISPLAY_LOADING,
     &PUSH,
     &REPLY,

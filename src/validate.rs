@@ -1,5 +1,7 @@
-//! LINE's input rules, checked before anything is sent. Each check names the
-//! offending field by its path in LINE's names (`messages[2].text`).
+//! LINE's input rules, checked before anything is sent, each kept once and
+//! keyed by the field it checks ([`field`]), so every operation with that
+//! field gets it. Each check names the offending field by its path in LINE's
+//! names (`messages[2].text`).
 
 use crate::actions::ErrorCode;
 use crate::error::invalid;
@@ -18,6 +20,62 @@ pub const MAX_QUICK_REPLY_ITEMS: usize = 13;
 pub const MAX_WAIT_SECONDS: u32 = 3600;
 /// A request body: at most this many bytes.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Checks the input field `name` by its rule, if it has one; returns the
+/// value to send (JSON text of LINE objects becomes the objects).
+pub fn field(name: &str, value: Value) -> Result<Value, ErrorCode> {
+    match (name, &value) {
+        ("to", Value::String(to)) => id(name, to, IdKind::Receiver)?,
+        ("to", Value::Array(to)) => recipients(name, to)?,
+        ("chatId", Value::String(chat)) => id(name, chat, IdKind::User)?,
+        ("loadingSeconds", seconds) => loading_seconds(name, seconds)?,
+        ("date", Value::String(day)) => date(name, day)?,
+        ("replyToken" | "requestId", Value::String(token)) => non_empty(name, token)?,
+        ("customAggregationUnits", Value::Array(units)) => aggregation_units(name, units)?,
+        ("recipient" | "filter" | "limit", Value::String(text)) => return json_object(name, text),
+        _ => {}
+    }
+    Ok(value)
+}
+
+/// `messages` from its JSON text, or from the `text` shortcut (one text
+/// message), checked; exactly one of them must be given.
+pub fn messages_or_text(messages: &Value, text: Option<&Value>) -> Result<Value, ErrorCode> {
+    match (messages.as_str(), text.and_then(Value::as_str)) {
+        (Some(messages), None) => self::messages("messages", messages),
+        (None, Some(text)) => {
+            self::text("text", text)?;
+            Ok(serde_json::json!([{"type": "text", "text": text}]))
+        }
+        (Some(_), Some(_)) => Err(invalid("text", "give messages or text, not both")),
+        (None, None) => Err(invalid(
+            "messages",
+            "is required: a JSON array of 1 to 5 message objects (or give text for one text message)",
+        )),
+    }
+}
+
+/// Checks a caller's retry key, which must be a UUID; returns it in
+/// lowercase.
+pub fn retry_key(field: &str, key: &Value) -> Result<String, ErrorCode> {
+    match key.as_str() {
+        Some(key) if crate::retry::is_key(key) => Ok(key.to_ascii_lowercase()),
+        other => Err(invalid(
+            field,
+            format!(
+                "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000, got {}",
+                quote(other.unwrap_or_default())
+            ),
+        )),
+    }
+}
+
+/// Checks `waitSeconds` (at most [`MAX_WAIT_SECONDS`]) and returns it.
+pub fn wait_seconds(field: &str, seconds: &Value) -> Result<std::time::Duration, ErrorCode> {
+    let seconds = seconds.as_u64().unwrap_or(u64::MAX);
+    at_most(field, seconds, MAX_WAIT_SECONDS.into())?;
+    Ok(std::time::Duration::from_secs(seconds))
+}
 
 /// Which kinds of LINE id a field accepts, by its first letter.
 #[derive(Clone, Copy)]
@@ -76,22 +134,23 @@ pub fn non_empty(field: &str, value: &str) -> Result<(), ErrorCode> {
 
 /// Checks `customAggregationUnits`: at most one unit name of 1 to 30
 /// letters, digits or underscores (LINE's rule).
-pub fn aggregation_units(field: &str, units: &[String]) -> Result<(), ErrorCode> {
+pub fn aggregation_units(field: &str, units: &[Value]) -> Result<(), ErrorCode> {
     if units.len() > 1 {
         return Err(invalid(
             field,
             format!("holds at most 1 unit, got {}", units.len()),
         ));
     }
+    let unit = |value: &Value| value.as_str().unwrap_or_default().to_owned();
     let valid = |u: &String| {
         (1..=30).contains(&u.len()) && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     };
-    match units.iter().position(|u| !valid(u)) {
+    match units.iter().map(unit).position(|u| !valid(&u)) {
         Some(i) => Err(invalid(
             format!("{field}[{i}]"),
             format!(
                 "must be 1 to 30 letters, digits or underscores, got {}",
-                quote(&units[i])
+                quote(&unit(&units[i]))
             ),
         )),
         None => Ok(()),
@@ -99,22 +158,25 @@ pub fn aggregation_units(field: &str, units: &[String]) -> Result<(), ErrorCode>
 }
 
 /// Checks a multicast's recipients: 1 or more user ids (sent in batches).
-pub fn recipients(field: &str, to: &[String]) -> Result<(), ErrorCode> {
+pub fn recipients(field: &str, to: &[Value]) -> Result<(), ErrorCode> {
     if to.is_empty() {
         return Err(invalid(field, "must hold at least 1 user id"));
+    }
+    fn user(value: &Value) -> &str {
+        value.as_str().unwrap_or_default()
     }
     // The path is written only for the id that is wrong.
     match to
         .iter()
-        .position(|user| id(field, user, IdKind::User).is_err())
+        .position(|u| id(field, user(u), IdKind::User).is_err())
     {
-        Some(i) => id(&format!("{field}[{i}]"), &to[i], IdKind::User),
+        Some(i) => id(&format!("{field}[{i}]"), user(&to[i]), IdKind::User),
         None => Ok(()),
     }
 }
 
 /// Checks that a number is at most `max`.
-pub fn at_most(field: &str, value: u32, max: u32) -> Result<(), ErrorCode> {
+pub fn at_most(field: &str, value: u64, max: u64) -> Result<(), ErrorCode> {
     if value > max {
         return Err(invalid(
             field,
@@ -125,14 +187,17 @@ pub fn at_most(field: &str, value: u32, max: u32) -> Result<(), ErrorCode> {
 }
 
 /// Checks `loadingSeconds`: a multiple of 5 from 5 to 60.
-pub fn loading_seconds(field: &str, seconds: u32) -> Result<(), ErrorCode> {
-    if (5..=60).contains(&seconds) && seconds.is_multiple_of(5) {
-        return Ok(());
+pub fn loading_seconds(field: &str, seconds: &Value) -> Result<(), ErrorCode> {
+    match seconds.as_u64() {
+        Some(s) if (5..=60).contains(&s) && s.is_multiple_of(5) => Ok(()),
+        _ => Err(invalid(
+            field,
+            format!(
+                "must be a multiple of 5 from 5 to 60, got {}",
+                crate::shown::shown(seconds)
+            ),
+        )),
     }
-    Err(invalid(
-        field,
-        format!("must be a multiple of 5 from 5 to 60, got {seconds}"),
-    ))
 }
 
 /// Checks a `yyyyMMdd` date: eight digits naming a real calendar day.

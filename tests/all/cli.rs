@@ -15,7 +15,7 @@ async fn actions_lists_every_action_once_per_line() {
         .collect();
     let exported: Vec<String> = CONNECTOR.actions().iter().map(|a| a.name.clone()).collect();
     assert_eq!(listed, exported);
-    assert_eq!(listed.len(), 18);
+    assert!(!listed.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,8 +57,9 @@ async fn demo_runs_every_action_successfully() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{stdout}");
     let ok_lines = stdout.lines().filter(|l| l.starts_with("ok ")).count();
-    assert_eq!(ok_lines, 18, "{stdout}");
-    assert!(stdout.contains("18 of 18 actions succeeded"));
+    let all = CONNECTOR.actions().len();
+    assert_eq!(ok_lines, all, "{stdout}");
+    assert!(stdout.contains(&format!("{all} of {all} actions succeeded")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
