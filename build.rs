@@ -51,20 +51,46 @@ fn main() {
     }
     let mut resolve = Resolve::default();
     let (package, _) = resolve.push_dir("wit").expect("wit/ parses");
-    let manifest = Manifest { resolve: &resolve }.build(package);
+    let areas = areas(&resolve, package);
+    let manifest = Manifest { resolve: &resolve }.build(package, &areas);
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).to_owned();
     std::fs::write(
         out.join("manifest.json"),
         serde_json::to_string(&manifest).unwrap(),
     )
     .unwrap();
-    let interface = &resolve.interfaces[resolve.packages[package].interfaces["actions"]];
-    let functions: Vec<_> = interface.functions.values().collect();
-    std::fs::write(
-        out.join("exports.rs"),
-        exports::source(&resolve, &functions),
-    )
-    .unwrap();
+    std::fs::write(out.join("exports.rs"), exports::source(&resolve, &areas)).unwrap();
+}
+
+/// An interface of actions (one area of LINE's API) and its functions.
+struct Area<'a> {
+    /// The interface's name, e.g. `messaging`.
+    name: &'a str,
+    /// Its documentation.
+    docs: &'a Docs,
+    /// Its functions, in order.
+    functions: Vec<&'a wit_parser::Function>,
+}
+
+/// The world's exported interfaces of actions, in order: all but `types`
+/// (no functions) and `manifest`.
+fn areas(resolve: &Resolve, package: wit_parser::PackageId) -> Vec<Area<'_>> {
+    let world = resolve
+        .select_world(&[package], Some("connector"))
+        .expect("the world `connector`");
+    let exports = resolve.worlds[world].exports.values();
+    let interfaces = exports.filter_map(|item| match item {
+        wit_parser::WorldItem::Interface { id, .. } => Some(&resolve.interfaces[*id]),
+        _ => None,
+    });
+    interfaces
+        .filter(|i| i.name.as_deref() != Some("manifest") && !i.functions.is_empty())
+        .map(|i| Area {
+            name: i.name.as_deref().expect("a named interface"),
+            docs: &i.docs,
+            functions: i.functions.values().collect(),
+        })
+        .collect()
 }
 
 struct Manifest<'a> {
@@ -72,10 +98,13 @@ struct Manifest<'a> {
 }
 
 impl Manifest<'_> {
-    fn build(&self, package: wit_parser::PackageId) -> Value {
+    fn build(&self, package: wit_parser::PackageId, areas: &[Area]) -> Value {
         let package = &self.resolve.packages[package];
-        let interface = &self.resolve.interfaces[package.interfaces["actions"]];
-        let functions: Vec<_> = interface.functions.values().collect();
+        let types = &self.resolve.interfaces[package.interfaces["types"]];
+        let functions: Vec<_> = areas
+            .iter()
+            .flat_map(|a| a.functions.iter().copied())
+            .collect();
         let names: Vec<&str> = functions.iter().map(|f| f.name.as_str()).collect();
         let table: Vec<&str> = table::ALL.iter().map(|e| e.action).collect();
         assert_eq!(
@@ -90,8 +119,12 @@ impl Manifest<'_> {
             "name": "line-connector",
             "title": "LINE Messaging API",
             "version": env!("CARGO_PKG_VERSION"),
-            "interface": format!("{}:{}/actions@{version}", name.namespace, name.name),
-            "description": text(&interface.docs),
+            "interfaces": areas.iter().map(|a| json!({
+                "name": format!("{}:{}/{}@{version}", name.namespace, name.name, a.name),
+                "description": text(a.docs),
+                "actions": a.functions.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "description": text(&types.docs),
             "docsUrl": table::REFERENCE,
             "configSchema": self.config_schema(config),
             "actions": functions.iter().zip(table::ALL).map(|(f, endpoint)| {
@@ -195,7 +228,8 @@ impl Manifest<'_> {
 
     /// The `error-code` cases an action can fail with, each with its doc.
     fn errors(&self, error_code: Type, endpoint: &table::Endpoint) -> Vec<Value> {
-        let TypeDefKind::Variant(variant) = &self.resolve.types[id(error_code)].kind else {
+        let error_code = underlying(self.resolve, id(error_code));
+        let TypeDefKind::Variant(variant) = &self.resolve.types[error_code].kind else {
             panic!("error-code is a variant");
         };
         let sends = endpoint.dry_run.is_some();
@@ -266,6 +300,14 @@ fn result_types(resolve: &Resolve, result: Type) -> (Type, Type) {
     match &resolve.types[id(result)].kind {
         TypeDefKind::Result(r) => (r.ok.unwrap(), r.err.unwrap()),
         _ => panic!("actions return result<_, error-code>"),
+    }
+}
+
+/// The type `id` names, through any `use` of it in another interface.
+pub fn underlying(resolve: &Resolve, id: TypeId) -> TypeId {
+    match resolve.types[id].kind {
+        TypeDefKind::Type(Type::Id(inner)) => underlying(resolve, inner),
+        _ => id,
     }
 }
 

@@ -3,42 +3,61 @@
 //! table through `call::run`, and `dispatch` runs them by name for
 //! `invoke`. Nothing per operation is written by hand.
 
-use wit_parser::{Function, Resolve, Type, TypeDefKind};
+use super::Area;
+use wit_parser::{Resolve, Type, TypeDefKind, TypeId};
 
-/// The exports' Rust source, for `functions` in the table's order.
-pub fn source(resolve: &Resolve, functions: &[&Function]) -> String {
-    let mut guest = String::new();
+/// The exports' Rust source, for the areas' functions in the table's order.
+pub fn source(resolve: &Resolve, areas: &[Area]) -> String {
+    let mut impls = String::new();
     let mut dispatch = String::new();
-    let mut outputs = Vec::new();
-    for (row, function) in functions.iter().enumerate() {
-        let name = function.name.replace('-', "_");
-        let ok_type = super::result_types(resolve, function.result.unwrap()).0;
-        let ok = rust_type(resolve, ok_type);
-        if !outputs.iter().any(|(o, _)| *o == ok) {
-            outputs.push((ok.clone(), output_impl(resolve, ok_type, &ok)));
+    let mut outputs: Vec<(TypeId, String)> = Vec::new();
+    let mut row = 0;
+    for area in areas {
+        let module = format!(
+            "crate::bindings::exports::line::messaging::{}",
+            area.name.replace('-', "_")
+        );
+        let mut guest = String::new();
+        for function in &area.functions {
+            let (name, ok_type) = (
+                function.name.replace('-', "_"),
+                super::result_types(resolve, function.result.unwrap()).0,
+            );
+            let ok = format!("{module}::{}", rust_type(resolve, ok_type));
+            let record = super::underlying(resolve, super::id(ok_type));
+            if !outputs.iter().any(|(id, _)| *id == record) {
+                outputs.push((record, output_impl(resolve, record, &ok)));
+            }
+            let input = function
+                .params
+                .get(1)
+                .map(|p| format!("{module}::{}", rust_type(resolve, p.ty)));
+            let (param, arg, from_json) = match &input {
+                Some(ty) => (
+                    format!(", input: {ty}"),
+                    "&input",
+                    ", crate::json::into(input, \"\")?",
+                ),
+                None => (String::new(), "&()", ""),
+            };
+            guest.push_str(&format!(
+                "    fn {name}(config: Config{param}) -> Result<{ok}, ErrorCode> {{\n        \
+                 crate::call::run(crate::table::ALL[{row}], &config, {arg})\n    }}\n"
+            ));
+            dispatch.push_str(&format!(
+                "        {:?} => crate::json::output(&<crate::Connector as {module}::Guest>::{name}(config{from_json})?),\n",
+                function.name
+            ));
+            row += 1;
         }
-        let input = function.params.get(1).map(|p| rust_type(resolve, p.ty));
-        let (param, arg, from_json) = match &input {
-            Some(ty) => (
-                format!(", input: {ty}"),
-                "&input",
-                ", crate::json::into(input, \"\")?",
-            ),
-            None => (String::new(), "&()", ""),
-        };
-        guest.push_str(&format!(
-            "    fn {name}(config: Config{param}) -> Result<{ok}, ErrorCode> {{\n        \
-             crate::call::run(crate::table::ALL[{row}], &config, {arg})\n    }}\n"
-        ));
-        dispatch.push_str(&format!(
-            "        {:?} => crate::json::output(&<crate::Connector as Guest>::{name}(config{from_json})?),\n",
-            function.name
+        impls.push_str(&format!(
+            "impl {module}::Guest for crate::Connector {{\n{guest}}}\n\n"
         ));
     }
     let outputs: String = outputs.into_iter().map(|(_, source)| source).collect();
     format!(
         "{outputs}\n\
-         impl Guest for crate::Connector {{\n{guest}}}\n\n\
+         {impls}\
          /// Runs the action named `action` through its typed function, with\n\
          /// input fields checked by [`crate::json::fields`]; returns the output\n\
          /// as JSON text.\n\
@@ -52,8 +71,8 @@ pub fn source(resolve: &Resolve, functions: &[&Function]) -> String {
 
 /// The output record's `Output` impl: its list fields, which LINE may leave
 /// out of an answer when they are empty.
-fn output_impl(resolve: &Resolve, ty: Type, name: &str) -> String {
-    let TypeDefKind::Record(record) = &resolve.types[super::id(ty)].kind else {
+fn output_impl(resolve: &Resolve, record: TypeId, name: &str) -> String {
+    let TypeDefKind::Record(record) = &resolve.types[record].kind else {
         panic!("{name} is not a record");
     };
     let lists: Vec<String> = record

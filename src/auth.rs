@@ -3,10 +3,10 @@
 //! later calls in the same component instance until shortly before it
 //! expires.
 
-use crate::actions::{ApiError, Config, ErrorCode, TransportKind};
 use crate::error::{self, invalid};
 use crate::http::{self, Outgoing, Timeouts};
 use crate::retry::Step;
+use crate::types::{ApiError, Config, ErrorCode, TransportKind};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::time::{Duration, Instant};

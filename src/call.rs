@@ -1,7 +1,6 @@
 //! Running an action: check the input and config, then attempt the request
 //! (retrying as [`retry`](crate::retry) allows) and map LINE's answer.
 
-use crate::actions::{Config, ErrorCode};
 use crate::auth;
 use crate::config::Settings;
 use crate::error::{self, invalid};
@@ -11,6 +10,7 @@ use crate::request::{self, Draft};
 use crate::response::{self, Answer, BatchOf, Output, Sent};
 use crate::retry::{self, Resend, Step};
 use crate::table::{Answer as AnswerKind, Body, Endpoint, Host};
+use crate::types::{Config, ErrorCode};
 use crate::validate::MAX_BODY_BYTES;
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -267,7 +267,7 @@ impl Attempts<'_> {
         let resend = self.endpoint.resend;
         match http::send(&out, timeouts, deadline) {
             Ok(reply) => judge_reply(reply, resend, bearer.fetched),
-            Err(failure) if matches!(&failure.error, ErrorCode::Transport(t) if t.kind == crate::actions::TransportKind::Denied) => {
+            Err(failure) if matches!(&failure.error, ErrorCode::Transport(t) if t.kind == crate::types::TransportKind::Denied) => {
                 Step::Fail(failure.error)
             }
             Err(failure) if !failure.may_have_reached || resend != Resend::Once => {

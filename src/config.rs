@@ -1,10 +1,10 @@
 //! The connector config, checked and with its defaults filled in.
 
-use crate::actions::{Config, ErrorCode};
 use crate::auth::Credentials;
 use crate::error::invalid;
 use crate::http::Timeouts;
 use crate::redact::quote;
+use crate::types::{Config, ErrorCode};
 
 /// Default Messaging API base URL.
 pub const DEFAULT_API_BASE_URL: &str = "https://api.line.me";

@@ -4,7 +4,7 @@
 //! script from the WIT functions and the table (`build/exports.rs`), so an
 //! operation needs no Rust here.
 
-use crate::actions::*;
+use crate::types::*;
 use serde_json::{Map, Value};
 
 include!(concat!(env!("OUT_DIR"), "/exports.rs"));

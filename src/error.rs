@@ -1,7 +1,7 @@
 //! Building `error-code` values: from bad input, from LINE's error answers
 //! and from transport failures.
 
-use crate::actions::{
+use crate::types::{
     ApiError, BatchFailure, ErrorCode, ErrorDetail, InvalidInput, TransportError, TransportKind,
 };
 use serde_json::Value;

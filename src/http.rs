@@ -5,7 +5,6 @@
 //! it past the deadline, nor make it read more than a set number of bytes.
 //! Modelled on `waki`'s client, which sets only the connect timeout.
 
-use crate::actions::{ErrorCode, TransportKind};
 use crate::bindings::wasi::clocks::monotonic_clock;
 use crate::bindings::wasi::http::outgoing_handler;
 use crate::bindings::wasi::http::types::{
@@ -16,6 +15,7 @@ use crate::bindings::wasi::io::poll::{self, Pollable};
 use crate::bindings::wasi::io::streams::StreamError;
 use crate::error;
 use crate::redact;
+use crate::types::{ErrorCode, TransportKind};
 use std::time::Instant;
 
 /// One request as the connector sends it.

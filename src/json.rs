@@ -7,11 +7,11 @@
 //! Each field is checked against the manifest's schema first, so an error
 //! names the field.
 
-use crate::actions::ErrorCode;
 use crate::error::invalid;
 use crate::names::{camel_case, snake_case};
 use crate::redact::{MAX_QUOTE_CHARS, quote};
 use crate::shown::{cut, shown};
+use crate::types::ErrorCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};

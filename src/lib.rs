@@ -38,7 +38,7 @@ mod bindings {
     });
 }
 
-pub use bindings::exports::line::messaging::actions;
+pub use bindings::exports::line::messaging::types;
 
 /// The component's implementation of the `actions` interface.
 struct Connector;

@@ -2,9 +2,9 @@
 //! table and `examples/`), and the `manifest` exports: `describe` returns
 //! it, `invoke` runs an action by name from JSON checked against its schemas.
 
-use crate::actions::{Config, ErrorCode};
 use crate::bindings::exports::line::messaging::manifest::Guest;
 use crate::json;
+use crate::types::{Config, ErrorCode};
 use serde_json::Value;
 use std::sync::OnceLock;
 

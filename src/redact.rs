@@ -5,7 +5,7 @@
 //! cleaned as they arrive, before anything reads or cuts them (their JSON
 //! again once parsed), and every string of an error on the way out.
 
-use crate::actions::{ApiError, ErrorCode};
+use crate::types::{ApiError, ErrorCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
 use serde_json::Value;

@@ -5,10 +5,10 @@
 //! body. The fields that steer the connector (`retryKey`, `dryRun`, `text`,
 //! `waitSeconds`) are taken out and never sent.
 
-use crate::actions::ErrorCode;
 use crate::error::invalid;
 use crate::names::camel_case;
 use crate::table::{Body, Endpoint};
+use crate::types::ErrorCode;
 use crate::validate;
 use serde::Serialize;
 use serde_json::{Map, Value};

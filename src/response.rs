@@ -5,10 +5,10 @@
 //! `polls`; a record without such a field ignores it). A batched send's
 //! answers are merged into one, or into a `batches-failed` error.
 
-use crate::actions::{ApiError, Batch, BatchReport, ErrorCode};
 use crate::error;
 use crate::names::snake_case;
 use crate::table::Poll;
+use crate::types::{ApiError, Batch, BatchReport, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 

@@ -5,9 +5,9 @@
 //! monthly-limit 429. Sends without a retry key (reply) are retried only when
 //! the request cannot have reached LINE, or LINE refused it with a 429.
 
-use crate::actions::ErrorCode;
 use crate::bindings::wasi::random::random::get_random_bytes;
 use crate::http::Reply;
+use crate::types::ErrorCode;
 use std::time::Duration;
 
 pub use crate::table::Resend;

@@ -3,9 +3,9 @@
 //! field gets it. Each check names the offending field by its path in LINE's
 //! names (`messages[2].text`).
 
-use crate::actions::ErrorCode;
 use crate::error::invalid;
 use crate::redact::quote;
+use crate::types::ErrorCode;
 use serde_json::Value;
 
 /// At most this many message objects per request.

@@ -15,11 +15,10 @@ use wasmtime::{Config, Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-/// The exported interface that holds the actions.
-pub const ACTIONS_INTERFACE: &str = "line:messaging/actions@0.1.0";
-
-/// The exported interface with `describe` and `invoke`.
-pub const MANIFEST_INTERFACE: &str = "line:messaging/manifest@0.1.0";
+/// The exported interface with `describe` and `invoke`; every other
+/// exported interface with functions holds actions (one per area of LINE's
+/// API), and `types` holds what they share.
+pub const MANIFEST_INTERFACE: &str = "line:messaging/manifest@0.2.0";
 
 /// The custom section that carries the connector's manifest.
 pub const MANIFEST_SECTION: &str = "line-connector-manifest";
@@ -403,26 +402,35 @@ pub fn engine_config(limits: &Limits) -> Config {
     config
 }
 
-/// Reads the actions from the component's exported interface.
+/// Reads the actions from the component's exported interfaces (all but
+/// the manifest), in the order the component exports them.
 fn list_actions(engine: &Engine, component: &Component) -> Result<Vec<Action>> {
-    let (item, interface) = component
-        .get_export(None, ACTIONS_INTERFACE)
-        .ok_or_else(|| anyhow!("the component does not export {ACTIONS_INTERFACE}"))?;
-    let ComponentItem::ComponentInstance(instance) = item else {
-        bail!("{ACTIONS_INTERFACE} is not an interface");
-    };
     let mut actions = Vec::new();
-    for (name, export) in instance.exports(engine) {
-        if let ComponentItem::ComponentFunc(ty) = export.ty {
-            let (_, index) = component
-                .get_export(Some(&interface), name)
-                .ok_or_else(|| anyhow!("missing export {name}"))?;
-            actions.push(Action {
-                name: name.to_owned(),
-                ty,
-                index,
-            });
+    for (interface_name, item) in component.component_type().exports(engine) {
+        let ComponentItem::ComponentInstance(instance) = item.ty else {
+            continue;
+        };
+        if interface_name == MANIFEST_INTERFACE {
+            continue;
         }
+        let (_, interface) = component
+            .get_export(None, interface_name)
+            .ok_or_else(|| anyhow!("missing export {interface_name}"))?;
+        for (name, export) in instance.exports(engine) {
+            if let ComponentItem::ComponentFunc(ty) = export.ty {
+                let (_, index) = component
+                    .get_export(Some(&interface), name)
+                    .ok_or_else(|| anyhow!("missing export {name}"))?;
+                actions.push(Action {
+                    name: name.to_owned(),
+                    ty,
+                    index,
+                });
+            }
+        }
+    }
+    if actions.is_empty() {
+        bail!("the component exports no actions");
     }
     Ok(actions)
 }

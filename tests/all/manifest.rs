@@ -348,3 +348,41 @@ async fn invoke_never_shows_a_secret_typed_into_the_wrong_place() {
         assert!(!typed.contains(secret) && !typed.contains(token), "{typed}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_manifest_lists_each_area_interface_and_its_actions() {
+    let manifest =
+        line_connector_host::manifest_of(line_connector_host::component::EMBEDDED_COMPONENT)
+            .unwrap();
+    let interfaces = manifest["interfaces"].as_array().unwrap();
+    let mut listed: Vec<&str> = Vec::new();
+    for interface in interfaces {
+        let name = interface["name"].as_str().unwrap();
+        assert!(
+            name.starts_with("line:messaging/") && name.ends_with("@0.2.0"),
+            "{name}"
+        );
+        assert!(
+            interface["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
+            "{name}"
+        );
+        listed.extend(
+            interface["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap()),
+        );
+    }
+    let exported: Vec<&str> = CONNECTOR
+        .actions()
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(
+        listed, exported,
+        "each action in one interface, in export order"
+    );
+}
