@@ -1,7 +1,7 @@
 //! The native host for the LINE connector component: loads the `.wasm` with
 //! wasmtime (WASI + WASI-HTTP), runs its actions from JSON ([`component`],
 //! [`json`]) inside a [`sandbox`], and the LINE platform simulator the tests and the demo run
-//! against ([`simulator`], [`line_rules`]).
+//! against ([`simulator`], a folder by area, with [`line_rules`]).
 
 pub mod bench;
 pub mod cache;
@@ -9,7 +9,7 @@ pub mod component;
 pub mod demo;
 pub mod examples;
 pub mod json;
-pub mod line_rules;
+pub use simulator::line_rules;
 pub mod pool;
 pub mod sandbox;
 pub mod simulator;

@@ -1,0 +1,361 @@
+//! The LINE platform simulator: a real HTTP server on loopback that answers
+//! the connector's endpoints and both token endpoints the way LINE does
+//! (bearer tokens, expiring issued tokens, LINE-style 400 details, 202s,
+//! `x-line-request-id` on every answer), and records every request it gets.
+
+mod answer;
+mod faults;
+pub mod line_rules;
+mod messaging;
+mod routes;
+mod state;
+mod tokens;
+
+use answer::Reply;
+use anyhow::Result;
+use bytes::Bytes;
+use faults::{check_retry_key, next_fault, refuse};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use state::State;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokens::{authorize, issue_token};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// The channel access token the simulator accepts as given.
+pub const CHANNEL_ACCESS_TOKEN: &str = "sim-channel-access-token";
+/// The channel id the token endpoints accept.
+pub const CLIENT_ID: &str = "1234567890";
+/// The channel secret the token endpoints accept.
+pub const CLIENT_SECRET: &str = "sim-channel-secret";
+/// The monthly message limit the quota endpoint reports.
+pub const MONTHLY_LIMIT: i64 = 10_000;
+/// The users a broadcast or narrowcast reaches.
+pub const FRIENDS: [&str; 3] = [
+    "U00000000000000000000000000000001",
+    "U00000000000000000000000000000002",
+    "U00000000000000000000000000000003",
+];
+
+/// An audience LINE finds too small: a narrowcast to it ends in phase
+/// `failed` (LINE's error code 1) and reaches no one.
+pub const SMALL_AUDIENCE: i64 = 1_000;
+
+/// One request as the simulator received it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The HTTP method.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// The headers, names lowercase.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+    /// The status the simulator answered with.
+    pub status: u16,
+    /// The JSON body the simulator answered with (`null` for none).
+    pub answer: Value,
+    /// The `x-line-request-id` the simulator answered with.
+    pub request_id: String,
+    /// Which connection it came on: 1 for the first the simulator accepted.
+    pub connection: u64,
+}
+
+impl Recorded {
+    /// The first value of header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (`null` if it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// The body as form fields (token endpoints).
+    pub fn form(&self) -> HashMap<String, String> {
+        form_urlencoded::parse(&self.body).into_owned().collect()
+    }
+}
+
+/// A message delivery the simulator performed (a successful send).
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    /// `push`, `reply`, `multicast`, `broadcast` or `narrowcast`.
+    pub kind: &'static str,
+    /// The users, groups or rooms reached.
+    pub to: Vec<String>,
+    /// The message objects.
+    pub messages: Value,
+    /// The request id LINE answered with.
+    pub request_id: String,
+    /// The `X-Line-Retry-Key` it came with.
+    pub retry_key: Option<String>,
+}
+
+/// A failure the simulator can act out on one request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// No fault: answer as usual (to script a fault for a later request).
+    Pass,
+    /// Answer this status (500, 502, 503) with LINE's error body; nothing is done.
+    Status(u16),
+    /// LINE's rate-limit 429; nothing is done.
+    RateLimit,
+    /// LINE's monthly-limit 429; nothing is done.
+    MonthlyLimit,
+    /// Do the request (deliver), then close the connection without an
+    /// answer: the client cannot know it was accepted.
+    CloseAfterAccept,
+    /// Do the request, then answer only after this delay.
+    Delay(Duration),
+    /// Answer this status and body; nothing is done.
+    Answer(u16, Value),
+    /// Answer this status with the request's `Authorization` header in the
+    /// message (a server that echoes secrets); nothing is done.
+    EchoAuthorization(u16),
+}
+
+/// Seeded random faults: each request to one of `paths` gets one of
+/// `faults` (uniformly) with probability `rate`. Deterministic for a seed
+/// and an order of requests.
+#[derive(Clone, Debug)]
+pub struct RandomFaults {
+    /// The seed.
+    pub seed: u64,
+    /// The chance that a request gets a fault, 0 to 1.
+    pub rate: f64,
+    /// The faults to choose from.
+    pub faults: Vec<Fault>,
+    /// The paths they apply to.
+    pub paths: Vec<String>,
+}
+
+/// The endpoints that take `X-Line-Retry-Key`.
+pub const RETRY_KEY_PATHS: [&str; 4] = [
+    "/v2/bot/message/push",
+    "/v2/bot/message/multicast",
+    "/v2/bot/message/broadcast",
+    "/v2/bot/message/narrowcast",
+];
+
+/// A running simulator; stops when dropped.
+pub struct Simulator {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Simulator {
+    /// Starts on a free loopback port.
+    pub async fn start() -> Result<Self> {
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts on `addr` (must be a loopback address).
+    pub async fn start_on(addr: SocketAddr) -> Result<Self> {
+        anyhow::ensure!(
+            addr.ip().is_loopback(),
+            "the simulator only listens on loopback, not {addr}"
+        );
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State::default()));
+        let task = tokio::spawn(serve(listener, state.clone()));
+        Ok(Simulator { addr, state, task })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.state.lock().unwrap().requests.clone()
+    }
+
+    /// Every delivery made so far, in order.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.state.lock().unwrap().deliveries.clone()
+    }
+
+    /// Acts out `faults` on the next requests to `path`, one per request
+    /// (after authentication and the retry-key check), before any random fault.
+    pub fn script(&self, path: &str, faults: impl IntoIterator<Item = Fault>) {
+        let mut state = self.state.lock().unwrap();
+        state
+            .scripts
+            .entry(path.to_owned())
+            .or_default()
+            .extend(faults);
+    }
+
+    /// Answers the next request to `path` with `status` and `body`.
+    pub fn inject(&self, path: &str, status: u16, body: Value) {
+        self.script(path, [Fault::Answer(status, body)]);
+    }
+
+    /// Acts out seeded random faults from now on.
+    pub fn set_random_faults(&self, plan: RandomFaults) {
+        let rng = fastrand::Rng::with_seed(plan.seed);
+        self.state.lock().unwrap().random = Some((plan, rng));
+    }
+
+    /// Every fault acted out so far, with its path.
+    pub fn faults_acted(&self) -> Vec<(String, Fault)> {
+        self.state.lock().unwrap().faults_acted.clone()
+    }
+
+    /// Makes narrowcasts accepted from now on take `time` to end: phase
+    /// `waiting` for the first half, `sending` for the second (default: they
+    /// end at once).
+    pub fn set_narrowcast_time(&self, time: Duration) {
+        self.state.lock().unwrap().narrowcast_time = time;
+    }
+
+    /// Makes tokens issued from now on expire after `lifetime`.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        self.state.lock().unwrap().token_lifetime = Some(lifetime);
+    }
+}
+
+/// Every area's routes.
+const AREAS: &[&[routes::Route]] = &[messaging::ROUTES];
+
+async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
+    for connection in 1.. {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| handle(req, connection, state.clone()));
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn handle(
+    req: hyper::Request<Incoming>,
+    connection: u64,
+    state: Arc<Mutex<State>>,
+) -> std::result::Result<hyper::Response<Full<Bytes>>, Box<dyn std::error::Error + Send + Sync>> {
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await?.to_bytes().to_vec();
+    let mut recorded = Recorded {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+        status: 0,
+        answer: Value::Null,
+        request_id: uuid::Uuid::new_v4().to_string(),
+        connection,
+    };
+    let answer = {
+        let mut state = state.lock().unwrap();
+        let answer = route(&mut state, &recorded, &recorded.request_id).unwrap_or_else(|e| e);
+        recorded.status = answer.status;
+        recorded.answer = answer.body.clone();
+        state.requests.push(recorded.clone());
+        answer
+    };
+    if let Some(delay) = answer.delay {
+        tokio::time::sleep(delay).await;
+    }
+    if answer.close {
+        return Err("fault: closing the connection without an answer".into());
+    }
+    let mut response = hyper::Response::builder()
+        .status(answer.status)
+        .header("x-line-request-id", recorded.request_id);
+    let body = if answer.body.is_null() {
+        Vec::new()
+    } else {
+        response = response.header("content-type", "application/json");
+        answer.body.to_string().into_bytes()
+    };
+    for (name, value) in answer.headers {
+        response = response.header(name, value);
+    }
+    Ok(response
+        .body(Full::new(Bytes::from(body)))
+        .expect("a valid response"))
+}
+
+fn route(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
+    let token_endpoint = matches!(
+        req.path.as_str(),
+        "/oauth2/v3/token" | "/v2/oauth/accessToken"
+    );
+    if !token_endpoint {
+        authorize(state, req)?;
+        check_retry_key(state, req)?;
+    }
+    let fault = next_fault(state, &req.path).filter(|f| *f != Fault::Pass);
+    if let Some(fault) = &fault {
+        state.faults_acted.push((req.path.clone(), fault.clone()));
+        if let Some(refusal) = refuse(fault, req) {
+            return Err(refusal);
+        }
+    }
+    let mut done = match req.path.as_str() {
+        "/oauth2/v3/token" if req.method == "POST" => issue_token(state, req, 900),
+        "/v2/oauth/accessToken" if req.method == "POST" => issue_token(state, req, 2_592_000),
+        _ => routes::dispatch(AREAS, state, req, request_id),
+    };
+    if let (Ok(ok), Some(key)) = (&done, req.header("x-line-retry-key")) {
+        state
+            .accepted_keys
+            .insert(key.to_owned(), (request_id.to_owned(), ok.body.clone()));
+        if let Some(delivery) = state
+            .deliveries
+            .last_mut()
+            .filter(|d| d.request_id == request_id)
+        {
+            delivery.retry_key = Some(key.to_owned());
+        }
+    }
+    let answer = match &mut done {
+        Ok(a) | Err(a) => a,
+    };
+    match fault {
+        Some(Fault::CloseAfterAccept) => answer.close = true,
+        Some(Fault::Delay(d)) => answer.delay = Some(d),
+        _ => {}
+    }
+    done
+}

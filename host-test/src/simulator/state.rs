@@ -1,0 +1,31 @@
+//! What the simulator remembers, as LINE does: requests, issued tokens,
+//! used reply tokens, deliveries, narrowcasts, accepted retry keys, and the
+//! faults scripted for the tests.
+
+use super::{Delivery, Fault, RandomFaults, Recorded};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::time::{Duration, Instant, SystemTime};
+
+/// A narrowcast LINE accepted.
+pub(super) struct Narrowcast {
+    pub(super) accepted: SystemTime,
+    /// Ends in phase `failed` (audience too small).
+    pub(super) fails: bool,
+}
+
+#[derive(Default)]
+pub(super) struct State {
+    pub(super) requests: Vec<Recorded>,
+    pub(super) tokens: HashMap<String, Instant>,
+    pub(super) token_lifetime: Option<Duration>,
+    pub(super) used_reply_tokens: HashSet<String>,
+    pub(super) deliveries: Vec<Delivery>,
+    pub(super) narrowcasts: HashMap<String, Narrowcast>,
+    pub(super) narrowcast_time: Duration,
+    pub(super) scripts: HashMap<String, VecDeque<Fault>>,
+    pub(super) random: Option<(RandomFaults, fastrand::Rng)>,
+    pub(super) faults_acted: Vec<(String, Fault)>,
+    pub(super) accepted_keys: HashMap<String, (String, Value)>,
+    pub(super) next_message_id: u64,
+}
