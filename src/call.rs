@@ -9,7 +9,7 @@ use crate::redact;
 use crate::request::{self, Draft};
 use crate::response::{self, Answer, BatchOf, Output, Sent};
 use crate::retry::{self, Resend, Step};
-use crate::table::{Answer as AnswerKind, Body, Endpoint, Host};
+use crate::table::{Answer as AnswerKind, Body, Endpoint, Host, Pages};
 use crate::types::{Config, ErrorCode};
 use crate::validate::MAX_BODY_BYTES;
 use serde::Serialize;
@@ -67,13 +67,62 @@ fn checked<Res: Output>(
             .iter()
             .map(|part| send(endpoint, &settings, &url, part, draft.dry_run))
             .collect();
-        let merged = response::merge(sent)?;
+        let mut merged = response::merge(sent)?;
+        if let Some(pages) = endpoint.pages {
+            merged = read_on(endpoint, &settings, &mut draft, &parts[0], pages, merged)?;
+        }
         let left = deadline.saturating_duration_since(Instant::now());
         if response::is_final(endpoint.poll.as_ref(), &merged) || left.is_zero() {
             return response::record(merged, polls);
         }
         std::thread::sleep(retry::poll_interval(polls).min(left));
     }
+}
+
+/// Reads the pages after the first of a paged list, following LINE's
+/// `next` (sent as `start`), until there is none, `draft.pages` pages were
+/// read, or `totalTimeoutMs` has passed since the first; the lists are
+/// joined, `next` says where to go on, and `pages` how many were read.
+fn read_on(
+    endpoint: &Endpoint,
+    settings: &Settings,
+    draft: &mut Draft,
+    part: &Part,
+    pages: Pages,
+    mut merged: response::Merged,
+) -> Result<response::Merged, ErrorCode> {
+    let deadline = Instant::now() + Duration::from_millis(settings.total_timeout_ms);
+    let list = crate::names::snake_case(pages.list);
+    let mut read = 1;
+    while let Some(next) = merged.fields.get("next").and_then(|n| n.as_str()) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if read >= draft.pages || left.is_zero() {
+            break;
+        }
+        draft.query.retain(|(name, _)| name != "start");
+        draft.query.push(("start".into(), next.to_owned()));
+        let page_settings = Settings {
+            total_timeout_ms: u64::try_from(left.as_millis()).unwrap_or(u64::MAX),
+            ..settings.clone()
+        };
+        let url = url(endpoint, &page_settings, draft);
+        let mut page = response::merge(vec![send(endpoint, &page_settings, &url, part, false)])?;
+        let items = page.fields.remove(&list);
+        if let (Some(serde_json::Value::Array(all)), Some(serde_json::Value::Array(more))) =
+            (merged.fields.get_mut(&list), items)
+        {
+            all.extend(more);
+        }
+        for key in ["next", "request_id"] {
+            match page.fields.remove(key) {
+                Some(value) => merged.fields.insert(key.into(), value),
+                None => merged.fields.remove(key),
+            };
+        }
+        read += 1;
+    }
+    merged.fields.insert("pages".into(), read.into());
+    Ok(merged)
 }
 
 /// One request of an action: the whole action, or one batch of it.

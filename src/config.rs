@@ -24,6 +24,7 @@ pub const DEFAULT_TOTAL_TIMEOUT_MS: u32 = 60_000;
 pub const MAX_ATTEMPTS: u32 = 10;
 
 /// The config, checked.
+#[derive(Clone)]
 pub struct Settings<'a> {
     /// Messaging API base URL, without a trailing `/`.
     pub api_base: &'a str,

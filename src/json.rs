@@ -23,11 +23,20 @@ pub fn fields(text: &str, schema: &Value, path: &str) -> Result<Map<String, Valu
     let whole = if path.is_empty() { "input" } else { path };
     let value: Value = serde_json::from_str(text)
         .map_err(|e| invalid(whole, format!("is not valid JSON: {e}")))?;
-    let object = match value {
-        Value::Null => Map::new(),
-        Value::Object(object) => object,
-        _ => return Err(invalid(whole, "must be an object")),
-    };
+    match value {
+        Value::Null => record(Map::new(), schema, path),
+        Value::Object(object) => record(object, schema, path),
+        _ => Err(invalid(whole, "must be an object")),
+    }
+}
+
+/// A record's fields checked against its schema, keyed by Rust's names:
+/// unknown keys refused, required ones demanded, each value checked.
+fn record(
+    object: Map<String, Value>,
+    schema: &Value,
+    path: &str,
+) -> Result<Map<String, Value>, ErrorCode> {
     let empty = Map::new();
     let properties = schema["properties"].as_object().unwrap_or(&empty);
     let mut fields = Map::new();
@@ -90,6 +99,8 @@ fn check(field: &str, schema: &Value, value: Value) -> Result<Value, ErrorCode> 
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
         (Some("array"), _) => expected("an array"),
+        (Some("object"), Value::Object(object)) => record(object, schema, field).map(Value::Object),
+        (Some("object"), _) => expected("an object"),
         (_, _) if text_field => expected("JSON (an array or object) or its text"),
         (_, value) => Ok(value),
     }

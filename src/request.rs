@@ -3,7 +3,7 @@
 //! rule in [`validate`], then placed in the path (`{name}` in the table's
 //! template), the query string (the table's `query` fields) or the JSON
 //! body. The fields that steer the connector (`retryKey`, `dryRun`, `text`,
-//! `waitSeconds`) are taken out and never sent.
+//! `waitSeconds`, `all`, `maxPages`) are taken out and never sent.
 
 use crate::error::invalid;
 use crate::names::camel_case;
@@ -30,6 +30,9 @@ pub struct Draft {
     /// How long the caller lets the action ask again until LINE's answer is
     /// final (`waitSeconds`); zero: ask once.
     pub wait: Duration,
+    /// For a paged list: how many pages to read at most (`all` and
+    /// `maxPages`; 1 without `all`).
+    pub pages: u64,
 }
 
 /// The request for `input` to `endpoint`, every field checked: an
@@ -42,7 +45,11 @@ pub fn draft(endpoint: &Endpoint, input: &impl Serialize) -> Result<Draft, Error
         Err(e) => return Err(invalid("input", e.to_string())),
     };
     let text = fields.remove("text").filter(|t| !t.is_null());
-    let mut draft = Draft::default();
+    let mut draft = Draft {
+        pages: 1,
+        ..Draft::default()
+    };
+    let (mut all, mut max_pages) = (false, validate::MAX_PAGES.1);
     let mut rest = Map::new();
     for (key, value) in fields {
         let name = camel_case(&key);
@@ -58,11 +65,19 @@ pub fn draft(endpoint: &Endpoint, input: &impl Serialize) -> Result<Draft, Error
             ("waitSeconds", seconds) => {
                 draft.wait = validate::wait_seconds("waitSeconds", &seconds)?
             }
+            ("all", value) => all = value.as_bool().unwrap_or(false),
+            ("maxPages", n) => {
+                validate::in_range("maxPages", n.as_u64(), 1, validate::MAX_PAGES.0)?;
+                max_pages = n.as_u64().unwrap_or(1);
+            }
             (_, value) => {
-                let value = validate::field(&name, value)?;
+                let value = checked(&name, &name, value)?;
                 rest.insert(name, value);
             }
         }
+    }
+    if all {
+        draft.pages = max_pages;
     }
     draft.path = fill_path(endpoint.path, &mut rest)?;
     for &field in endpoint.query {
@@ -79,6 +94,24 @@ pub fn draft(endpoint: &Endpoint, input: &impl Serialize) -> Result<Draft, Error
         }
     }
     Ok(draft)
+}
+
+/// A field checked by its rule, and a record inside it field by field
+/// (its keys in LINE's names, each checked by its own rule).
+fn checked(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
+    match value {
+        Value::Object(record) => record
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(key, v)| {
+                let name = camel_case(&key);
+                let value = checked(&format!("{path}.{name}"), &name, v)?;
+                Ok((name, value))
+            })
+            .collect::<Result<Map<_, _>, _>>()
+            .map(Value::Object),
+        value => validate::field(path, name, value),
+    }
 }
 
 /// The path template with each `{name}` replaced by the input field `name`

@@ -27,7 +27,6 @@ pub enum Method {
     /// Sends and other writes.
     Post,
     /// Replacing a setting.
-    #[allow(dead_code)] // the first PUT operation (webhook settings) is still to come
     Put,
     /// Removing something.
     #[allow(dead_code)] // the first DELETE operation (rich menus) is still to come
@@ -60,6 +59,14 @@ pub enum Body {
 pub enum Answer {
     /// A JSON object (or nothing), read into the output record.
     Json,
+}
+
+/// A paged list: LINE's answer holds a page of `list` and, when more
+/// follow, `next`, which the next request sends as `start`.
+#[derive(Clone, Copy, Debug)]
+pub struct Pages {
+    /// The answer's list field (LINE's name).
+    pub list: &'static str,
 }
 
 /// An operation whose answer may not be final yet (a narrowcast in
@@ -105,6 +112,8 @@ pub struct Endpoint {
     pub answer: Answer,
     /// For an answer that may not be final: when it is.
     pub poll: Option<Poll>,
+    /// For a paged list: its list field.
+    pub pages: Option<Pages>,
     /// Whether and how a failed attempt may be resent.
     pub resend: Resend,
     /// For a send: the endpoint that validates its messages instead
@@ -141,6 +150,7 @@ const fn op(action: &'static str, method: Method, path: &'static str, resend: Re
         },
         answer: Answer::Json,
         poll: None,
+        pages: None,
         resend,
         dry_run: None,
         batch: None,
@@ -181,6 +191,20 @@ impl Endpoint {
         Endpoint { query, ..self }
     }
 
+    const fn no_body(self) -> Self {
+        Endpoint {
+            body: Body::None,
+            ..self
+        }
+    }
+
+    const fn paged(self, list: &'static str) -> Self {
+        Endpoint {
+            pages: Some(Pages { list }),
+            ..self
+        }
+    }
+
     const fn polls(self, field: &'static str, until: &'static [&'static str]) -> Self {
         Endpoint {
             poll: Some(Poll { field, until }),
@@ -189,7 +213,7 @@ impl Endpoint {
     }
 }
 
-use Method::{Get, Post};
+use Method::{Get, Post, Put};
 use Resend::{Free, Once, RetryKey};
 
 /// Show a loading animation.
@@ -339,6 +363,177 @@ pub const DELIVERY_BROADCAST: Endpoint = op(
 )
 .query(&["date"]);
 
+/// A user's profile.
+pub const GET_PROFILE: Endpoint = op("get-profile", Get, "/v2/bot/profile/{userId}", Free)
+    .about("Get a user's profile", "get-profile");
+/// The account's friends.
+pub const GET_FOLLOWERS: Endpoint = op("get-followers", Get, "/v2/bot/followers/ids", Free)
+    .about("List the account's friends", "get-follower-ids")
+    .query(&["start", "limit"])
+    .paged("userIds");
+/// The bot's own account.
+pub const GET_BOT_INFO: Endpoint =
+    op("get-bot-info", Get, "/v2/bot/info", Free).about("Get the bot's account", "get-bot-info");
+/// A group chat's summary.
+pub const GET_GROUP_SUMMARY: Endpoint = op(
+    "get-group-summary",
+    Get,
+    "/v2/bot/group/{groupId}/summary",
+    Free,
+)
+.about("Get a group chat's name and icon", "get-group-summary");
+/// A group chat's member count.
+pub const GET_GROUP_MEMBER_COUNT: Endpoint = op(
+    "get-group-member-count",
+    Get,
+    "/v2/bot/group/{groupId}/members/count",
+    Free,
+)
+.about("Count a group chat's members", "get-members-group-count");
+/// A group chat's member ids.
+pub const GET_GROUP_MEMBERS_IDS: Endpoint = op(
+    "get-group-members-ids",
+    Get,
+    "/v2/bot/group/{groupId}/members/ids",
+    Free,
+)
+.about("List a group chat's members", "get-group-member-user-ids")
+.query(&["start"])
+.paged("memberIds");
+/// A group chat member's profile.
+pub const GET_GROUP_MEMBER_PROFILE: Endpoint = op(
+    "get-group-member-profile",
+    Get,
+    "/v2/bot/group/{groupId}/member/{userId}",
+    Free,
+)
+.about(
+    "Get a group chat member's profile",
+    "get-group-member-profile",
+);
+/// Leave a group chat.
+pub const LEAVE_GROUP: Endpoint = op("leave-group", Post, "/v2/bot/group/{groupId}/leave", Free)
+    .about("Leave a group chat", "leave-group")
+    .no_body();
+/// A room's member count.
+pub const GET_ROOM_MEMBER_COUNT: Endpoint = op(
+    "get-room-member-count",
+    Get,
+    "/v2/bot/room/{roomId}/members/count",
+    Free,
+)
+.about(
+    "Count a multi-person chat's members",
+    "get-members-room-count",
+);
+/// A room's member ids.
+pub const GET_ROOM_MEMBERS_IDS: Endpoint = op(
+    "get-room-members-ids",
+    Get,
+    "/v2/bot/room/{roomId}/members/ids",
+    Free,
+)
+.about(
+    "List a multi-person chat's members",
+    "get-room-member-user-ids",
+)
+.query(&["start"])
+.paged("memberIds");
+/// A room member's profile.
+pub const GET_ROOM_MEMBER_PROFILE: Endpoint = op(
+    "get-room-member-profile",
+    Get,
+    "/v2/bot/room/{roomId}/member/{userId}",
+    Free,
+)
+.about(
+    "Get a multi-person chat member's profile",
+    "get-room-member-profile",
+);
+/// Leave a room.
+pub const LEAVE_ROOM: Endpoint = op("leave-room", Post, "/v2/bot/room/{roomId}/leave", Free)
+    .about("Leave a multi-person chat", "leave-room")
+    .no_body();
+/// Mark a user's messages as read.
+pub const MARK_MESSAGES_AS_READ: Endpoint = op(
+    "mark-messages-as-read",
+    Post,
+    "/v2/bot/message/markAsRead",
+    Free,
+)
+.about(
+    "Mark a user's messages as read",
+    "mark-messages-from-users-as-read",
+);
+/// Mark messages as read by a webhook's token.
+pub const MARK_MESSAGES_AS_READ_BY_TOKEN: Endpoint = op(
+    "mark-messages-as-read-by-token",
+    Post,
+    "/v2/bot/chat/markAsRead",
+    Free,
+)
+.about("Mark messages as read by token", "mark-as-read");
+/// An account-link token.
+pub const ISSUE_LINK_TOKEN: Endpoint = op(
+    "issue-link-token",
+    Post,
+    "/v2/bot/user/{userId}/linkToken",
+    Free,
+)
+.about("Issue an account-link token", "issue-link-token")
+.no_body();
+/// The webhook endpoint setting.
+pub const GET_WEBHOOK_ENDPOINT: Endpoint = op(
+    "get-webhook-endpoint",
+    Get,
+    "/v2/bot/channel/webhook/endpoint",
+    Free,
+)
+.about(
+    "Get the webhook endpoint",
+    "get-webhook-endpoint-information",
+);
+/// Set the webhook URL.
+pub const SET_WEBHOOK_ENDPOINT: Endpoint = op(
+    "set-webhook-endpoint",
+    Put,
+    "/v2/bot/channel/webhook/endpoint",
+    Free,
+)
+.about("Set the webhook endpoint", "set-webhook-endpoint-url");
+/// Test the webhook endpoint.
+pub const TEST_WEBHOOK_ENDPOINT: Endpoint = op(
+    "test-webhook-endpoint",
+    Post,
+    "/v2/bot/channel/webhook/test",
+    Free,
+)
+.about("Test the webhook endpoint", "test-webhook-endpoint");
+/// Aggregation units used this month.
+pub const GET_AGGREGATION_UNIT_USAGE: Endpoint = op(
+    "get-aggregation-unit-usage",
+    Get,
+    "/v2/bot/message/aggregation/info",
+    Free,
+)
+.about(
+    "Count the aggregation units used this month",
+    "get-number-of-units-used-this-month",
+);
+/// Aggregation unit names used this month.
+pub const GET_AGGREGATION_UNIT_NAME_LIST: Endpoint = op(
+    "get-aggregation-unit-name-list",
+    Get,
+    "/v2/bot/message/aggregation/list",
+    Free,
+)
+.about(
+    "List the aggregation units used this month",
+    "get-name-list-of-units-used-this-month",
+)
+.query(&["limit", "start"])
+.paged("customAggregationUnits");
+
 /// Every endpoint, in the order of the WIT functions.
 pub const ALL: &[&Endpoint] = &[
     &DISPLAY_LOADING,
@@ -359,4 +554,24 @@ pub const ALL: &[&Endpoint] = &[
     &DELIVERY_REPLY,
     &DELIVERY_MULTICAST,
     &DELIVERY_BROADCAST,
+    &GET_PROFILE,
+    &GET_FOLLOWERS,
+    &GET_BOT_INFO,
+    &GET_GROUP_SUMMARY,
+    &GET_GROUP_MEMBER_COUNT,
+    &GET_GROUP_MEMBERS_IDS,
+    &GET_GROUP_MEMBER_PROFILE,
+    &LEAVE_GROUP,
+    &GET_ROOM_MEMBER_COUNT,
+    &GET_ROOM_MEMBERS_IDS,
+    &GET_ROOM_MEMBER_PROFILE,
+    &LEAVE_ROOM,
+    &MARK_MESSAGES_AS_READ,
+    &MARK_MESSAGES_AS_READ_BY_TOKEN,
+    &ISSUE_LINK_TOKEN,
+    &GET_WEBHOOK_ENDPOINT,
+    &SET_WEBHOOK_ENDPOINT,
+    &TEST_WEBHOOK_ENDPOINT,
+    &GET_AGGREGATION_UNIT_USAGE,
+    &GET_AGGREGATION_UNIT_NAME_LIST,
 ];

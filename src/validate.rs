@@ -21,21 +21,64 @@ pub const MAX_WAIT_SECONDS: u32 = 3600;
 /// A request body: at most this many bytes.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-/// Checks the input field `name` by its rule, if it has one; returns the
-/// value to send (JSON text of LINE objects becomes the objects).
-pub fn field(name: &str, value: Value) -> Result<Value, ErrorCode> {
+/// Checks the input field `name` (at `path`, where it stands in the
+/// input) by its rule, if it has one; returns the value to send (JSON text
+/// of LINE objects becomes the objects).
+pub fn field(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
     match (name, &value) {
-        ("to", Value::String(to)) => id(name, to, IdKind::Receiver)?,
-        ("to", Value::Array(to)) => recipients(name, to)?,
-        ("chatId", Value::String(chat)) => id(name, chat, IdKind::User)?,
-        ("loadingSeconds", seconds) => loading_seconds(name, seconds)?,
-        ("date", Value::String(day)) => date(name, day)?,
-        ("replyToken" | "requestId", Value::String(token)) => non_empty(name, token)?,
-        ("customAggregationUnits", Value::Array(units)) => aggregation_units(name, units)?,
-        ("recipient" | "filter" | "limit", Value::String(text)) => return json_object(name, text),
+        ("to", Value::String(to)) => id(path, to, IdKind::Receiver)?,
+        ("to", Value::Array(to)) => recipients(path, to)?,
+        ("chatId" | "userId", Value::String(user)) => id(path, user, IdKind::User)?,
+        ("groupId", Value::String(group)) => id(path, group, IdKind::Group)?,
+        ("roomId", Value::String(room)) => id(path, room, IdKind::Room)?,
+        ("loadingSeconds", seconds) => loading_seconds(path, seconds)?,
+        ("date", Value::String(day)) => date(path, day)?,
+        ("replyToken" | "requestId" | "start" | "markAsReadToken", Value::String(token)) => {
+            non_empty(path, token)?
+        }
+        ("customAggregationUnits", Value::Array(units)) => aggregation_units(path, units)?,
+        ("endpoint", Value::String(url)) => webhook_url(path, url)?,
+        ("limit", Value::Number(n)) => in_range(path, n.as_u64(), 1, MAX_PAGE_SIZE)?,
+        // The aggregation unit list's page size, which LINE takes as text.
+        ("limit", Value::String(n)) if n.bytes().all(|b| b.is_ascii_digit()) => {
+            in_range(path, n.parse().ok(), 1, 100)?
+        }
+        ("recipient" | "filter" | "limit", Value::String(text)) => return json_object(path, text),
         _ => {}
     }
     Ok(value)
+}
+
+/// A page of ids holds at most this many (LINE's followers list).
+pub const MAX_PAGE_SIZE: u64 = 1000;
+
+/// `maxPages`: at most this many pages, and this many by default.
+pub const MAX_PAGES: (u64, u64) = (10_000, 100);
+
+/// Checks that a whole number is from `min` to `max`.
+pub fn in_range(path: &str, value: Option<u64>, min: u64, max: u64) -> Result<(), ErrorCode> {
+    match value {
+        Some(n) if (min..=max).contains(&n) => Ok(()),
+        _ => Err(invalid(
+            path,
+            format!("must be a whole number from {min} to {max}"),
+        )),
+    }
+}
+
+/// Checks a webhook URL: `https://`, at most 500 characters (LINE's rules).
+pub fn webhook_url(path: &str, url: &str) -> Result<(), ErrorCode> {
+    let ok = url.len() <= 500 && url.starts_with("https://") && url.parse::<http::Uri>().is_ok();
+    if ok {
+        return Ok(());
+    }
+    Err(invalid(
+        path,
+        format!(
+            "must be an https:// URL of at most 500 characters, got {}",
+            quote(url)
+        ),
+    ))
 }
 
 /// `messages` from its JSON text, or from the `text` shortcut (one text
@@ -84,6 +127,10 @@ pub enum IdKind {
     User,
     /// A user, group (`C`) or room (`R`) id.
     Receiver,
+    /// A group chat's id (`C` + 32 hex digits).
+    Group,
+    /// A multi-person chat's id (`R` + 32 hex digits).
+    Room,
 }
 
 /// Checks that `value` is a LINE id of the given kind.
@@ -91,6 +138,8 @@ pub fn id(field: &str, value: &str, kind: IdKind) -> Result<(), ErrorCode> {
     let prefixes: &[char] = match kind {
         IdKind::User => &['U'],
         IdKind::Receiver => &['U', 'C', 'R'],
+        IdKind::Group => &['C'],
+        IdKind::Room => &['R'],
     };
     let mut chars = value.chars();
     let prefix_ok = chars.next().is_some_and(|c| prefixes.contains(&c));
@@ -104,6 +153,8 @@ pub fn id(field: &str, value: &str, kind: IdKind) -> Result<(), ErrorCode> {
         IdKind::Receiver => {
             "a user, group or room id: U, C or R followed by 32 lowercase hex digits"
         }
+        IdKind::Group => "a group id: C followed by 32 lowercase hex digits",
+        IdKind::Room => "a room id: R followed by 32 lowercase hex digits",
     };
     Err(invalid(
         field,

@@ -6,91 +6,340 @@ use line_connector_host::examples::example;
 use line_connector_host::simulator::{CHANNEL_ACCESS_TOKEN, RETRY_KEY_PATHS, Recorded, Simulator};
 use serde_json::{Value, json};
 
-/// Each action, the method and path LINE's reference gives it, and the
-/// status LINE answers with.
-const REFERENCE: &[(&str, &str, &str, u16)] = &[
-    ("display-loading", "POST", "/v2/bot/chat/loading/start", 202),
-    ("push", "POST", "/v2/bot/message/push", 200),
-    ("reply", "POST", "/v2/bot/message/reply", 200),
-    ("multicast", "POST", "/v2/bot/message/multicast", 200),
-    ("broadcast", "POST", "/v2/bot/message/broadcast", 200),
-    ("narrowcast", "POST", "/v2/bot/message/narrowcast", 202),
+/// What a request carries after its head.
+#[derive(Clone, Copy, PartialEq)]
+enum Sent {
+    /// The example input as it is (LINE's own field names), as JSON.
+    Input,
+    /// Nothing.
+    Empty,
+}
+
+/// Each action, the method and path (with its parameters) LINE's reference
+/// gives it, the query string (`None`: the example's fields), what its body
+/// holds, and the status LINE answers with.
+#[allow(clippy::type_complexity)]
+const REFERENCE: &[(&str, &str, &str, Option<&str>, Sent, u16)] = &[
+    (
+        "display-loading",
+        "POST",
+        "/v2/bot/chat/loading/start",
+        None,
+        Sent::Input,
+        202,
+    ),
+    (
+        "push",
+        "POST",
+        "/v2/bot/message/push",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "reply",
+        "POST",
+        "/v2/bot/message/reply",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "multicast",
+        "POST",
+        "/v2/bot/message/multicast",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "broadcast",
+        "POST",
+        "/v2/bot/message/broadcast",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "narrowcast",
+        "POST",
+        "/v2/bot/message/narrowcast",
+        None,
+        Sent::Input,
+        202,
+    ),
     (
         "narrowcast-progress",
         "GET",
         "/v2/bot/message/progress/narrowcast",
+        None,
+        Sent::Empty,
         200,
     ),
     (
         "validate-push",
         "POST",
         "/v2/bot/message/validate/push",
+        None,
+        Sent::Input,
         200,
     ),
     (
         "validate-reply",
         "POST",
         "/v2/bot/message/validate/reply",
+        None,
+        Sent::Input,
         200,
     ),
     (
         "validate-multicast",
         "POST",
         "/v2/bot/message/validate/multicast",
+        None,
+        Sent::Input,
         200,
     ),
     (
         "validate-broadcast",
         "POST",
         "/v2/bot/message/validate/broadcast",
+        None,
+        Sent::Input,
         200,
     ),
     (
         "validate-narrowcast",
         "POST",
         "/v2/bot/message/validate/narrowcast",
+        None,
+        Sent::Input,
         200,
     ),
-    ("quota", "GET", "/v2/bot/message/quota", 200),
+    (
+        "quota",
+        "GET",
+        "/v2/bot/message/quota",
+        None,
+        Sent::Empty,
+        200,
+    ),
     (
         "quota-consumption",
         "GET",
         "/v2/bot/message/quota/consumption",
+        None,
+        Sent::Empty,
         200,
     ),
-    ("delivery-push", "GET", "/v2/bot/message/delivery/push", 200),
+    (
+        "delivery-push",
+        "GET",
+        "/v2/bot/message/delivery/push",
+        None,
+        Sent::Empty,
+        200,
+    ),
     (
         "delivery-reply",
         "GET",
         "/v2/bot/message/delivery/reply",
+        None,
+        Sent::Empty,
         200,
     ),
     (
         "delivery-multicast",
         "GET",
         "/v2/bot/message/delivery/multicast",
+        None,
+        Sent::Empty,
         200,
     ),
     (
         "delivery-broadcast",
         "GET",
         "/v2/bot/message/delivery/broadcast",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-profile",
+        "GET",
+        "/v2/bot/profile/U00000000000000000000000000000001",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-followers",
+        "GET",
+        "/v2/bot/followers/ids",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-bot-info",
+        "GET",
+        "/v2/bot/info",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-group-summary",
+        "GET",
+        "/v2/bot/group/C00000000000000000000000000000001/summary",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-group-member-count",
+        "GET",
+        "/v2/bot/group/C00000000000000000000000000000001/members/count",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-group-members-ids",
+        "GET",
+        "/v2/bot/group/C00000000000000000000000000000001/members/ids",
+        Some("start=page-200"),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-group-member-profile",
+        "GET",
+        "/v2/bot/group/C00000000000000000000000000000001/member/U00000000000000000000000000000001",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "leave-group",
+        "POST",
+        "/v2/bot/group/C00000000000000000000000000000002/leave",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-room-member-count",
+        "GET",
+        "/v2/bot/room/R00000000000000000000000000000001/members/count",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-room-members-ids",
+        "GET",
+        "/v2/bot/room/R00000000000000000000000000000001/members/ids",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-room-member-profile",
+        "GET",
+        "/v2/bot/room/R00000000000000000000000000000001/member/U00000000000000000000000000000002",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "leave-room",
+        "POST",
+        "/v2/bot/room/R00000000000000000000000000000002/leave",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "mark-messages-as-read",
+        "POST",
+        "/v2/bot/message/markAsRead",
+        Some(""),
+        Sent::Input,
+        200,
+    ),
+    (
+        "mark-messages-as-read-by-token",
+        "POST",
+        "/v2/bot/chat/markAsRead",
+        Some(""),
+        Sent::Input,
+        200,
+    ),
+    (
+        "issue-link-token",
+        "POST",
+        "/v2/bot/user/U00000000000000000000000000000001/linkToken",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-webhook-endpoint",
+        "GET",
+        "/v2/bot/channel/webhook/endpoint",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "set-webhook-endpoint",
+        "PUT",
+        "/v2/bot/channel/webhook/endpoint",
+        Some(""),
+        Sent::Input,
+        200,
+    ),
+    (
+        "test-webhook-endpoint",
+        "POST",
+        "/v2/bot/channel/webhook/test",
+        Some(""),
+        Sent::Input,
+        200,
+    ),
+    (
+        "get-aggregation-unit-usage",
+        "GET",
+        "/v2/bot/message/aggregation/info",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-aggregation-unit-name-list",
+        "GET",
+        "/v2/bot/message/aggregation/list",
+        Some(""),
+        Sent::Empty,
         200,
     ),
 ];
 
-/// Runs `action` with its example input and returns the result and the one
-/// request the simulator saw.
+/// Runs `action` with its example input and returns the result and the
+/// (last) request the simulator saw.
 async fn run_example(sim: &Simulator, action: &str, input: Value) -> (Value, Recorded) {
     let before = sim.requests().len();
     let result = run(action, &token_config(sim), input)
         .await
         .unwrap_or_else(|e| panic!("{action} failed: {e}"));
     let requests = sim.requests();
+    // A paged list reads one request per page.
+    let pages = result["pages"].as_u64().unwrap_or(1) as usize;
     assert_eq!(
         requests.len(),
-        before + 1,
-        "{action} sent exactly one request"
+        before + pages,
+        "{action} sent exactly one request per page"
     );
     (result, requests.last().unwrap().clone())
 }
@@ -110,7 +359,7 @@ async fn the_component_exports_every_action_of_the_reference_in_order() {
 async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
     let sim = Simulator::start().await.unwrap();
     let mut narrowcast_id = String::new();
-    for &(action, method, path, status) in REFERENCE {
+    for &(action, method, path, query, sent, status) in REFERENCE {
         let mut input = example(action).unwrap_or_else(|| panic!("examples/{action}.json exists"));
         if action == "narrowcast-progress" {
             input["requestId"] = json!(narrowcast_id);
@@ -150,7 +399,7 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
         } else {
             assert_eq!(key, None, "{action} sends no retry key");
         }
-        if method == "POST" {
+        if sent == Sent::Input {
             // Inputs use LINE's own field names, so LINE receives the input as it is.
             assert_eq!(
                 req.header("content-type"),
@@ -160,20 +409,25 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
             let mut sent = input.clone();
             sent.as_object_mut().unwrap().remove("retryKey");
             assert_eq!(req.json(), sent, "{action} body");
-            assert_eq!(req.query, None, "{action}");
         } else {
             assert!(req.body.is_empty(), "{action} sends no body");
-            let expected_query = input
+        }
+        let expected_query = match query {
+            Some(query) => query.to_owned(),
+            None if method == "GET" => input
                 .as_object()
                 .unwrap()
                 .iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap()));
-            assert_eq!(
-                req.query.clone().unwrap_or_default(),
-                expected_query.collect::<Vec<_>>().join("&"),
-                "{action} query"
-            );
-        }
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap()))
+                .collect::<Vec<_>>()
+                .join("&"),
+            None => String::new(),
+        };
+        assert_eq!(
+            req.query.clone().unwrap_or_default(),
+            expected_query,
+            "{action} query"
+        );
         if action == "narrowcast" {
             narrowcast_id = result["requestId"].as_str().unwrap().to_owned();
         }

@@ -45,7 +45,8 @@ pub fn dir_or_skip(test: &str) -> Option<PathBuf> {
 pub struct Spec {
     /// The file name, for messages.
     pub file: String,
-    doc: Value,
+    /// The translated document.
+    pub doc: Value,
 }
 
 impl Spec {
@@ -117,7 +118,9 @@ impl Spec {
     /// found, each with its place in the instance.
     fn check(&self, pointer: &str, instance: &Value) -> Vec<String> {
         let mut root = self.doc.clone();
-        root["$ref"] = Value::String(format!("#{pointer}"));
+        // A JSON pointer in a URI fragment: path templates' braces escaped.
+        let fragment = pointer.replace('{', "%7B").replace('}', "%7D");
+        root["$ref"] = Value::String(format!("#{fragment}"));
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)

@@ -229,6 +229,16 @@ pub(super) fn deliver(
     body: &Value,
     request_id: &str,
 ) -> Value {
+    for unit in body["customAggregationUnits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let unit = unit.as_str().unwrap_or_default().to_owned();
+        if !state.units.contains(&unit) {
+            state.units.push(unit);
+        }
+    }
     let messages = body["messages"].clone();
     let count = messages.as_array().map_or(0, Vec::len);
     let sent: Vec<Value> = (0..count)

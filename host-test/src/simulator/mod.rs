@@ -4,6 +4,7 @@
 //! `x-line-request-id` on every answer), and records every request it gets.
 
 mod answer;
+mod chats;
 mod faults;
 pub mod line_rules;
 mod messaging;
@@ -44,6 +45,20 @@ pub const FRIENDS: [&str; 3] = [
     "U00000000000000000000000000000002",
     "U00000000000000000000000000000003",
 ];
+
+/// A user who blocked the account: LINE answers 404 for its profile (every
+/// other well-formed user id is a friend with a profile).
+pub const BLOCKED_USER: &str = "U0000000000000000000000000000dead";
+/// A group chat the bot is in: [`FRIENDS`] and more, [`GROUP_SIZE`] in all.
+pub const GROUP: &str = "C00000000000000000000000000000001";
+/// Another group chat the bot is in (the one the examples leave).
+pub const OTHER_GROUP: &str = "C00000000000000000000000000000002";
+/// How many members [`GROUP`] has (LINE sends at most 100 ids a page).
+pub const GROUP_SIZE: usize = 250;
+/// A multi-person chat the bot is in, with [`FRIENDS`].
+pub const ROOM: &str = "R00000000000000000000000000000001";
+/// Another multi-person chat the bot is in (the one the examples leave).
+pub const OTHER_ROOM: &str = "R00000000000000000000000000000002";
 
 /// An audience LINE finds too small: a narrowcast to it ends in phase
 /// `failed` (LINE's error code 1) and reaches no one.
@@ -241,7 +256,7 @@ impl Simulator {
 }
 
 /// Every area's routes.
-const AREAS: &[&[routes::Route]] = &[messaging::ROUTES];
+const AREAS: &[&[routes::Route]] = &[messaging::ROUTES, chats::ROUTES];
 
 async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
     for connection in 1.. {

@@ -1,6 +1,7 @@
 //! What the simulator remembers, as LINE does: requests, issued tokens,
-//! used reply tokens, deliveries, narrowcasts, accepted retry keys, and the
-//! faults scripted for the tests.
+//! used reply tokens, deliveries, narrowcasts, accepted retry keys, the
+//! groups and rooms left, read receipts, the webhook setting, aggregation
+//! units, and the faults scripted for the tests.
 
 use super::{Delivery, Fault, RandomFaults, Recorded};
 use serde_json::Value;
@@ -28,4 +29,13 @@ pub(super) struct State {
     pub(super) faults_acted: Vec<(String, Fault)>,
     pub(super) accepted_keys: HashMap<String, (String, Value)>,
     pub(super) next_message_id: u64,
+    /// Group and room ids the bot has left.
+    pub(super) left: HashSet<String>,
+    /// The chats whose messages were marked as read (user ids, or
+    /// `token:…` for a mark-as-read token).
+    pub(super) read: Vec<String>,
+    /// The webhook URL set, and whether webhooks are on.
+    pub(super) webhook: Option<(String, bool)>,
+    /// The aggregation units sends named, in first-use order.
+    pub(super) units: Vec<String>,
 }

@@ -34,11 +34,20 @@ fn echoing(request: &Request) -> Vec<Step> {
     let echoed = forms(&token);
     let header = format!("X-Line-Request-Id: {echoed}");
     let accepted = format!("X-Line-Accepted-Request-Id: {echoed}");
-    let body = json!({
+    let mut body = json!({
         "type": echoed, "value": 1, "totalUsage": 1, "status": echoed, "success": 1,
         "phase": echoed, "acceptedTime": echoed, "completedTime": echoed, "failedDescription": echoed,
         "sentMessages": [{"id": echoed, "quoteToken": echoed}],
+        "displayName": echoed, "userId": echoed, "pictureUrl": echoed, "statusMessage": echoed,
+        "language": echoed, "basicId": echoed, "premiumId": echoed, "chatMode": echoed,
+        "markAsReadMode": echoed, "groupId": echoed, "groupName": echoed, "count": 1,
+        "userIds": [echoed], "memberIds": [echoed], "customAggregationUnits": [echoed],
+        "next": echoed, "linkToken": echoed, "endpoint": echoed, "active": true, "timestamp": echoed,
+        "statusCode": 200, "reason": echoed, "detail": echoed, "numOfCustomAggregationUnits": 1,
     });
+    if request.path().ends_with("/webhook/test") {
+        body["success"] = json!(true);
+    }
     answer(200, &[&header, &accepted], &body.to_string())
 }
 
