@@ -3,6 +3,7 @@
 
 mod actions;
 mod auth;
+mod chats;
 mod cli;
 mod conformance;
 mod errors;

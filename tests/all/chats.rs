@@ -1,0 +1,216 @@
+//! Users, groups and rooms as LINE keeps them: paged lists read a page or
+//! to the end within their bounds, LINE's 404s for who is not there, path
+//! parameters checked before anything is sent, and settings that stick.
+
+use crate::support::*;
+use line_connector_host::simulator::{
+    BLOCKED_USER, FRIENDS, GROUP, GROUP_SIZE, OTHER_GROUP, ROOM, Simulator,
+};
+use serde_json::{Value, json};
+
+fn ids(result: &Value, key: &str) -> Vec<String> {
+    let list = result[key].as_array().unwrap();
+    list.iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paged_list_reads_one_page_or_follows_next_to_the_end() {
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim);
+    let one = run("get-group-members-ids", &config, json!({"groupId": GROUP}))
+        .await
+        .unwrap();
+    assert_eq!(
+        (ids(&one, "memberIds").len(), one["pages"].as_u64()),
+        (100, Some(1))
+    );
+    assert_eq!(one["next"], "page-100");
+
+    let all = json!({"groupId": GROUP, "all": true});
+    let whole = run("get-group-members-ids", &config, all).await.unwrap();
+    let members = ids(&whole, "memberIds");
+    assert_eq!(
+        (members.len(), whole["pages"].as_u64()),
+        (GROUP_SIZE, Some(3))
+    );
+    assert_eq!(&members[..3], &FRIENDS, "in LINE's order, pages joined");
+    assert!(whole.get("next").is_none(), "read to the end: {whole}");
+
+    // From where an earlier page stopped, and at most maxPages pages.
+    let on = json!({"groupId": GROUP, "start": "page-100", "all": true, "maxPages": 1});
+    let page = run("get-group-members-ids", &config, on).await.unwrap();
+    assert_eq!(ids(&page, "memberIds"), members[100..200]);
+    assert_eq!(
+        (page["pages"].as_u64(), page["next"].as_str()),
+        (Some(1), Some("page-200"))
+    );
+
+    let followers = json!({"limit": 1, "all": true});
+    let friends = run("get-followers", &config, followers).await.unwrap();
+    assert_eq!(ids(&friends, "userIds"), FRIENDS);
+    assert_eq!(friends["pages"], 3);
+    let starts: Vec<Option<String>> = sim
+        .requests()
+        .iter()
+        .rev()
+        .take(3)
+        .map(|r| r.query.clone())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            Some("limit=1&start=page-2".into()),
+            Some("limit=1&start=page-1".into()),
+            Some("limit=1".into())
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paging_bounds_are_checked_before_anything_is_sent() {
+    for (input, field) in [
+        (json!({"all": true, "maxPages": 0}), "maxPages"),
+        (json!({"all": true, "maxPages": 10001}), "maxPages"),
+        (json!({"limit": 1001}), "limit"),
+        (json!({"start": ""}), "start"),
+    ] {
+        rejected("get-followers", input, field).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn path_parameters_are_checked_before_anything_is_sent() {
+    rejected(
+        "get-profile",
+        json!({"userId": "C00000000000000000000000000000001"}),
+        "userId",
+    )
+    .await;
+    rejected(
+        "get-group-summary",
+        json!({"groupId": "../../v2/bot/info"}),
+        "groupId",
+    )
+    .await;
+    rejected(
+        "get-room-member-profile",
+        json!({"roomId": ROOM, "userId": "U1/x"}),
+        "userId",
+    )
+    .await;
+    rejected(
+        "mark-messages-as-read",
+        json!({"chat": {"userId": "nobody"}}),
+        "chat.userId",
+    )
+    .await;
+    rejected(
+        "set-webhook-endpoint",
+        json!({"endpoint": "http://plain.example.com/hook"}),
+        "endpoint",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_is_not_there_is_lines_404() {
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim);
+    let blocked = run("get-profile", &config, json!({"userId": BLOCKED_USER}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (blocked["type"].as_str(), blocked["status"].as_u64()),
+        (Some("api"), Some(404)),
+        "{blocked}"
+    );
+    let friend = run("get-profile", &config, json!({"userId": FRIENDS[0]}))
+        .await
+        .unwrap();
+    assert_eq!(friend["userId"], FRIENDS[0]);
+
+    let stranger = json!({"groupId": GROUP, "userId": BLOCKED_USER});
+    let error = run("get-group-member-profile", &config, stranger)
+        .await
+        .unwrap_err();
+    assert_eq!(error["status"], 404);
+
+    // After leaving, the group is gone for the bot.
+    run("leave-group", &config, json!({"groupId": OTHER_GROUP}))
+        .await
+        .unwrap();
+    let gone = run(
+        "get-group-summary",
+        &config,
+        json!({"groupId": OTHER_GROUP}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(gone["status"], 404, "{gone}");
+    let again = run("leave-group", &config, json!({"groupId": OTHER_GROUP}))
+        .await
+        .unwrap_err();
+    assert_eq!(again["status"], 404);
+    let summary = run("get-group-summary", &config, json!({"groupId": GROUP}))
+        .await
+        .unwrap();
+    assert_eq!(summary["groupName"], "Incident response");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_setting_sticks_and_its_test_says_how_the_endpoint_answered() {
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim);
+    let url = "https://soc.example.com/hooks/line";
+    run("set-webhook-endpoint", &config, json!({"endpoint": url}))
+        .await
+        .unwrap();
+    let set = run("get-webhook-endpoint", &config, json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        (set["endpoint"].as_str(), set["active"].as_bool()),
+        (Some(url), Some(true))
+    );
+    let ok = run("test-webhook-endpoint", &config, json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        (ok["success"].as_bool(), ok["statusCode"].as_i64()),
+        (Some(true), Some(200))
+    );
+    let broken = json!({"endpoint": "https://broken.example.com/hook"});
+    let failed = run("test-webhook-endpoint", &config, broken).await.unwrap();
+    assert_eq!(
+        (failed["success"].as_bool(), failed["statusCode"].as_i64()),
+        (Some(false), Some(500))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aggregation_units_are_the_ones_sends_named() {
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim);
+    for unit in ["promo_a", "promo_b", "promo_a"] {
+        let push = json!({"to": USER, "text": "x", "customAggregationUnits": [unit]});
+        run("push", &config, push).await.unwrap();
+    }
+    let usage = run("get-aggregation-unit-usage", &config, json!({}))
+        .await
+        .unwrap();
+    assert_eq!(usage["numOfCustomAggregationUnits"], 2);
+    let names = run(
+        "get-aggregation-unit-name-list",
+        &config,
+        json!({"limit": "1", "all": true}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        ids(&names, "customAggregationUnits"),
+        ["promo_a", "promo_b"]
+    );
+    assert_eq!(names["pages"], 2);
+}
