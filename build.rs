@@ -138,7 +138,7 @@ impl Manifest<'_> {
                     "endpoint": format!("{} {}", endpoint.method.name(), endpoint.path),
                     "inputSchema": self.root(input.map_or_else(|| empty_object("This action takes no input."), |t| self.schema(t))),
                     "outputSchema": self.root(self.schema(ok)),
-                    "errors": self.errors(error_code, endpoint),
+                    "errors": self.errors(error_code, endpoint, input.is_some_and(|t| self.has_field(t, "require-friend"))),
                     "examples": [example(&f.name)],
                     "hints": hints(endpoint),
                 })
@@ -227,7 +227,20 @@ impl Manifest<'_> {
     }
 
     /// The `error-code` cases an action can fail with, each with its doc.
-    fn errors(&self, error_code: Type, endpoint: &table::Endpoint) -> Vec<Value> {
+    /// Whether the record `ty` has the field `name`.
+    fn has_field(&self, ty: Type, name: &str) -> bool {
+        let record = underlying(self.resolve, id(ty));
+        matches!(&self.resolve.types[record].kind, TypeDefKind::Record(r) if r.fields.iter().any(|f| f.name == name))
+    }
+
+    /// The `error-code` cases `endpoint` can fail with (`not-a-friend` only
+    /// where the input can ask for a friend check).
+    fn errors(
+        &self,
+        error_code: Type,
+        endpoint: &table::Endpoint,
+        friend_check: bool,
+    ) -> Vec<Value> {
         let error_code = underlying(self.resolve, id(error_code));
         let TypeDefKind::Variant(variant) = &self.resolve.types[error_code].kind else {
             panic!("error-code is a variant");
@@ -238,6 +251,7 @@ impl Manifest<'_> {
             .iter()
             .filter(|case| match case.name.as_str() {
                 "batches-failed" => endpoint.batch.is_some(),
+                "not-a-friend" => friend_check,
                 "quota-exceeded" => sends,
                 _ => true,
             })

@@ -10,7 +10,7 @@ use crate::request::{self, Draft};
 use crate::response::{self, Answer, BatchOf, Output, Sent};
 use crate::retry::{self, Resend, Step};
 use crate::table::{Answer as AnswerKind, Body, Endpoint, Host, Pages};
-use crate::types::{Config, ErrorCode};
+use crate::types::{Config, ErrorCode, NotAFriend};
 use crate::validate::MAX_BODY_BYTES;
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -54,6 +54,9 @@ fn checked<Res: Output>(
         }
         None => endpoint,
     };
+    if draft.require_friend && !draft.dry_run {
+        friend(&settings, &draft)?;
+    }
     let retry_key = (endpoint.resend == Resend::RetryKey)
         .then(|| draft.retry_key.take().unwrap_or_else(retry::new_key));
     // Every request is built (and checked) before the first is sent.
@@ -76,6 +79,41 @@ fn checked<Res: Output>(
             return response::record(merged, polls);
         }
         std::thread::sleep(retry::poll_interval(polls).min(left));
+    }
+}
+
+/// Checks that the user in `to` is a friend, by LINE's profile lookup
+/// (`getProfile`): a 404 is `not-a-friend`, and the send does not happen.
+fn friend(settings: &Settings, draft: &Draft) -> Result<(), ErrorCode> {
+    let to = draft
+        .body
+        .get("to")
+        .and_then(|t| t.as_str())
+        .unwrap_or_default();
+    if !to.starts_with('U') {
+        return Err(invalid(
+            "requireFriend",
+            "applies only to a user id in `to`",
+        ));
+    }
+    let lookup = &crate::table::GET_PROFILE;
+    let profile = Draft {
+        path: lookup.path.replace("{userId}", to),
+        ..Draft::default()
+    };
+    let url = url(lookup, settings, &profile);
+    let part = Part {
+        batch: None,
+        retry_key: None,
+        body: Vec::new(),
+    };
+    match send(lookup, settings, &url, &part, false).answer {
+        Ok(_) => Ok(()),
+        Err(ErrorCode::Api(api)) if api.status == 404 => Err(ErrorCode::NotAFriend(NotAFriend {
+            user_id: to.to_owned(),
+            request_id: api.request_id,
+        })),
+        Err(error) => Err(error),
     }
 }
 

@@ -112,5 +112,6 @@ pub fn brief(error: &ErrorCode) -> BatchFailure {
         ErrorCode::Api(a) => api("api", a),
         ErrorCode::Transport(t) => other("transport", t.message.clone()),
         ErrorCode::BatchesFailed(_) => other("batches-failed", "some batches failed".into()),
+        ErrorCode::NotAFriend(n) => other("not-a-friend", format!("{} is not a friend", n.user_id)),
     }
 }

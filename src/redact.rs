@@ -97,6 +97,7 @@ fn texts(error: &mut ErrorCode) -> Vec<&mut String> {
         | ErrorCode::QuotaExceeded(a)
         | ErrorCode::Api(a) => api_texts(a),
         ErrorCode::Transport(t) => vec![&mut t.message],
+        ErrorCode::NotAFriend(n) => n.request_id.iter_mut().collect(),
         ErrorCode::BatchesFailed(report) => report
             .batches
             .iter_mut()

@@ -3,7 +3,8 @@
 //! rule in [`validate`], then placed in the path (`{name}` in the table's
 //! template), the query string (the table's `query` fields) or the JSON
 //! body. The fields that steer the connector (`retryKey`, `dryRun`, `text`,
-//! `waitSeconds`, `all`, `maxPages`) are taken out and never sent.
+//! `waitSeconds`, `all`, `maxPages`, `requireFriend`) are taken out and
+//! never sent.
 
 use crate::error::invalid;
 use crate::names::camel_case;
@@ -33,6 +34,8 @@ pub struct Draft {
     /// For a paged list: how many pages to read at most (`all` and
     /// `maxPages`; 1 without `all`).
     pub pages: u64,
+    /// Send only to a friend (`requireFriend`).
+    pub require_friend: bool,
 }
 
 /// The request for `input` to `endpoint`, every field checked: an
@@ -66,6 +69,7 @@ pub fn draft(endpoint: &Endpoint, input: &impl Serialize) -> Result<Draft, Error
                 draft.wait = validate::wait_seconds("waitSeconds", &seconds)?
             }
             ("all", value) => all = value.as_bool().unwrap_or(false),
+            ("requireFriend", value) => draft.require_friend = value.as_bool().unwrap_or(false),
             ("maxPages", n) => {
                 validate::in_range("maxPages", n.as_u64(), 1, validate::MAX_PAGES.0)?;
                 max_pages = n.as_u64().unwrap_or(1);

@@ -214,3 +214,46 @@ async fn aggregation_units_are_the_ones_sends_named() {
     );
     assert_eq!(names["pages"], 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_with_require_friend_sends_only_to_a_friend() {
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim);
+    let to_friend = json!({"to": FRIENDS[0], "text": "x", "requireFriend": true});
+    run("push", &config, to_friend).await.unwrap();
+    let paths: Vec<String> = sim.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            format!("/v2/bot/profile/{}", FRIENDS[0]),
+            "/v2/bot/message/push".into()
+        ]
+    );
+    assert_eq!(sim.deliveries().len(), 1);
+
+    let to_blocked = json!({"to": BLOCKED_USER, "text": "x", "requireFriend": true});
+    let error = run("push", &config, to_blocked).await.unwrap_err();
+    assert_eq!(
+        (error["type"].as_str(), error["userId"].as_str()),
+        (Some("not-a-friend"), Some(BLOCKED_USER)),
+        "{error}"
+    );
+    let lookup = sim.requests().last().unwrap().clone();
+    assert_eq!(
+        error["requestId"].as_str(),
+        Some(lookup.request_id.as_str())
+    );
+    assert_eq!(sim.requests().len(), 3, "the lookup, and nothing sent");
+    assert_eq!(sim.deliveries().len(), 1);
+
+    // Without it, LINE takes the push (and never delivers it).
+    run("push", &config, json!({"to": BLOCKED_USER, "text": "x"}))
+        .await
+        .unwrap();
+    rejected(
+        "push",
+        json!({"to": GROUP, "text": "x", "requireFriend": true}),
+        "requireFriend",
+    )
+    .await;
+}
