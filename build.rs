@@ -210,6 +210,8 @@ impl Manifest<'_> {
                 json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
             }
             TypeDefKind::Option(inner) => self.schema(*inner),
+            // Content's bytes travel as base64 in JSON.
+            TypeDefKind::List(Type::U8) => json!({"type": "string", "contentEncoding": "base64"}),
             TypeDefKind::List(inner) => json!({"type": "array", "items": self.schema(*inner)}),
             TypeDefKind::Enum(e) => {
                 json!({"type": "string", "enum": e.cases.iter().map(|c| &c.name).collect::<Vec<_>>()})

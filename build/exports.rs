@@ -45,7 +45,7 @@ pub fn source(resolve: &Resolve, areas: &[Area]) -> String {
                  crate::call::run(crate::table::ALL[{row}], &config, {arg})\n    }}\n"
             ));
             dispatch.push_str(&format!(
-                "        {:?} => crate::json::output(&<crate::Connector as {module}::Guest>::{name}(config{from_json})?),\n",
+                "        {:?} => crate::json::output(<crate::Connector as {module}::Guest>::{name}(config{from_json})?),\n",
                 function.name
             ));
             row += 1;
@@ -70,19 +70,40 @@ pub fn source(resolve: &Resolve, areas: &[Area]) -> String {
 }
 
 /// The output record's `Output` impl: its list fields, which LINE may leave
-/// out of an answer when they are empty.
+/// out of an answer when they are empty, and its byte list (content), which
+/// travels beside the JSON.
 fn output_impl(resolve: &Resolve, record: TypeId, name: &str) -> String {
     let TypeDefKind::Record(record) = &resolve.types[record].kind else {
         panic!("{name} is not a record");
     };
+    let list_of = |ty: &Type| match ty {
+        Type::Id(id) => match resolve.types[*id].kind {
+            TypeDefKind::List(item) => Some(item),
+            _ => None,
+        },
+        _ => None,
+    };
     let lists: Vec<String> = record
         .fields
         .iter()
-        .filter(|f| matches!(f.ty, Type::Id(id) if matches!(resolve.types[id].kind, TypeDefKind::List(_))))
+        .filter(|f| list_of(&f.ty).is_some())
         .map(|f| format!("{:?}", f.name.replace('-', "_")))
         .collect();
+    let bytes = record
+        .fields
+        .iter()
+        .find(|f| list_of(&f.ty) == Some(Type::U8));
+    let bytes = bytes.map_or(String::new(), |f| {
+        let rust = f.name.replace('-', "_");
+        format!(
+            "    const BYTES: Option<&'static str> = Some({:?});\n    \
+             fn set_bytes(&mut self, bytes: Vec<u8>) {{ self.{rust} = bytes; }}\n    \
+             fn take_bytes(&mut self) -> Vec<u8> {{ std::mem::take(&mut self.{rust}) }}\n",
+            crate::names::camel_case(&f.name)
+        )
+    });
     format!(
-        "impl crate::response::Output for {name} {{\n    const LISTS: &'static [&'static str] = &[{}];\n}}\n",
+        "impl crate::response::Output for {name} {{\n    const LISTS: &'static [&'static str] = &[{}];\n{bytes}}}\n",
         lists.join(", ")
     )
 }

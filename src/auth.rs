@@ -160,7 +160,7 @@ fn fetch(
         answer_limit: MAX_TOKEN_ANSWER_BYTES,
     };
     let reply = match http::send(&out, timeouts, deadline) {
-        Ok(reply) => reply,
+        Ok(reply) => reply.redacted(),
         // Asking for a token twice is harmless, so any transport failure
         // but a refusal by the host is worth another attempt.
         Err(f) if matches!(&f.error, ErrorCode::Transport(t) if t.kind == TransportKind::Denied) => {

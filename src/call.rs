@@ -20,6 +20,10 @@ use std::time::{Duration, Instant};
 /// `protocol` error.
 pub const MAX_ANSWER_BYTES: usize = 4 << 20;
 
+/// The most bytes of content (what a user sent) read; a larger file is a
+/// `transport` / `protocol` error.
+pub const MAX_CONTENT_BYTES: usize = 32 << 20;
+
 /// Sent as `User-Agent` on every request.
 const USER_AGENT: &str = concat!("line-connector/", env!("CARGO_PKG_VERSION"));
 
@@ -225,17 +229,31 @@ fn send(endpoint: &Endpoint, settings: &Settings, url: &str, part: &Part, dry_ru
         retry_key: part.retry_key.as_deref(),
     };
     let (reply, attempts) = request.run();
-    let answer = reply.and_then(|reply| {
+    let answer = reply.and_then(|mut reply| {
         let request_id = reply.header("x-line-request-id").unwrap_or_default();
+        let accepted_request_id = reply
+            .header("x-line-accepted-request-id")
+            .filter(|_| reply.status == 409);
+        let (body, bytes) = match endpoint.answer {
+            AnswerKind::Json => (
+                response::parse_body(reply.status, &request_id, &reply.body)?,
+                None,
+            ),
+            AnswerKind::Bytes => {
+                let content_type = reply.header("content-type").unwrap_or_default();
+                let bytes = std::mem::take(&mut reply.body);
+                (
+                    serde_json::json!({"contentType": content_type}),
+                    Some(bytes),
+                )
+            }
+        };
         Ok(Answer {
             status: reply.status,
-            body: match endpoint.answer {
-                AnswerKind::Json => response::parse_body(reply.status, &request_id, &reply.body)?,
-            },
+            body,
+            bytes,
             request_id,
-            accepted_request_id: reply
-                .header("x-line-accepted-request-id")
-                .filter(|_| reply.status == 409),
+            accepted_request_id,
             retry_key: part.retry_key.clone(),
             attempts,
             dry_run,
@@ -349,11 +367,17 @@ impl Attempts<'_> {
             url: self.url.to_owned(),
             headers,
             body: self.body.to_vec(),
-            answer_limit: MAX_ANSWER_BYTES,
+            answer_limit: match self.endpoint.answer {
+                AnswerKind::Json => MAX_ANSWER_BYTES,
+                AnswerKind::Bytes => MAX_CONTENT_BYTES,
+            },
         };
         let resend = self.endpoint.resend;
         match http::send(&out, timeouts, deadline) {
-            Ok(reply) => judge_reply(reply, resend, bearer.fetched),
+            Ok(reply) => match content(self.endpoint, reply) {
+                Ok(reply) => judge_reply(reply, resend, bearer.fetched),
+                Err(error) => Step::Fail(error),
+            },
             Err(failure) if matches!(&failure.error, ErrorCode::Transport(t) if t.kind == crate::types::TransportKind::Denied) => {
                 Step::Fail(failure.error)
             }
@@ -363,6 +387,23 @@ impl Attempts<'_> {
             Err(failure) => Step::Fail(failure.error),
         }
     }
+}
+
+/// A reply cleaned of echoed secrets; content's bytes are kept as LINE sent
+/// them, and refused if they hold a secret (a server echoing the token into
+/// a "file" is not LINE).
+fn content(endpoint: &Endpoint, reply: Reply) -> Result<Reply, ErrorCode> {
+    let bytes = endpoint.answer == AnswerKind::Bytes && (200..300).contains(&reply.status);
+    if !bytes {
+        return Ok(reply.redacted());
+    }
+    if redact::found_in(&reply.body) {
+        return Err(error::transport(
+            crate::types::TransportKind::Protocol,
+            "the content holds the access token or channel secret; it is not returned",
+        ));
+    }
+    Ok(reply)
 }
 
 /// What an answer means for the action.

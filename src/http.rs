@@ -54,6 +54,13 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The reply with any secret a server echoed in its body replaced, for
+    /// a body read as text or JSON.
+    pub fn redacted(mut self) -> Self {
+        self.body = redact::clean_bytes(std::mem::take(&mut self.body));
+        self
+    }
+
     /// The value of header `name` (lowercase).
     pub fn header(&self, name: &str) -> Option<String> {
         self.headers
@@ -178,7 +185,8 @@ fn write_body(body: &OutgoingBody, bytes: &[u8], deadline: Instant) -> Result<()
 
 /// Reads the answer: its status, the headers the connector reads, and at
 /// most `limit` bytes of body, all by `deadline`; any secret a server
-/// echoed in them is [redacted](crate::redact) before anything reads them.
+/// echoed in a header is [redacted](crate::redact) before anything reads
+/// it (the body by [`Reply::redacted`], unless it is content's bytes).
 fn read(response: IncomingResponse, limit: usize, deadline: Instant) -> Result<Reply, Failure> {
     let status = response.status();
     let headers: Vec<(String, String)> = response
@@ -201,7 +209,7 @@ fn read(response: IncomingResponse, limit: usize, deadline: Instant) -> Result<R
     let incoming = response
         .consume()
         .map_err(|()| protocol("the answer has no body"))?;
-    let body = redact::clean_bytes(read_body(&incoming, limit, deadline)?);
+    let body = read_body(&incoming, limit, deadline)?;
     let _ = IncomingBody::finish(incoming);
     Ok(Reply {
         status,

@@ -10,9 +10,10 @@
 use crate::error::invalid;
 use crate::names::{camel_case, snake_case};
 use crate::redact::{MAX_QUOTE_CHARS, quote};
+use crate::response::Output;
 use crate::shown::{cut, shown};
 use crate::types::ErrorCode;
-use serde::Serialize;
+use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -69,10 +70,16 @@ pub fn into<T: DeserializeOwned>(fields: Map<String, Value>, path: &str) -> Resu
     serde_json::from_value(Value::Object(fields)).map_err(|e| invalid(whole, quote(&e.to_string())))
 }
 
-/// A result record as JSON text: camelCase keys, absent options left out.
-pub fn output<T: Serialize>(record: &T) -> Result<String, ErrorCode> {
-    let value = serde_json::to_value(record).expect("records serialize");
-    Ok(camel_keys(value).to_string())
+/// A result record as JSON text: camelCase keys, absent options left out,
+/// content's bytes (if the record has them) as base64.
+pub fn output<T: Output>(mut record: T) -> Result<String, ErrorCode> {
+    let bytes = record.take_bytes();
+    let mut value = camel_keys(serde_json::to_value(&record).unwrap_or_default());
+    if let (Some(field), Value::Object(object)) = (T::BYTES, &mut value) {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+        object.insert(field.into(), Value::String(encoded));
+    }
+    Ok(value.to_string())
 }
 
 /// Checks one field's value against its schema.

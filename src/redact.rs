@@ -62,6 +62,16 @@ pub fn clean(text: &str) -> String {
     })
 }
 
+/// Whether `bytes` (content, not read as text) hold any form of a secret.
+pub fn found_in(bytes: &[u8]) -> bool {
+    FORMS.with(|forms| {
+        let forms = forms.borrow();
+        forms
+            .iter()
+            .any(|f| memchr::memmem::find(bytes, f.as_bytes()).is_some())
+    })
+}
+
 /// Raw answer bytes, cleaned (bytes that are not UTF-8 are kept as the
 /// replacement character: nothing reads them as anything but text).
 pub fn clean_bytes(bytes: Vec<u8>) -> Vec<u8> {

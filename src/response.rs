@@ -18,8 +18,11 @@ pub struct Answer {
     pub status: u16,
     /// `x-line-request-id` (empty if LINE sent none).
     pub request_id: String,
-    /// The JSON body (`{}` when LINE sent no body).
+    /// The JSON body (`{}` when LINE sent no body; for content, its
+    /// `contentType`).
     pub body: Value,
+    /// For content: its bytes, kept out of the JSON.
+    pub bytes: Option<Vec<u8>>,
     /// `x-line-accepted-request-id` of a 409: the send was accepted before.
     pub accepted_request_id: Option<String>,
     /// The retry key sent, if the endpoint takes one.
@@ -60,6 +63,8 @@ pub struct Merged {
     pub status: u16,
     /// `x-line-request-id`.
     pub request_id: String,
+    /// For content: its bytes.
+    pub bytes: Option<Vec<u8>>,
 }
 
 /// Merges every request of the action: for all but the batched sends,
@@ -111,9 +116,20 @@ pub fn is_final(poll: Option<&Poll>, merged: &Merged) -> bool {
 
 /// An output record (every action's result; the build script writes the
 /// impls from the WIT).
-pub trait Output: DeserializeOwned {
+pub trait Output: DeserializeOwned + serde::Serialize {
     /// Its list fields (Rust's names), which LINE leaves out when empty.
     const LISTS: &'static [&'static str];
+
+    /// Its byte list (content), if it has one: camelCase name.
+    const BYTES: Option<&'static str> = None;
+
+    /// Puts content's bytes in the record.
+    fn set_bytes(&mut self, _bytes: Vec<u8>) {}
+
+    /// Takes content's bytes out of the record.
+    fn take_bytes(&mut self) -> Vec<u8> {
+        Vec::new()
+    }
 }
 
 /// The output record from the merged fields, having asked LINE `polls`
@@ -126,7 +142,8 @@ pub fn record<Res: Output>(mut merged: Merged, polls: u32) -> Result<Res, ErrorC
             *field = json!([]);
         }
     }
-    serde_json::from_value(Value::Object(merged.fields)).map_err(|e| {
+    let bytes = merged.bytes.take();
+    let mut record: Res = serde_json::from_value(Value::Object(merged.fields)).map_err(|e| {
         ErrorCode::Api(ApiError {
             status: merged.status,
             message: format!(
@@ -136,7 +153,11 @@ pub fn record<Res: Output>(mut merged: Merged, polls: u32) -> Result<Res, ErrorC
             details: Vec::new(),
             request_id: Some(merged.request_id),
         })
-    })
+    })?;
+    if let Some(bytes) = bytes {
+        record.set_bytes(bytes);
+    }
+    Ok(record)
 }
 
 /// LINE's fields and the connector's, for one answer.
@@ -162,6 +183,7 @@ fn fields(answer: Answer, batches: Vec<Batch>) -> Result<Merged, ErrorCode> {
         fields,
         status: answer.status,
         request_id: answer.request_id,
+        bytes: answer.bytes,
     })
 }
 

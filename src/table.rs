@@ -15,7 +15,6 @@ pub enum Host {
     /// The Messaging API (`api-base-url`, default `https://api.line.me`).
     Api,
     /// The data API (`data-api-base-url`, default `https://api-data.line.me`).
-    #[allow(dead_code)] // the first data-API operation (content) is still to come
     Data,
 }
 
@@ -59,6 +58,9 @@ pub enum Body {
 pub enum Answer {
     /// A JSON object (or nothing), read into the output record.
     Json,
+    /// Bytes of any media type: the output record's byte list, with their
+    /// `Content-Type`.
+    Bytes,
 }
 
 /// A paged list: LINE's answer holds a page of `list` and, when more
@@ -189,6 +191,20 @@ impl Endpoint {
 
     const fn query(self, query: &'static [&'static str]) -> Self {
         Endpoint { query, ..self }
+    }
+
+    const fn on_data_host(self) -> Self {
+        Endpoint {
+            host: Host::Data,
+            ..self
+        }
+    }
+
+    const fn bytes(self) -> Self {
+        Endpoint {
+            answer: Answer::Bytes,
+            ..self
+        }
     }
 
     const fn no_body(self) -> Self {
@@ -534,6 +550,42 @@ pub const GET_AGGREGATION_UNIT_NAME_LIST: Endpoint = op(
 .query(&["limit", "start"])
 .paged("customAggregationUnits");
 
+/// What a user sent.
+pub const GET_MESSAGE_CONTENT: Endpoint = op(
+    "get-message-content",
+    Get,
+    "/v2/bot/message/{messageId}/content",
+    Free,
+)
+.about("Download what a user sent", "get-content")
+.on_data_host()
+.bytes();
+/// The preview of an image or video a user sent.
+pub const GET_MESSAGE_CONTENT_PREVIEW: Endpoint = op(
+    "get-message-content-preview",
+    Get,
+    "/v2/bot/message/{messageId}/content/preview",
+    Free,
+)
+.about(
+    "Download the preview of an image or video",
+    "get-image-or-video-preview",
+)
+.on_data_host()
+.bytes();
+/// Whether a video or audio is ready.
+pub const GET_MESSAGE_CONTENT_TRANSCODING_BY_MESSAGE_ID: Endpoint = op(
+    "get-message-content-transcoding-by-message-id",
+    Get,
+    "/v2/bot/message/{messageId}/content/transcoding",
+    Free,
+)
+.about(
+    "Check whether a video or audio is ready",
+    "verify-video-or-audio-preparation-status",
+)
+.on_data_host();
+
 /// Every endpoint, in the order of the WIT functions.
 pub const ALL: &[&Endpoint] = &[
     &DISPLAY_LOADING,
@@ -574,4 +626,7 @@ pub const ALL: &[&Endpoint] = &[
     &TEST_WEBHOOK_ENDPOINT,
     &GET_AGGREGATION_UNIT_USAGE,
     &GET_AGGREGATION_UNIT_NAME_LIST,
+    &GET_MESSAGE_CONTENT,
+    &GET_MESSAGE_CONTENT_PREVIEW,
+    &GET_MESSAGE_CONTENT_TRANSCODING_BY_MESSAGE_ID,
 ];

@@ -38,6 +38,7 @@ pub fn field(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
         }
         ("customAggregationUnits", Value::Array(units)) => aggregation_units(path, units)?,
         ("endpoint", Value::String(url)) => webhook_url(path, url)?,
+        ("messageId", Value::String(id)) => message_id(path, id)?,
         ("limit", Value::Number(n)) => in_range(path, n.as_u64(), 1, MAX_PAGE_SIZE)?,
         // The aggregation unit list's page size, which LINE takes as text.
         ("limit", Value::String(n)) if n.bytes().all(|b| b.is_ascii_digit()) => {
@@ -64,6 +65,17 @@ pub fn in_range(path: &str, value: Option<u64>, min: u64, max: u64) -> Result<()
             format!("must be a whole number from {min} to {max}"),
         )),
     }
+}
+
+/// Checks a message id: 1 to 64 digits, as LINE gives them.
+pub fn message_id(path: &str, id: &str) -> Result<(), ErrorCode> {
+    if (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    Err(invalid(
+        path,
+        format!("must be a message id (digits), got {}", quote(id)),
+    ))
 }
 
 /// Checks a webhook URL: `https://`, at most 500 characters (LINE's rules).

@@ -96,6 +96,15 @@ pub fn to_val(ty: &Type, value: &Value, path: &str) -> Result<Val, InputError> {
             Value::Null => Val::Option(None),
             v => Val::Option(Some(Box::new(to_val(&inner.ty(), v, path)?))),
         },
+        // Content's bytes travel as base64 in JSON.
+        Type::List(list) if list.ty() == Type::U8 && value.is_string() => {
+            use base64::Engine as _;
+            let text = value.as_str().unwrap_or_default();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|_| expected("base64"))?;
+            Val::List(bytes.into_iter().map(Val::U8).collect())
+        }
         Type::List(list) => {
             let items = value.as_array().ok_or_else(|| expected("an array"))?;
             let item_ty = list.ty();
@@ -193,6 +202,17 @@ pub fn from_val(val: &Val) -> Value {
         Val::Float64(f) => Number::from_f64(*f).map_or(Value::Null, Value::Number),
         Val::Char(c) => Value::String(c.to_string()),
         Val::String(s) => Value::String(s.clone()),
+        Val::List(items) if matches!(items.first(), Some(Val::U8(_))) => {
+            use base64::Engine as _;
+            let bytes: Vec<u8> = items
+                .iter()
+                .filter_map(|v| match v {
+                    Val::U8(b) => Some(*b),
+                    _ => None,
+                })
+                .collect();
+            Value::String(base64::engine::general_purpose::STANDARD.encode(bytes))
+        }
         Val::List(items) | Val::Tuple(items) => Value::Array(items.iter().map(from_val).collect()),
         Val::Record(fields) => {
             let mut object = Map::new();

@@ -48,6 +48,10 @@ enum Command {
         /// matching validate endpoint (the input's `dryRun: true`).
         #[arg(long)]
         dry_run: bool,
+        /// For the actions that download content: write its bytes to FILE;
+        /// the printed result leaves them out.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Run the LINE simulator in the foreground.
     Simulate {
@@ -115,6 +119,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             input,
             allow_hosts,
             dry_run,
+            output,
         } => {
             let config =
                 read_json(&format!("@{}", config.display())).context("reading --config")?;
@@ -136,7 +141,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .run(action, &config, &input)
                 .await?;
             let (value, code) = match outcome {
-                Ok(result) => (result, ExitCode::SUCCESS),
+                Ok(result) => (save_content(result, output.as_deref())?, ExitCode::SUCCESS),
                 Err(error) => (error, ExitCode::FAILURE),
             };
             println!("{}", serde_json::to_string_pretty(&value)?);
@@ -175,6 +180,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
     }
+}
+
+/// With `--output FILE`: the result's content (base64) written to FILE as
+/// bytes, and the result without it.
+fn save_content(mut result: Value, output: Option<&std::path::Path>) -> Result<Value> {
+    use base64::Engine as _;
+    let Some(path) = output else {
+        return Ok(result);
+    };
+    let content = result
+        .as_object_mut()
+        .and_then(|r| r.remove("content"))
+        .context("--output: this action returns no content")?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(content.as_str().unwrap_or_default())
+        .context("--output: the content is not base64")?;
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    Ok(result)
 }
 
 /// JSON text, or `@FILE` for a file's contents.

@@ -324,6 +324,30 @@ const REFERENCE: &[(&str, &str, &str, Option<&str>, Sent, u16)] = &[
         Sent::Empty,
         200,
     ),
+    (
+        "get-message-content",
+        "GET",
+        "/v2/bot/message/100001/content",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-message-content-preview",
+        "GET",
+        "/v2/bot/message/100001/content/preview",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-message-content-transcoding-by-message-id",
+        "GET",
+        "/v2/bot/message/100002/content/transcoding",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
 ];
 
 /// Runs `action` with its example input and returns the result and the

@@ -257,3 +257,94 @@ async fn push_with_require_friend_sends_only_to_a_friend() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn content_comes_as_bytes_by_every_way_in() {
+    use base64::Engine as _;
+    use line_connector_host::simulator::{IMAGE_MESSAGE, VIDEO_MESSAGE, chats::content};
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim);
+    let (media_type, bytes) = content(IMAGE_MESSAGE, false).unwrap();
+    let decode = |v: &Value| {
+        base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().unwrap())
+            .unwrap()
+    };
+    let input = json!({"messageId": IMAGE_MESSAGE});
+    let typed = run("get-message-content", &config, input.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        (typed["contentType"].as_str(), decode(&typed["content"])),
+        (Some(media_type), bytes.clone())
+    );
+    let mut session = session(&config).await;
+    let invoked = session
+        .invoke("get-message-content", &config, &input)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(decode(&invoked["content"]), bytes);
+    let preview = run("get-message-content-preview", &config, input.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        decode(&preview["content"]),
+        content(IMAGE_MESSAGE, true).unwrap().1
+    );
+
+    // On the command line, --output writes the bytes to a file.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let out = run_command(
+        "get-message-content",
+        &config,
+        &["--input", &input.to_string(), "--output", path_of(&file)],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(file.path()).unwrap(), bytes);
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (printed.get("content"), printed["contentType"].as_str()),
+        (None, Some(media_type))
+    );
+    let not_content = run_command("get-bot-info", &config, &["--output", path_of(&file)]).await;
+    assert_eq!(not_content.status.code(), Some(2));
+
+    // A video still processing is an answer to ask again, not an error.
+    let video = json!({"messageId": VIDEO_MESSAGE});
+    let first = run(
+        "get-message-content-transcoding-by-message-id",
+        &config,
+        video.clone(),
+    )
+    .await
+    .unwrap();
+    let then = run(
+        "get-message-content-transcoding-by-message-id",
+        &config,
+        video,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (first["status"].as_str(), then["status"].as_str()),
+        (Some("processing"), Some("succeeded"))
+    );
+
+    let missing = run("get-message-content", &config, json!({"messageId": "999"}))
+        .await
+        .unwrap_err();
+    assert_eq!(missing["status"], 404);
+    rejected(
+        "get-message-content",
+        json!({"messageId": "../info"}),
+        "messageId",
+    )
+    .await;
+}

@@ -15,6 +15,8 @@ pub(super) struct Answer {
     pub(super) close: bool,
     /// Wait this long before answering.
     pub(super) delay: Option<Duration>,
+    /// Bytes and their media type instead of a JSON body (content).
+    pub(super) bytes: Option<(&'static str, Vec<u8>)>,
 }
 
 pub(super) fn answer(status: u16, body: Value) -> Answer {
@@ -24,6 +26,7 @@ pub(super) fn answer(status: u16, body: Value) -> Answer {
         headers: Vec::new(),
         close: false,
         delay: None,
+        bytes: None,
     }
 }
 

@@ -7,7 +7,10 @@
 use super::answer::{Reply, answer, error, settle};
 use super::routes::{Call, Route};
 use super::state::State;
-use super::{BLOCKED_USER, FRIENDS, GROUP, GROUP_SIZE, OTHER_GROUP, OTHER_ROOM, ROOM};
+use super::{
+    BLOCKED_USER, FRIENDS, GROUP, GROUP_SIZE, IMAGE_MESSAGE, OTHER_GROUP, OTHER_ROOM, ROOM,
+    VIDEO_MESSAGE,
+};
 use crate::line_rules::{self, Problems};
 use serde_json::{Value, json};
 
@@ -62,7 +65,59 @@ pub(super) const ROUTES: &[Route] = &[
         ))
     }),
     ("GET", "/v2/bot/message/aggregation/list", unit_names),
+    ("GET", "/v2/bot/message/{messageId}/content", |_, c| {
+        content_answer(c, false)
+    }),
+    (
+        "GET",
+        "/v2/bot/message/{messageId}/content/preview",
+        |_, c| content_answer(c, true),
+    ),
+    (
+        "GET",
+        "/v2/bot/message/{messageId}/content/transcoding",
+        transcoding,
+    ),
 ];
+
+/// What a user sent, by message id: its media type and bytes (`preview`:
+/// the smaller preview image), as the simulator keeps them.
+pub fn content(message_id: &str, preview: bool) -> Option<(&'static str, Vec<u8>)> {
+    let (media_type, size) = match (message_id, preview) {
+        (IMAGE_MESSAGE, false) => ("image/jpeg", 20_000),
+        (IMAGE_MESSAGE | VIDEO_MESSAGE, true) => ("image/jpeg", 2_000),
+        (VIDEO_MESSAGE, false) => ("video/mp4", 50_000),
+        _ => return None,
+    };
+    // Every byte value, so any change on the way shows.
+    let bytes = (0..size).map(|i| (i * 7 % 256) as u8).collect();
+    Some((media_type, bytes))
+}
+
+fn content_answer(call: &Call, preview: bool) -> Reply {
+    let (media_type, bytes) = content(call.param("messageId"), preview).ok_or_else(not_found)?;
+    let mut reply = answer(200, Value::Null);
+    reply.bytes = Some((media_type, bytes));
+    Ok(reply)
+}
+
+/// A video is `processing` the first time it is asked about, then
+/// `succeeded`; an image needs no transcoding.
+fn transcoding(state: &mut State, call: &Call) -> Reply {
+    match call.param("messageId") {
+        VIDEO_MESSAGE => {
+            state.transcoding_asks += 1;
+            let status = if state.transcoding_asks == 1 {
+                "processing"
+            } else {
+                "succeeded"
+            };
+            Ok(answer(200, json!({"status": status})))
+        }
+        IMAGE_MESSAGE => Ok(answer(200, json!({"status": "succeeded"}))),
+        _ => Err(not_found()),
+    }
+}
 
 /// The webhook URL before any is set.
 pub const DEFAULT_WEBHOOK: &str = "https://soar.example.com/line/webhook";

@@ -38,4 +38,6 @@ pub(super) struct State {
     pub(super) webhook: Option<(String, bool)>,
     /// The aggregation units sends named, in first-use order.
     pub(super) units: Vec<String>,
+    /// How often the video's transcoding was asked about.
+    pub(super) transcoding_asks: u32,
 }

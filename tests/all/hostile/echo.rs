@@ -51,6 +51,14 @@ fn echoing(request: &Request) -> Vec<Step> {
     answer(200, &[&header, &accepted], &body.to_string())
 }
 
+/// The actions that answer with content's bytes.
+fn is_content(action: &str) -> bool {
+    matches!(
+        action,
+        "get-message-content" | "get-message-content-preview"
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_action_returns_an_echoed_token() {
     // Every action with its example input, through the typed function and
@@ -61,6 +69,11 @@ async fn no_action_returns_an_echoed_token() {
         let input = example(action).unwrap();
         let output = match run(action, &config, input.clone()).await {
             Ok(result) => result.to_string(),
+            // Content holding the token is refused, not returned.
+            Err(error) if is_content(action) && error["kind"] == "protocol" => {
+                assert_no_piece_of(TOKEN, action, &error.to_string());
+                continue;
+            }
             Err(error) => panic!("{action}: {error}"),
         };
         assert!(output.contains("[redacted]"), "{action}: {output}");
@@ -195,4 +208,32 @@ async fn the_command_line_prints_no_echoed_token_in_a_result() {
             .contains("[redacted]")
     );
     assert_no_piece_of(TOKEN, "stdout", &printed.to_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn content_that_holds_the_token_is_not_returned() {
+    let server = Hostile::start(|request| {
+        let mut bytes = vec![0xff, 0xd8];
+        bytes.extend_from_slice(bearer(request).as_bytes());
+        let length = format!("Content-Length: {}", bytes.len());
+        let mut answer = head(200, &["Content-Type: image/jpeg", &length]);
+        answer.extend_from_slice(&bytes);
+        vec![Step::Write(answer)]
+    })
+    .await;
+    let mut config = config(&server.url());
+    config["dataApiBaseUrl"] = json!(server.url());
+    let error = run(
+        "get-message-content",
+        &config,
+        json!({"messageId": "100001"}),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        (error["type"].as_str(), error["kind"].as_str()),
+        (Some("transport"), Some("protocol")),
+        "{error}"
+    );
+    assert_no_piece_of(TOKEN, "content", &error.to_string());
 }

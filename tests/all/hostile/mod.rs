@@ -21,6 +21,7 @@ pub fn config(url: &str) -> Value {
     json!({
         "channelAccessToken": TOKEN,
         "apiBaseUrl": url,
+        "dataApiBaseUrl": url,
         "maxAttempts": 1,
         "timeoutMs": 2000,
         "totalTimeoutMs": 3000,
