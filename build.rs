@@ -21,6 +21,9 @@ mod names;
 #[path = "build/exports.rs"]
 mod exports;
 
+#[path = "build/rules.rs"]
+mod rules;
+
 use names::camel_case;
 use serde_json::{Map, Value, json};
 use std::path::Path;
@@ -136,7 +139,11 @@ impl Manifest<'_> {
                     "description": text(&f.docs),
                     "docsUrl": format!("{}#{}", table::REFERENCE, endpoint.docs),
                     "endpoint": format!("{} {}", endpoint.method.name(), endpoint.path),
-                    "inputSchema": self.root(input.map_or_else(|| empty_object("This action takes no input."), |t| self.schema(t))),
+                    "inputSchema": self.root(input.map_or_else(|| empty_object("This action takes no input."), |t| {
+                        let mut schema = self.schema(t);
+                        rules::add(&mut schema);
+                        schema
+                    })),
                     "outputSchema": self.root(self.schema(ok)),
                     "errors": self.errors(error_code, endpoint, input.is_some_and(|t| self.has_field(t, "require-friend"))),
                     "examples": [example(&f.name)],

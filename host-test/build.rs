@@ -14,7 +14,16 @@ const PROFILE: &str = "guest";
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = manifest_dir.parent().unwrap().to_path_buf();
-    for watched in ["src", "wit", "Cargo.toml", "Cargo.lock", "examples"] {
+    // Everything the guest is built from, its build script (and its modules) too.
+    for watched in [
+        "src",
+        "wit",
+        "Cargo.toml",
+        "Cargo.lock",
+        "examples",
+        "build.rs",
+        "build",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
 

@@ -386,3 +386,90 @@ async fn the_manifest_lists_each_area_interface_and_its_actions() {
         "each action in one interface, in export order"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_input_schemas_refuse_what_the_component_refuses() {
+    // Each input breaks one of validate's rules: the manifest's schema
+    // refuses it, and so does the component (invalid-input at the field).
+    let sim = Simulator::start().await.unwrap();
+    let manifest = manifest();
+    let schema = |name: &str| {
+        let action = actions(&manifest)
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap();
+        action["inputSchema"].clone()
+    };
+    let cases = [
+        ("multicast", json!({"to": [], "text": "x"}), "to"),
+        (
+            "multicast",
+            json!({"to": ["u-not-an-id"], "text": "x"}),
+            "to[0]",
+        ),
+        ("push", json!({"to": "C123", "text": "x"}), "to"),
+        ("push", json!({"to": USER, "text": ""}), "text"),
+        (
+            "push",
+            json!({"to": USER, "text": "x", "retryKey": "not-a-uuid"}),
+            "retryKey",
+        ),
+        (
+            "push",
+            json!({"to": USER, "text": "x", "customAggregationUnits": ["a", "b"]}),
+            "customAggregationUnits",
+        ),
+        (
+            "display-loading",
+            json!({"chatId": USER, "loadingSeconds": 7}),
+            "loadingSeconds",
+        ),
+        ("delivery-push", json!({"date": "2025-12-31"}), "date"),
+        (
+            "get-group-summary",
+            json!({"groupId": "R00000000000000000000000000000001"}),
+            "groupId",
+        ),
+        ("get-followers", json!({"limit": 1001}), "limit"),
+        (
+            "get-followers",
+            json!({"all": true, "maxPages": 0}),
+            "maxPages",
+        ),
+        (
+            "set-webhook-endpoint",
+            json!({"endpoint": "http://plain.example.com"}),
+            "endpoint",
+        ),
+        (
+            "get-message-content",
+            json!({"messageId": "abc"}),
+            "messageId",
+        ),
+        (
+            "mark-messages-as-read",
+            json!({"chat": {"userId": "nobody"}}),
+            "chat.userId",
+        ),
+    ];
+    for (action, input, field) in cases {
+        assert!(
+            !violations(&schema(action), &input).is_empty(),
+            "{action}: the schema takes {input}"
+        );
+        let error = run(action, &token_config(&sim), input.clone())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error["type"].as_str(), error["field"].as_str()),
+            (Some("invalid-input"), Some(field)),
+            "{action} {input}: {error}"
+        );
+    }
+    assert!(sim.requests().is_empty());
+    // messages given as text: declared JSON, of the messages' shape.
+    let push = schema("push");
+    let text_form = &push["properties"]["messages"]["anyOf"][1];
+    assert_eq!(text_form["contentMediaType"], "application/json");
+    assert_eq!(text_form["contentSchema"]["maxItems"], 5);
+}

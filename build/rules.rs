@@ -1,0 +1,71 @@
+//! What the component's input checks (`src/validate.rs`) say, as JSON
+//! Schema, so a platform's form refuses what the component would: the same
+//! rules, keyed by the same field names, added to every input schema.
+
+use serde_json::{Value, json};
+
+/// A user id, and its group and room kin.
+const USER_ID: &str = "^U[0-9a-f]{32}$";
+
+/// The JSON Schema keywords of `validate`'s rule for the field `key`, for a
+/// property whose schema is `property` (its type tells `to`'s two forms
+/// apart); `None` for a field with no rule.
+fn rule(key: &str, property: &Value) -> Option<Value> {
+    let is_array = property["type"] == "array";
+    Some(match key {
+        "to" if is_array => json!({"minItems": 1, "items": {"pattern": USER_ID}}),
+        "to" => json!({"pattern": "^[UCR][0-9a-f]{32}$"}),
+        "chatId" | "userId" => json!({"pattern": USER_ID}),
+        "groupId" => json!({"pattern": "^C[0-9a-f]{32}$"}),
+        "roomId" => json!({"pattern": "^R[0-9a-f]{32}$"}),
+        "loadingSeconds" => json!({"minimum": 5, "maximum": 60, "multipleOf": 5}),
+        "date" => json!({"pattern": "^[0-9]{8}$"}),
+        "replyToken" | "requestId" | "start" | "markAsReadToken" => {
+            json!({"minLength": 1, "maxLength": 1000})
+        }
+        "customAggregationUnits" => {
+            json!({"maxItems": 1, "items": {"pattern": "^[A-Za-z0-9_]{1,30}$"}})
+        }
+        "endpoint" => json!({"pattern": "^https://", "maxLength": 500}),
+        "messageId" => json!({"pattern": "^[0-9]{1,64}$"}),
+        "retryKey" => json!({"pattern": "^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$"}),
+        "text" => json!({"minLength": 1, "maxLength": 5000}),
+        "waitSeconds" => json!({"maximum": 3600}),
+        "maxPages" => json!({"minimum": 1, "maximum": 10000}),
+        "limit" if property["type"] == "integer" => json!({"minimum": 1, "maximum": 1000}),
+        _ => return None,
+    })
+}
+
+/// Adds `keywords` to `schema`, into its sub-schemas (`items`) where both
+/// have one.
+fn merge(schema: &mut Value, keywords: serde_json::Map<String, Value>) {
+    for (keyword, value) in keywords {
+        match (schema.get_mut(&keyword), value) {
+            (Some(Value::Object(existing)), Value::Object(more)) => existing.extend(more),
+            (_, value) => schema[keyword.as_str()] = value,
+        }
+    }
+}
+
+/// Adds the rules to every property of the input schema `schema`, at
+/// every level.
+pub fn add(schema: &mut Value) {
+    let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (key, property) in properties.iter_mut() {
+        add(property);
+        if let Some(Value::Object(keywords)) = rule(key, property) {
+            merge(property, keywords);
+        }
+        // The messages' JSON text: say it is JSON, of what shape.
+        if key == "messages" {
+            if let Some(branches) = property["anyOf"].as_array_mut() {
+                let objects = branches[0].clone();
+                branches[1]["contentMediaType"] = json!("application/json");
+                branches[1]["contentSchema"] = objects;
+            }
+        }
+    }
+}
