@@ -48,7 +48,7 @@ pub async fn run(connector: &Connector, out: &mut impl Write) -> Result<usize> {
                 .map(str::to_owned);
         }
         failed += usize::from(outcome.is_err());
-        writeln!(out, "{mark} {:<20} {}", action.name, shown)?;
+        writeln!(out, "{mark} {:<20} {}", action.name, brief(shown.clone()))?;
     }
     let total = connector.actions().len();
     writeln!(
@@ -58,4 +58,18 @@ pub async fn run(connector: &Connector, out: &mut impl Write) -> Result<usize> {
         sim.requests().len()
     )?;
     Ok(failed)
+}
+
+/// A result for one line: any string longer than 60 characters (content's
+/// base64) cut, with how long it was.
+fn brief(value: Value) -> Value {
+    match value {
+        Value::String(text) if text.chars().count() > 60 => {
+            let head: String = text.chars().take(24).collect();
+            Value::String(format!("{head}… ({} characters)", text.chars().count()))
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(brief).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, brief(v))).collect()),
+        other => other,
+    }
 }
