@@ -75,8 +75,8 @@ struct Area<'a> {
     functions: Vec<&'a wit_parser::Function>,
 }
 
-/// The world's exported interfaces of actions, in order: all but `types`
-/// (no functions) and `manifest`.
+/// The world's exported interfaces of actions, in order: those whose
+/// functions take the config (not `types`, `webhook` or `manifest`).
 fn areas(resolve: &Resolve, package: wit_parser::PackageId) -> Vec<Area<'_>> {
     let world = resolve
         .select_world(&[package], Some("connector"))
@@ -87,7 +87,12 @@ fn areas(resolve: &Resolve, package: wit_parser::PackageId) -> Vec<Area<'_>> {
         _ => None,
     });
     interfaces
-        .filter(|i| i.name.as_deref() != Some("manifest") && !i.functions.is_empty())
+        // Actions take the config first (webhook's functions take none).
+        .filter(|i| {
+            let takes_config =
+                |f: &&wit_parser::Function| f.params.first().is_some_and(|p| p.name == "config");
+            i.name.as_deref() != Some("manifest") && i.functions.values().any(|f| takes_config(&f))
+        })
         .map(|i| Area {
             name: i.name.as_deref().expect("a named interface"),
             docs: &i.docs,

@@ -60,12 +60,12 @@ pub fn add(schema: &mut Value) {
             merge(property, keywords);
         }
         // The messages' JSON text: say it is JSON, of what shape.
-        if key == "messages" {
-            if let Some(branches) = property["anyOf"].as_array_mut() {
-                let objects = branches[0].clone();
-                branches[1]["contentMediaType"] = json!("application/json");
-                branches[1]["contentSchema"] = objects;
-            }
+        if key == "messages"
+            && let Some(branches) = property["anyOf"].as_array_mut()
+        {
+            let objects = branches[0].clone();
+            branches[1]["contentMediaType"] = json!("application/json");
+            branches[1]["contentSchema"] = objects;
         }
     }
 }

@@ -25,6 +25,7 @@ mod retry;
 mod shown;
 mod table;
 mod validate;
+mod webhook;
 
 #[allow(missing_docs)]
 mod bindings {

@@ -20,6 +20,9 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 /// API), and `types` holds what they share.
 pub const MANIFEST_INTERFACE: &str = "line:messaging/manifest@0.2.0";
 
+/// The exported interface that verifies and reads webhook batches.
+pub const WEBHOOK_INTERFACE: &str = "line:messaging/webhook@0.2.0";
+
 /// The custom section that carries the connector's manifest.
 pub const MANIFEST_SECTION: &str = "line-connector-manifest";
 
@@ -67,6 +70,7 @@ pub struct Connector {
     actions: Vec<Action>,
     describe: ComponentExportIndex,
     invoke: ComponentExportIndex,
+    webhook: Vec<(&'static str, ComponentExportIndex)>,
     pool: Arc<Pool>,
     limits: Limits,
 }
@@ -109,7 +113,19 @@ impl Connector {
                 .ok_or_else(|| anyhow!("{MANIFEST_INTERFACE} has no {name}"))?;
             anyhow::Ok(index)
         };
+        let webhook = component
+            .get_export(None, WEBHOOK_INTERFACE)
+            .map(|(_, interface)| {
+                ["verify", "parse", "parse-json"]
+                    .into_iter()
+                    .filter_map(|name| {
+                        Some((name, component.get_export(Some(&interface), name)?.1))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Connector {
+            webhook,
             describe: function("describe")?,
             invoke: function("invoke")?,
             engine,
@@ -229,6 +245,43 @@ impl Session<'_> {
                 "is {bytes} bytes of JSON; this host takes at most {max} (Limits::memory_bytes / 8)"
             ),
         ))
+    }
+
+    /// Calls the webhook function `function` (`verify`, `parse` or
+    /// `parse-json`) with the channel secret, the body as received and the
+    /// `X-Line-Signature` value: `Ok` with the batch (`null` for verify, the
+    /// events as JSON), or `Err` with the error (`{"type": …}`).
+    pub async fn webhook(
+        &mut self,
+        function: &str,
+        secret: &str,
+        body: &[u8],
+        signature: &str,
+    ) -> Result<Outcome> {
+        let (_, index) = self
+            .connector
+            .webhook
+            .iter()
+            .find(|(name, _)| *name == function)
+            .copied()
+            .ok_or_else(|| anyhow!("the component has no webhook function {function:?}"))?;
+        let params = [
+            Val::String(secret.to_owned()),
+            Val::List(body.iter().copied().map(Val::U8).collect()),
+            Val::String(signature.to_owned()),
+        ];
+        match self.call(index, &params).await? {
+            Val::Result(Ok(value)) => Ok(Ok(match value.as_deref() {
+                Some(Val::String(text)) => serde_json::from_str(text)?,
+                Some(other) => json::from_val(other),
+                None => Value::Null,
+            })),
+            Val::Result(Err(error)) => Ok(Err(error
+                .as_deref()
+                .map(json::from_val)
+                .unwrap_or(Value::Null))),
+            other => bail!("{function} returned {other:?}"),
+        }
     }
 
     /// Calls an exported function; its one result.
@@ -402,8 +455,9 @@ pub fn engine_config(limits: &Limits) -> Config {
     config
 }
 
-/// Reads the actions from the component's exported interfaces (all but
-/// the manifest), in the order the component exports them.
+/// Reads the actions from the component's exported interfaces (the
+/// functions that take the config: not the manifest's or webhook's), in the
+/// order the component exports them.
 fn list_actions(engine: &Engine, component: &Component) -> Result<Vec<Action>> {
     let mut actions = Vec::new();
     for (interface_name, item) in component.component_type().exports(engine) {
@@ -417,7 +471,12 @@ fn list_actions(engine: &Engine, component: &Component) -> Result<Vec<Action>> {
             .get_export(None, interface_name)
             .ok_or_else(|| anyhow!("missing export {interface_name}"))?;
         for (name, export) in instance.exports(engine) {
-            if let ComponentItem::ComponentFunc(ty) = export.ty {
+            // Actions take the config first (webhook's functions take none).
+            let takes_config =
+                |ty: &ComponentFunc| ty.params().next().is_some_and(|(p, _)| p == "config");
+            if let ComponentItem::ComponentFunc(ty) = export.ty
+                && takes_config(&ty)
+            {
                 let (_, index) = component
                     .get_export(Some(&interface), name)
                     .ok_or_else(|| anyhow!("missing export {name}"))?;

@@ -53,6 +53,23 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Verify a webhook batch LINE sent (`verify`), or verify and read it
+    /// (`parse`): prints the events as JSON (exit 0) or the error (exit 1).
+    Webhook {
+        /// `verify` or `parse`.
+        #[arg(value_parser = ["verify", "parse"])]
+        what: String,
+        /// The config file: its `channelSecret` (or `clientSecret`) is the key
+        /// (never an argument, where process lists would show it).
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        /// The body as received (default: standard input).
+        #[arg(long, value_name = "FILE")]
+        body: Option<PathBuf>,
+        /// The `X-Line-Signature` header's value.
+        #[arg(long, value_name = "BASE64", default_value = "")]
+        signature: String,
+    },
     /// Run the LINE simulator in the foreground.
     Simulate {
         /// The loopback port (default: a free one).
@@ -142,6 +159,47 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await?;
             let (value, code) = match outcome {
                 Ok(result) => (save_content(result, output.as_deref())?, ExitCode::SUCCESS),
+                Err(error) => (error, ExitCode::FAILURE),
+            };
+            println!("{}", serde_json::to_string_pretty(&value)?);
+            Ok(code)
+        }
+        Command::Webhook {
+            what,
+            config,
+            body,
+            signature,
+        } => {
+            let config =
+                read_json(&format!("@{}", config.display())).context("reading --config")?;
+            let secret = ["channelSecret", "clientSecret"]
+                .iter()
+                .find_map(|key| config.get(*key).and_then(Value::as_str))
+                .unwrap_or_default()
+                .to_owned();
+            let body = match body {
+                Some(path) => {
+                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
+                }
+                None => {
+                    let mut bytes = Vec::new();
+                    std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+                    bytes
+                }
+            };
+            let function = if what == "parse" {
+                "parse-json"
+            } else {
+                "verify"
+            };
+            let outcome = connector()?
+                .session(Sandbox::allowing(Vec::<String>::new()))
+                .await?
+                .webhook(function, &secret, &body, signature)
+                .await?;
+            let (value, code) = match outcome {
+                Ok(Value::Null) => (serde_json::json!({"verified": true}), ExitCode::SUCCESS),
+                Ok(batch) => (batch, ExitCode::SUCCESS),
                 Err(error) => (error, ExitCode::FAILURE),
             };
             println!("{}", serde_json::to_string_pretty(&value)?);

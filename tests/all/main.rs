@@ -21,3 +21,4 @@ mod sandbox;
 mod secrets;
 mod soak;
 mod support;
+mod webhook;
