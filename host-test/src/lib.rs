@@ -9,6 +9,7 @@ pub mod component;
 pub mod demo;
 pub mod examples;
 pub mod json;
+pub mod listen;
 pub use simulator::line_rules;
 pub mod pool;
 pub mod sandbox;

@@ -56,8 +56,8 @@ enum Command {
     /// Verify a webhook batch LINE sent (`verify`), or verify and read it
     /// (`parse`): prints the events as JSON (exit 0) or the error (exit 1).
     Webhook {
-        /// `verify` or `parse`.
-        #[arg(value_parser = ["verify", "parse"])]
+        /// `verify` or `parse` (one batch), or `listen` (an HTTP server).
+        #[arg(value_parser = ["verify", "parse", "listen"])]
         what: String,
         /// The config file: its `channelSecret` (or `clientSecret`) is the key
         /// (never an argument, where process lists would show it).
@@ -69,6 +69,12 @@ enum Command {
         /// The `X-Line-Signature` header's value.
         #[arg(long, value_name = "BASE64", default_value = "")]
         signature: String,
+        /// listen: the address to serve on (default loopback, a free port).
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+        bind: std::net::SocketAddr,
+        /// listen: POST each event to this URL instead of printing it.
+        #[arg(long, value_name = "URL")]
+        forward: Option<String>,
     },
     /// Run the LINE simulator in the foreground.
     Simulate {
@@ -169,6 +175,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             config,
             body,
             signature,
+            bind,
+            forward,
         } => {
             let config =
                 read_json(&format!("@{}", config.display())).context("reading --config")?;
@@ -177,6 +185,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .find_map(|key| config.get(*key).and_then(Value::as_str))
                 .unwrap_or_default()
                 .to_owned();
+            if what == "listen" {
+                let sink = match forward {
+                    Some(url) => line_connector_host::listen::Sink::Forward(url.clone()),
+                    None => line_connector_host::listen::Sink::Stdout,
+                };
+                let connector = std::sync::Arc::new(connector()?);
+                line_connector_host::listen::listen(connector, secret, *bind, sink).await?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let body = match body {
                 Some(path) => {
                     std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
