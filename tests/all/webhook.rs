@@ -356,3 +356,62 @@ async fn the_listener_can_forward_each_event_to_a_platform() {
         .collect();
     assert_eq!(types, ["message", "follow", "postback", "somethingNew"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_event_type_the_simulator_sends_comes_out_of_the_listener_once() {
+    use line_connector_host::simulator::webhooks::{every_event_type, redelivered};
+    use line_connector_host::simulator::{CLIENT_SECRET, Simulator};
+    let sim = Simulator::start().await.unwrap();
+    let config = config_file(&json!({"channelSecret": CLIENT_SECRET}));
+    let listener = Listener::start(&config, &[]);
+    let url = format!("{}/callback", listener.url);
+    let events = every_event_type();
+    assert_eq!(events.len(), 19);
+    assert_eq!(sim.send_webhook(&url, &events[..10]).await.unwrap(), 200);
+    assert_eq!(
+        sim.send_webhook(&url, &redelivered(&events[5..10]))
+            .await
+            .unwrap(),
+        200
+    );
+    assert_eq!(sim.send_webhook(&url, &events[10..]).await.unwrap(), 200);
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let printed = listener.stop();
+    let types: Vec<String> = printed
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let sent: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, sent, "each of the 19 types once, in order");
+}
+
+#[test]
+fn the_simulators_events_are_lines_events() {
+    // Each event the simulator sends fits webhook.yml's schemas (the
+    // discriminator-aware check the conformance tests use).
+    use crate::openapi::{self, Spec};
+    use line_connector_host::simulator::webhooks::{BOT_USER_ID, every_event_type};
+    let Some(dir) = openapi::dir_or_skip("the_simulators_events_are_lines_events") else {
+        return;
+    };
+    let spec = Spec::load(&dir, "webhook.yml");
+    let batch = json!({"destination": BOT_USER_ID, "events": every_event_type()});
+    let problems = spec.check_schema("/components/schemas/CallbackRequest", &batch);
+    assert!(problems.is_empty(), "{problems:#?}");
+    // The check can fail: a follow event without its `follow`.
+    let mut broken = batch.clone();
+    broken["events"][2]
+        .as_object_mut()
+        .unwrap()
+        .remove("follow");
+    assert!(
+        !spec
+            .check_schema("/components/schemas/CallbackRequest", &broken)
+            .is_empty()
+    );
+}

@@ -13,6 +13,7 @@ mod messaging;
 mod routes;
 mod state;
 mod tokens;
+pub mod webhooks;
 
 use answer::Reply;
 use anyhow::Result;

@@ -1,0 +1,148 @@
+//! LINE's side of webhooks: one event of each of the 19 types in
+//! `webhook.yml`, batches signed as LINE signs them (`X-Line-Signature`:
+//! base64 of the HMAC-SHA256 of the body under the channel secret), and
+//! sending them, redeliveries included, to a URL.
+
+use super::{CLIENT_SECRET, FRIENDS, GROUP, Simulator};
+use anyhow::{Context, Result};
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+
+/// The bot's user id, as a batch's `destination`.
+pub const BOT_USER_ID: &str = "U00000000000000000000000000000b07";
+
+/// One event of each type LINE sends (`webhook.yml`'s 19), each with its
+/// common fields; `webhookEventId`s are `sim-event-1` to `sim-event-19`.
+pub fn every_event_type() -> Vec<Value> {
+    let user = json!({"type": "user", "userId": FRIENDS[0]});
+    let group = json!({"type": "group", "groupId": GROUP, "userId": FRIENDS[1]});
+    let members = json!({"members": [{"type": "user", "userId": FRIENDS[2]}]});
+    let payloads: [(&str, &Value, Value); 19] = [
+        (
+            "message",
+            &user,
+            json!({"replyToken": "r1", "message": {"type": "text", "id": "100001", "text": "CONFIRM", "quoteToken": "q1"}}),
+        ),
+        ("unsend", &user, json!({"unsend": {"messageId": "100001"}})),
+        (
+            "follow",
+            &user,
+            json!({"replyToken": "r3", "follow": {"isUnblocked": false}}),
+        ),
+        ("unfollow", &user, json!({})),
+        ("join", &group, json!({"replyToken": "r5"})),
+        ("leave", &group, json!({})),
+        (
+            "memberJoined",
+            &group,
+            json!({"replyToken": "r7", "joined": members}),
+        ),
+        ("memberLeft", &group, json!({"left": members})),
+        (
+            "postback",
+            &user,
+            json!({"replyToken": "r9", "postback": {"data": "action=report", "params": {"datetime": "2026-11-23T10:00"}}}),
+        ),
+        (
+            "videoPlayComplete",
+            &user,
+            json!({"replyToken": "r10", "videoPlayComplete": {"trackingId": "incident-brief"}}),
+        ),
+        (
+            "beacon",
+            &user,
+            json!({"replyToken": "r11", "beacon": {"hwid": "d41d8cd98f", "type": "enter"}}),
+        ),
+        (
+            "accountLink",
+            &user,
+            json!({"replyToken": "r12", "link": {"result": "ok", "nonce": "xxxxxxxxxxxxxxx"}}),
+        ),
+        (
+            "membership",
+            &user,
+            json!({"replyToken": "r13", "membership": {"type": "joined", "membershipId": 3189}}),
+        ),
+        (
+            "module",
+            &user,
+            json!({"module": {"type": "attached", "botId": BOT_USER_ID, "scopes": ["message.write"]}}),
+        ),
+        (
+            "activated",
+            &user,
+            json!({"chatControl": {"expireAt": 1_900_000_000_000i64}}),
+        ),
+        ("deactivated", &user, json!({})),
+        ("botSuspended", &user, json!({})),
+        ("botResumed", &user, json!({})),
+        (
+            "delivery",
+            &user,
+            json!({"delivery": {"data": "pnp-delivery-1"}}),
+        ),
+    ];
+    payloads
+        .into_iter()
+        .enumerate()
+        .map(|(i, (kind, source, payload))| {
+            let mut event = json!({
+                "type": kind, "mode": "active", "timestamp": 1_763_900_000_000i64 + i as i64,
+                "source": source, "webhookEventId": format!("sim-event-{}", i + 1),
+                "deliveryContext": {"isRedelivery": false},
+            });
+            if let (Value::Object(event), Value::Object(payload)) = (&mut event, payload) {
+                event.extend(payload);
+            }
+            event
+        })
+        .collect()
+}
+
+/// `events` as a batch, and its `X-Line-Signature` under `secret`.
+pub fn signed_batch(secret: &str, events: &[Value]) -> (Vec<u8>, String) {
+    let body = json!({"destination": BOT_USER_ID, "events": events})
+        .to_string()
+        .into_bytes();
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(&body);
+    let signature = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    (body, signature)
+}
+
+/// The same events as LINE redelivers them (`isRedelivery: true`).
+pub fn redelivered(events: &[Value]) -> Vec<Value> {
+    let mut events = events.to_vec();
+    for event in &mut events {
+        event["deliveryContext"]["isRedelivery"] = json!(true);
+    }
+    events
+}
+
+impl Simulator {
+    /// POSTs `events` to `url` as LINE does: a batch signed with the
+    /// channel secret ([`CLIENT_SECRET`]); returns the status it answered.
+    pub async fn send_webhook(&self, url: &str, events: &[Value]) -> Result<u16> {
+        let (body, signature) = signed_batch(CLIENT_SECRET, events);
+        let uri: http::Uri = url.parse().context("the webhook URL")?;
+        let host = uri.host().context("a host")?.to_owned();
+        anyhow::ensure!(
+            host.parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+                || host == "localhost",
+            "the simulator sends webhooks only to loopback, not {host}"
+        );
+        let stream =
+            tokio::net::TcpStream::connect((host.as_str(), uri.port_u16().unwrap_or(80))).await?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+        tokio::spawn(connection);
+        let request = hyper::Request::post(uri.path())
+            .header("host", host)
+            .header("content-type", "application/json")
+            .header("x-line-signature", signature)
+            .body(http_body_util::Full::new(bytes::Bytes::from(body)))?;
+        Ok(sender.send_request(request).await?.status().as_u16())
+    }
+}
