@@ -188,7 +188,7 @@ fn fields(answer: Answer, batches: Vec<Batch>) -> Result<Merged, ErrorCode> {
 }
 
 /// LINE's camelCase keys as Rust's field names, at every level.
-fn snake_keys(value: Value) -> Value {
+pub fn snake_keys(value: Value) -> Value {
     match value {
         Value::Object(object) => Value::Object(
             object

@@ -4,10 +4,11 @@
 //! events. Nothing is sent; no output carries the secret.
 
 use crate::bindings::exports::line::messaging::webhook::{
-    CallbackRequest, Guest, WebhookError, WebhookEvent, WebhookSource,
+    CallbackRequest, EventPayload, Guest, WebhookError, WebhookEvent, WebhookSource,
 };
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// The largest batch read, in bytes (LINE's batches are a few kilobytes).
@@ -106,8 +107,59 @@ fn event(event: &Value) -> WebhookEvent {
             .as_bool()
             .unwrap_or(false),
         reply_token: text("replyToken"),
+        payload: payload(event),
         json: event.to_string(),
     }
+}
+
+/// The event's payload, typed by its type; `unknown` for a type this
+/// connector does not know or a payload not as LINE's reference gives it.
+fn payload(event: &Value) -> EventPayload {
+    use EventPayload as P;
+    let kind = event["type"].as_str().unwrap_or_default();
+    let typed = match kind {
+        "message" => part(event, "message").map(P::Message),
+        "unsend" => part(event, "unsend").map(P::Unsend),
+        "follow" => part(event, "follow").map(P::Follow),
+        "unfollow" => Some(P::Unfollow),
+        "join" => Some(P::Join),
+        "leave" => Some(P::Leave),
+        "memberJoined" => part(event, "joined").map(P::MemberJoined),
+        "memberLeft" => part(event, "left").map(P::MemberLeft),
+        "postback" => postback(&event["postback"]).map(P::Postback),
+        "videoPlayComplete" => part(event, "videoPlayComplete").map(P::VideoPlayComplete),
+        "beacon" => part(event, "beacon").map(P::Beacon),
+        "accountLink" => part(event, "link").map(P::AccountLink),
+        "membership" => part(event, "membership").map(P::Membership),
+        "module" => part(event, "module").map(P::Module),
+        "activated" => part(event, "chatControl").map(P::Activated),
+        "deactivated" => Some(P::Deactivated),
+        "botSuspended" => Some(P::BotSuspended),
+        "botResumed" => Some(P::BotResumed),
+        "delivery" => part(event, "delivery").map(P::Delivery),
+        _ => None,
+    };
+    typed.unwrap_or(P::Unknown)
+}
+
+/// The event's field `key` read into its record (LINE's names as Rust's).
+fn part<T: DeserializeOwned>(event: &Value, key: &str) -> Option<T> {
+    serde_json::from_value(crate::response::snake_keys(event.get(key)?.clone())).ok()
+}
+
+/// A postback: its `params` object travels as JSON text.
+fn postback(
+    content: &Value,
+) -> Option<crate::bindings::exports::line::messaging::webhook::PostbackContent> {
+    Some(
+        crate::bindings::exports::line::messaging::webhook::PostbackContent {
+            data: content["data"].as_str()?.to_owned(),
+            params: content
+                .get("params")
+                .filter(|p| !p.is_null())
+                .map(Value::to_string),
+        },
+    )
 }
 
 fn not_json(error: serde_json::Error) -> WebhookError {

@@ -227,7 +227,10 @@ pub fn from_val(val: &Val) -> Value {
             let mut object = Map::new();
             object.insert("type".into(), Value::String(case.clone()));
             match payload.as_deref().map(from_val) {
-                Some(Value::Object(fields)) => object.extend(fields),
+                // A payload with a `type` of its own stays whole, as `value`.
+                Some(Value::Object(fields)) if !fields.contains_key("type") => {
+                    object.extend(fields)
+                }
                 Some(other) => drop(object.insert("value".into(), other)),
                 None => {}
             }

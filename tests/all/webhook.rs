@@ -415,3 +415,47 @@ fn the_simulators_events_are_lines_events() {
             .is_empty()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_of_the_19_event_types_reads_into_its_typed_payload() {
+    use line_connector_host::simulator::webhooks::{every_event_type, signed_batch};
+    let mut events = every_event_type();
+    let mut future = events[3].clone();
+    future["type"] = json!("somethingNew");
+    events.push(future);
+    let (body, signature) = signed_batch(SECRET, &events);
+    let batch = webhook("parse", SECRET, &body, &signature).await.unwrap();
+    let parsed = batch["events"].as_array().unwrap();
+    let kebab = |camel: &str| {
+        camel.chars().fold(String::new(), |mut out, c| {
+            if c.is_ascii_uppercase() {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+            out
+        })
+    };
+    for (event, sent) in parsed.iter().zip(&events) {
+        let kind = sent["type"].as_str().unwrap();
+        let expected = if kind == "somethingNew" {
+            "unknown".to_owned()
+        } else {
+            kebab(kind)
+        };
+        assert_eq!(event["payload"]["type"], expected, "{event}");
+    }
+    let payload = |i: usize| parsed[i]["payload"].clone();
+    assert_eq!(payload(0)["value"]["text"], "CONFIRM");
+    assert_eq!(payload(0)["value"]["type"], "text");
+    assert_eq!(payload(2)["isUnblocked"], false);
+    assert_eq!(
+        payload(6)["members"][0]["userId"],
+        events[6]["joined"]["members"][0]["userId"]
+    );
+    assert_eq!(payload(8)["data"], "action=report");
+    let params: Value = serde_json::from_str(payload(8)["params"].as_str().unwrap()).unwrap();
+    assert_eq!(params["datetime"], "2026-11-23T10:00");
+    assert_eq!(payload(11)["result"], "ok");
+    assert_eq!(payload(12)["value"]["membershipId"], 3189);
+    assert_eq!(payload(14)["expireAt"], 1_900_000_000_000i64);
+}
