@@ -133,6 +133,7 @@ impl Manifest<'_> {
                 "actions": a.functions.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "description": text(&types.docs),
+            "webhook": self.webhook(package, &format!("{}:{}/webhook@{version}", name.namespace, name.name)),
             "docsUrl": table::REFERENCE,
             "configSchema": self.config_schema(config),
             "actions": functions.iter().zip(table::ALL).map(|(f, endpoint)| {
@@ -156,6 +157,67 @@ impl Manifest<'_> {
                 })
             }).collect::<Vec<_>>(),
         })
+    }
+
+    /// One case of a variant, as the host's JSON gives it: `{"type": case}`
+    /// with the payload record's fields beside it, or under `value` (a
+    /// payload that is no record, or has a `type` of its own).
+    fn case(&self, case: &wit_parser::Case) -> Value {
+        let mut schema = json!({"type": "object", "properties": {"type": {"const": case.name}}, "required": ["type"]});
+        if let Some(ty) = case.ty {
+            let payload = self.schema(ty);
+            let fields = payload["properties"]
+                .as_object()
+                .filter(|p| !p.contains_key("type"));
+            match fields {
+                Some(fields) => {
+                    schema["properties"]
+                        .as_object_mut()
+                        .unwrap()
+                        .extend(fields.clone());
+                    let required = payload["required"].as_array().cloned().unwrap_or_default();
+                    schema["required"].as_array_mut().unwrap().extend(required);
+                }
+                None => {
+                    schema["properties"]["value"] = payload;
+                    schema["required"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(json!("value"));
+                }
+            }
+        }
+        if let Some(docs) = text(&case.docs) {
+            schema["description"] = json!(docs);
+        }
+        schema
+    }
+
+    /// The webhook interface: its functions, each with its description, the
+    /// schema of what it returns and of its error.
+    fn webhook(&self, package: &wit_parser::Package, interface_name: &str) -> Value {
+        let Some(id) = package.interfaces.get("webhook") else {
+            return Value::Null;
+        };
+        let interface = &self.resolve.interfaces[*id];
+        let functions: Vec<Value> = interface
+            .functions
+            .values()
+            .map(|f| {
+                let (ok, error) = match &self.resolve.types[id_of(f.result.unwrap())].kind {
+                    TypeDefKind::Result(r) => (r.ok, r.err.unwrap()),
+                    _ => panic!("webhook functions return a result"),
+                };
+                json!({
+                    "name": f.name,
+                    "description": text(&f.docs),
+                    "params": f.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+                    "outputSchema": ok.map(|t| self.root(self.schema(t))),
+                    "errorSchema": self.root(self.schema(error)),
+                })
+            })
+            .collect();
+        json!({"name": interface_name, "description": text(&interface.docs), "functions": functions})
     }
 
     /// The config record, with its two auth modes and its secrets marked.
@@ -190,6 +252,7 @@ impl Manifest<'_> {
             Type::U32 => integer(0, u32::MAX.into()),
             Type::S64 | Type::S32 | Type::U64 => json!({"type": "integer"}),
             Type::String => json!({"type": "string"}),
+            Type::F32 | Type::F64 => json!({"type": "number"}),
             Type::Id(id) => self.defined(id),
             other => panic!("no JSON Schema for the WIT type {other:?}"),
         }
@@ -229,6 +292,9 @@ impl Manifest<'_> {
                 json!({"type": "string", "enum": e.cases.iter().map(|c| &c.name).collect::<Vec<_>>()})
             }
             TypeDefKind::Type(inner) => self.schema(*inner),
+            TypeDefKind::Variant(variant) => {
+                json!({"oneOf": variant.cases.iter().map(|c| self.case(c)).collect::<Vec<_>>()})
+            }
             other => panic!("no JSON Schema for {other:?}"),
         };
         if let (Some(name), Some(object)) = (&def.name, schema.as_object_mut()) {
@@ -337,6 +403,10 @@ pub fn underlying(resolve: &Resolve, id: TypeId) -> TypeId {
         TypeDefKind::Type(Type::Id(inner)) => underlying(resolve, inner),
         _ => id,
     }
+}
+
+fn id_of(ty: Type) -> TypeId {
+    id(ty)
 }
 
 fn id(ty: Type) -> TypeId {

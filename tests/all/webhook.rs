@@ -459,3 +459,37 @@ async fn each_of_the_19_event_types_reads_into_its_typed_payload() {
     assert_eq!(payload(12)["value"]["membershipId"], 3189);
     assert_eq!(payload(14)["expireAt"], 1_900_000_000_000i64);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_manifest_describes_what_parse_returns() {
+    use line_connector_host::component::EMBEDDED_COMPONENT;
+    use line_connector_host::simulator::webhooks::{every_event_type, signed_batch};
+    let manifest = line_connector_host::manifest_of(EMBEDDED_COMPONENT).unwrap();
+    let webhook = &manifest["webhook"];
+    assert_eq!(webhook["name"], "line:messaging/webhook@0.2.0");
+    let function = |name: &str| {
+        let functions = webhook["functions"].as_array().unwrap();
+        functions
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let check = |schema: &Value, instance: &Value| {
+        let validator = jsonschema::draft202012::new(schema).expect("a valid schema");
+        let errors: Vec<String> = validator
+            .iter_errors(instance)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    };
+    let (body, signature) = signed_batch(SECRET, &every_event_type());
+    let batch = webhook_call("parse", &body, &signature).await.unwrap();
+    check(&function("parse")["outputSchema"], &batch);
+    let error = webhook_call("parse", &body, "").await.unwrap_err();
+    check(&function("parse")["errorSchema"], &error);
+}
+
+async fn webhook_call(function: &str, body: &[u8], signature: &str) -> Result<Value, Value> {
+    webhook(function, SECRET, body, signature).await
+}
