@@ -2,8 +2,9 @@
 //! batches. Every POST is verified by the component before anything else (a
 //! bad or missing signature: 401, nothing printed or forwarded); a good one
 //! is answered 200 at once (LINE gives up after a few seconds) and its
-//! events are passed on in the order received, one JSON line each on stdout
-//! or one POST each to `--forward`. Redelivered events already passed on
+//! events are passed on in the order received, typed as `parse` reads them
+//! (common fields, `payload`, LINE's JSON as `json`), one JSON line each on
+//! stdout or one POST each to `--forward`. Redelivered events already passed on
 //! are dropped. Bodies are bounded, and so are the requests at once.
 
 use crate::Connector;
@@ -115,10 +116,7 @@ async fn receive(
     else {
         return 503;
     };
-    match session
-        .webhook("parse-json", secret, &body, &signature)
-        .await
-    {
+    match session.webhook("parse", secret, &body, &signature).await {
         Ok(Ok(batch)) => {
             let list = batch["events"].as_array().cloned().unwrap_or_default();
             let _ = events.send(list);

@@ -388,6 +388,12 @@ async fn every_event_type_the_simulator_sends_comes_out_of_the_listener_once() {
         .collect();
     let sent: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(types, sent, "each of the 19 types once, in order");
+    // Typed: each line has its payload case, none unknown.
+    for line in printed.lines() {
+        let event: Value = serde_json::from_str(line).unwrap();
+        let case = &event["payload"]["type"];
+        assert!(case.is_string() && case != "unknown", "{event}");
+    }
 }
 
 #[test]
