@@ -499,3 +499,35 @@ async fn the_manifest_describes_what_parse_returns() {
 async fn webhook_call(function: &str, body: &[u8], signature: &str) -> Result<Value, Value> {
     webhook(function, SECRET, body, signature).await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_webhook_endpoint_sends_lines_signed_test_event_and_reports_the_answer() {
+    use line_connector_host::simulator::{CLIENT_SECRET, Simulator};
+    let sim = Simulator::start().await.unwrap();
+    let right = config_file(&json!({"channelSecret": CLIENT_SECRET}));
+    let listener = Listener::start(&right, &[]);
+    sim.deliver_webhooks_to(&format!("{}/callback", listener.url));
+    let tested = run("test-webhook-endpoint", &token_config(&sim), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        (tested["success"].as_bool(), tested["statusCode"].as_i64()),
+        (Some(true), Some(200)),
+        "{tested}"
+    );
+    assert_eq!(listener.stop(), "", "a test batch has no events");
+
+    // A listener with another channel's secret refuses LINE's test event.
+    let wrong = config_file(&json!({"channelSecret": "another-channel-secret-0000000000"}));
+    let listener = Listener::start(&wrong, &[]);
+    sim.deliver_webhooks_to(&format!("{}/callback", listener.url));
+    let refused = run("test-webhook-endpoint", &token_config(&sim), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(
+        (refused["success"].as_bool(), refused["statusCode"].as_i64()),
+        (Some(false), Some(401)),
+        "{refused}"
+    );
+    listener.stop();
+}

@@ -17,6 +17,9 @@ pub(super) struct Answer {
     pub(super) delay: Option<Duration>,
     /// Bytes and their media type instead of a JSON body (content).
     pub(super) bytes: Option<(&'static str, Vec<u8>)>,
+    /// Before answering, send LINE's signed test webhook here and report
+    /// how it answered (testWebhookEndpoint).
+    pub(super) webhook_test: Option<String>,
 }
 
 pub(super) fn answer(status: u16, body: Value) -> Answer {
@@ -27,6 +30,7 @@ pub(super) fn answer(status: u16, body: Value) -> Answer {
         close: false,
         delay: None,
         bytes: None,
+        webhook_test: None,
     }
 }
 

@@ -316,10 +316,14 @@ fn test_webhook_endpoint(state: &mut State, call: &Call) -> Reply {
         (true, 200, "OK")
     };
     let timestamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    Ok(answer(
+    let mut reply = answer(
         200,
         json!({"success": success, "timestamp": timestamp, "statusCode": status, "reason": reason, "detail": status.to_string()}),
-    ))
+    );
+    // Where a test set the endpoint's stand-in, LINE's signed test event
+    // really goes there, and its answer is reported.
+    reply.webhook_test = state.webhook_delivery.clone();
+    Ok(reply)
 }
 
 fn unit_names(state: &mut State, call: &Call) -> Reply {

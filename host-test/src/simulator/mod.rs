@@ -213,6 +213,13 @@ impl Simulator {
         format!("http://{}", self.addr)
     }
 
+    /// Has webhooks for the set endpoint (LINE's test event, from
+    /// `testWebhookEndpoint`) really go to `url`, a loopback stand-in for
+    /// the https endpoint.
+    pub fn deliver_webhooks_to(&self, url: &str) {
+        self.state.lock().unwrap().webhook_delivery = Some(url.to_owned());
+    }
+
     /// Every request received so far, in order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.state.lock().unwrap().requests.clone()
@@ -316,6 +323,15 @@ async fn handle(
         state.requests.push(recorded.clone());
         answer
     };
+    let mut answer = answer;
+    if let Some(url) = answer.webhook_test.take() {
+        let status = webhooks::post_batch(&url, &[]).await.unwrap_or(0);
+        let ok = status == 200;
+        answer.body["success"] = ok.into();
+        answer.body["statusCode"] = status.into();
+        answer.body["reason"] = (if ok { "OK" } else { "ERROR_STATUS_CODE" }).into();
+        answer.body["detail"] = status.to_string().into();
+    }
     if let Some(delay) = answer.delay {
         tokio::time::sleep(delay).await;
     }

@@ -40,4 +40,7 @@ pub(super) struct State {
     pub(super) units: Vec<String>,
     /// How often the video's transcoding was asked about.
     pub(super) transcoding_asks: u32,
+    /// Where webhooks for the set endpoint really go (a loopback stand-in
+    /// for the https endpoint), if the test said so.
+    pub(super) webhook_delivery: Option<String>,
 }

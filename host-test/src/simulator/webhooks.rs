@@ -124,25 +124,31 @@ impl Simulator {
     /// POSTs `events` to `url` as LINE does: a batch signed with the
     /// channel secret ([`CLIENT_SECRET`]); returns the status it answered.
     pub async fn send_webhook(&self, url: &str, events: &[Value]) -> Result<u16> {
-        let (body, signature) = signed_batch(CLIENT_SECRET, events);
-        let uri: http::Uri = url.parse().context("the webhook URL")?;
-        let host = uri.host().context("a host")?.to_owned();
-        anyhow::ensure!(
-            host.parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
-                || host == "localhost",
-            "the simulator sends webhooks only to loopback, not {host}"
-        );
-        let stream =
-            tokio::net::TcpStream::connect((host.as_str(), uri.port_u16().unwrap_or(80))).await?;
-        let (mut sender, connection) =
-            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
-        tokio::spawn(connection);
-        let request = hyper::Request::post(uri.path())
-            .header("host", host)
-            .header("content-type", "application/json")
-            .header("x-line-signature", signature)
-            .body(http_body_util::Full::new(bytes::Bytes::from(body)))?;
-        Ok(sender.send_request(request).await?.status().as_u16())
+        post_batch(url, events).await
     }
+}
+
+/// POSTs `events` to `url` (loopback only) as a batch signed with the
+/// channel secret; the status it answered.
+pub async fn post_batch(url: &str, events: &[Value]) -> Result<u16> {
+    let (body, signature) = signed_batch(CLIENT_SECRET, events);
+    let uri: http::Uri = url.parse().context("the webhook URL")?;
+    let host = uri.host().context("a host")?.to_owned();
+    anyhow::ensure!(
+        host.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+            || host == "localhost",
+        "the simulator sends webhooks only to loopback, not {host}"
+    );
+    let stream =
+        tokio::net::TcpStream::connect((host.as_str(), uri.port_u16().unwrap_or(80))).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let request = hyper::Request::post(uri.path())
+        .header("host", host)
+        .header("content-type", "application/json")
+        .header("x-line-signature", signature)
+        .body(http_body_util::Full::new(bytes::Bytes::from(body)))?;
+    Ok(sender.send_request(request).await?.status().as_u16())
 }
