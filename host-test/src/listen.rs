@@ -159,25 +159,33 @@ async fn pass_on(mut queue: mpsc::UnboundedReceiver<Vec<Value>>, sink: Sink) {
     }
 }
 
-/// POSTs one event to `url` (plain HTTP; errors are reported on stderr).
+/// POSTs one event to `url` (errors are reported on stderr).
 async fn forward(url: &str, event: &Value) {
-    let sent = async {
-        let uri: http::Uri = url.parse()?;
-        let host = uri.host().context("no host")?.to_owned();
-        let port = uri.port_u16().unwrap_or(80);
-        let stream = tokio::net::TcpStream::connect((host.as_str(), port)).await?;
-        let (mut sender, connection) =
-            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-        tokio::spawn(connection);
-        let request = hyper::Request::post(uri.path())
-            .header("host", host)
-            .header("content-type", "application/json")
-            .body(Full::new(Bytes::from(event.to_string())))?;
-        let status = sender.send_request(request).await?.status();
-        anyhow::ensure!(status.is_success(), "answered {status}");
-        anyhow::Ok(())
-    };
-    if let Err(error) = sent.await {
-        eprintln!("forwarding an event to {url} failed: {error:#}");
+    let sent = post_json(url, &[], event.to_string().into_bytes()).await;
+    match sent {
+        Ok(status) if (200..300).contains(&status) => {}
+        Ok(status) => eprintln!("forwarding an event to {url}: it answered {status}"),
+        Err(error) => eprintln!("forwarding an event to {url} failed: {error:#}"),
     }
+}
+
+/// POSTs a JSON `body` with `headers` to `url` over plain HTTP, on a new
+/// connection; the status it answered. (The listener's forwarding and the
+/// simulator's webhooks send this way.)
+pub async fn post_json(url: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Result<u16> {
+    let uri: http::Uri = url.parse().context("the URL")?;
+    let host = uri.host().context("no host")?.to_owned();
+    let stream =
+        tokio::net::TcpStream::connect((host.as_str(), uri.port_u16().unwrap_or(80))).await?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let mut request = hyper::Request::post(uri.path())
+        .header("host", host)
+        .header("content-type", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(Full::new(Bytes::from(body)))?;
+    Ok(sender.send_request(request).await?.status().as_u16())
 }

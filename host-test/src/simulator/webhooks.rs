@@ -140,15 +140,5 @@ pub async fn post_batch(url: &str, events: &[Value]) -> Result<u16> {
             || host == "localhost",
         "the simulator sends webhooks only to loopback, not {host}"
     );
-    let stream =
-        tokio::net::TcpStream::connect((host.as_str(), uri.port_u16().unwrap_or(80))).await?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    let request = hyper::Request::post(uri.path())
-        .header("host", host)
-        .header("content-type", "application/json")
-        .header("x-line-signature", signature)
-        .body(http_body_util::Full::new(bytes::Bytes::from(body)))?;
-    Ok(sender.send_request(request).await?.status().as_u16())
+    crate::listen::post_json(url, &[("x-line-signature", &signature)], body).await
 }
