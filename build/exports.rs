@@ -10,7 +10,8 @@ use wit_parser::{Resolve, Type, TypeDefKind, TypeId};
 pub fn source(resolve: &Resolve, areas: &[Area]) -> String {
     let mut impls = String::new();
     let mut dispatch = String::new();
-    let mut outputs: Vec<(TypeId, String)> = Vec::new();
+    // Every input and output record's impls, once each.
+    let mut records: Vec<(TypeId, String)> = Vec::new();
     let mut row = 0;
     for area in areas {
         let module = format!(
@@ -25,20 +26,25 @@ pub fn source(resolve: &Resolve, areas: &[Area]) -> String {
             );
             let ok = format!("{module}::{}", rust_type(resolve, ok_type));
             let record = super::underlying(resolve, super::id(ok_type));
-            if !outputs.iter().any(|(id, _)| *id == record) {
-                outputs.push((record, output_impl(resolve, record, &ok)));
+            if !records.iter().any(|(id, _)| *id == record) {
+                let source = record_impl(resolve, record, &ok) + &output_impl(resolve, record, &ok);
+                records.push((record, source));
             }
-            let input = function
-                .params
-                .get(1)
-                .map(|p| format!("{module}::{}", rust_type(resolve, p.ty)));
+            let input = function.params.get(1).map(|p| {
+                let rust = format!("{module}::{}", rust_type(resolve, p.ty));
+                let record = super::underlying(resolve, super::id(p.ty));
+                if !records.iter().any(|(id, _)| *id == record) {
+                    records.push((record, record_impl(resolve, record, &rust)));
+                }
+                rust
+            });
             let (param, arg, from_json) = match &input {
                 Some(ty) => (
                     format!(", input: {ty}"),
-                    "&input",
-                    ", crate::json::into(input, \"\")?",
+                    "input",
+                    ", crate::json::input(input)?",
                 ),
-                None => (String::new(), "&()", ""),
+                None => (String::new(), "()", ""),
             };
             guest.push_str(&format!(
                 "    fn {name}(config: Config{param}) -> Result<{ok}, ErrorCode> {{\n        \
@@ -54,9 +60,9 @@ pub fn source(resolve: &Resolve, areas: &[Area]) -> String {
             "impl {module}::Guest for crate::Connector {{\n{guest}}}\n\n"
         ));
     }
-    let outputs: String = outputs.into_iter().map(|(_, source)| source).collect();
+    let records: String = records.into_iter().map(|(_, source)| source).collect();
     format!(
-        "{outputs}\n\
+        "{records}\n\
          {impls}\
          /// Runs the action named `action` through its typed function, with\n\
          /// input fields checked by [`crate::json::fields`]; returns the output\n\
@@ -69,30 +75,31 @@ pub fn source(resolve: &Resolve, areas: &[Area]) -> String {
     )
 }
 
-/// The output record's `Output` impl: its list fields, which LINE may leave
-/// out of an answer when they are empty, and its byte list (content), which
-/// travels beside the JSON.
-fn output_impl(resolve: &Resolve, record: TypeId, name: &str) -> String {
-    let TypeDefKind::Record(record) = &resolve.types[record].kind else {
-        panic!("{name} is not a record");
-    };
-    let list_of = |ty: &Type| match ty {
+/// The fields of a record type.
+fn fields(resolve: &Resolve, record: TypeId) -> &[wit_parser::Field] {
+    match &resolve.types[record].kind {
+        TypeDefKind::Record(record) => &record.fields,
+        other => panic!("an action's input and output are records, not {other:?}"),
+    }
+}
+
+/// The item type of a list type.
+fn list_of(resolve: &Resolve, ty: &Type) -> Option<Type> {
+    match ty {
         Type::Id(id) => match resolve.types[*id].kind {
             TypeDefKind::List(item) => Some(item),
             _ => None,
         },
         _ => None,
-    };
-    let lists: Vec<String> = record
-        .fields
+    }
+}
+
+/// The record's `Record` impl: its byte list (an image to upload, content
+/// downloaded), which travels beside the JSON.
+fn record_impl(resolve: &Resolve, record: TypeId, name: &str) -> String {
+    let bytes = fields(resolve, record)
         .iter()
-        .filter(|f| list_of(&f.ty).is_some())
-        .map(|f| format!("{:?}", f.name.replace('-', "_")))
-        .collect();
-    let bytes = record
-        .fields
-        .iter()
-        .find(|f| list_of(&f.ty) == Some(Type::U8));
+        .find(|f| list_of(resolve, &f.ty) == Some(Type::U8));
     let bytes = bytes.map_or(String::new(), |f| {
         let rust = f.name.replace('-', "_");
         format!(
@@ -102,8 +109,20 @@ fn output_impl(resolve: &Resolve, record: TypeId, name: &str) -> String {
             crate::names::camel_case(&f.name)
         )
     });
+    format!("impl crate::record::Record for {name} {{\n{bytes}}}\n")
+}
+
+/// The output record's `Output` impl: its list fields, which LINE may leave
+/// out of an answer when they are empty (and the byte list, which is set
+/// after the rest is read).
+fn output_impl(resolve: &Resolve, record: TypeId, name: &str) -> String {
+    let lists: Vec<String> = fields(resolve, record)
+        .iter()
+        .filter(|f| list_of(resolve, &f.ty).is_some())
+        .map(|f| format!("{:?}", f.name.replace('-', "_")))
+        .collect();
     format!(
-        "impl crate::response::Output for {name} {{\n    const LISTS: &'static [&'static str] = &[{}];\n{bytes}}}\n",
+        "impl crate::response::Output for {name} {{\n    const LISTS: &'static [&'static str] = &[{}];\n}}\n",
         lists.join(", ")
     )
 }

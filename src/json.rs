@@ -9,6 +9,7 @@
 
 use crate::error::invalid;
 use crate::names::{camel_case, snake_case};
+use crate::record::Record;
 use crate::redact::{MAX_QUOTE_CHARS, quote};
 use crate::response::Output;
 use crate::shown::{cut, shown};
@@ -68,6 +69,24 @@ fn record(
 pub fn into<T: DeserializeOwned>(fields: Map<String, Value>, path: &str) -> Result<T, ErrorCode> {
     let whole = if path.is_empty() { "input" } else { path };
     serde_json::from_value(Value::Object(fields)).map_err(|e| invalid(whole, quote(&e.to_string())))
+}
+
+/// An action's input record from checked `fields`: its byte list (if it
+/// has one) given as base64, decoded beside the rest.
+pub fn input<T: Record>(mut fields: Map<String, Value>) -> Result<T, ErrorCode> {
+    let Some(name) = T::BYTES else {
+        return into(fields, "");
+    };
+    let key = snake_case(name);
+    let bytes = match fields.insert(key, Value::Array(Vec::new())) {
+        Some(Value::String(text)) => base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|e| invalid(name, format!("must be base64: {e}")))?,
+        _ => Vec::new(),
+    };
+    let mut record: T = into(fields, "")?;
+    record.set_bytes(bytes);
+    Ok(record)
 }
 
 /// A result record as JSON text: camelCase keys, absent options left out,

@@ -1,13 +1,15 @@
 //! The LINE Messaging API connector, built as a WebAssembly component for
 //! `wasm32-wasip2`.
 //!
-//! The contract is `wit/connector.wit`. Each exported action is one endpoint of
-//! the [`table`], exported by [`endpoints`]; the rest of the crate holds LINE's rules: input
-//! checks ([`validate`]), request bodies ([`request`]), answers ([`response`]),
-//! the config ([`config`]), tokens ([`auth`]), retries and retry keys
-//! ([`retry`]), running an action ([`call`]) over WASI-HTTP ([`http`]),
-//! error mapping ([`error`]), and keeping secrets out of every output
-//! ([`redact`]).
+//! The contract is `wit/` (`world.wit`). Each exported action is one row of
+//! the [`table`], exported by [`endpoints`]; the rest of the crate holds
+//! LINE's rules: input checks ([`validate`], rich-menu images in
+//! [`image`]), requests ([`request`]), answers ([`response`]), records and
+//! their bytes ([`record`]), the config ([`config`]), tokens ([`auth`]),
+//! retries and retry keys ([`retry`]), running an action ([`call`]): its
+//! lookups ([`lookup`]) and each request ([`send`]) over WASI-HTTP
+//! ([`http`]), error mapping ([`error`]), and keeping secrets out of every
+//! output ([`redact`]).
 
 mod auth;
 mod call;
@@ -15,13 +17,17 @@ mod config;
 mod endpoints;
 mod error;
 mod http;
+mod image;
 mod json;
+mod lookup;
 mod manifest;
 mod names;
+mod record;
 mod redact;
 mod request;
 mod response;
 mod retry;
+mod send;
 mod shown;
 mod table;
 mod validate;

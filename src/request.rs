@@ -20,6 +20,8 @@ use std::time::Duration;
 pub struct Draft {
     /// The path, its parameters filled in.
     pub path: String,
+    /// The path's parameters, as given (LINE's names).
+    pub params: Map<String, Value>,
     /// The query parameters, in order.
     pub query: Vec<(String, String)>,
     /// The JSON body's fields (for an operation with a JSON body).
@@ -41,12 +43,22 @@ pub struct Draft {
 /// The request for `input` to `endpoint`, every field checked: an
 /// `invalid-input` error names the first field that breaks a rule, and
 /// nothing has been sent.
-pub fn draft(endpoint: &Endpoint, input: &impl Serialize) -> Result<Draft, ErrorCode> {
+///
+/// `bytes` names the input's byte list (an image), which is sent apart
+/// and left out here.
+pub fn draft(
+    endpoint: &Endpoint,
+    input: &impl Serialize,
+    bytes: Option<&str>,
+) -> Result<Draft, ErrorCode> {
     let mut fields = match serde_json::to_value(input) {
         Ok(Value::Object(fields)) => fields,
         Ok(_) => Map::new(),
         Err(e) => return Err(invalid("input", e.to_string())),
     };
+    if let Some(name) = bytes {
+        fields.remove(&crate::names::snake_case(name));
+    }
     let text = fields.remove("text").filter(|t| !t.is_null());
     let mut draft = Draft {
         pages: 1,
@@ -80,10 +92,11 @@ pub fn draft(endpoint: &Endpoint, input: &impl Serialize) -> Result<Draft, Error
             }
         }
     }
+    validate::together(&rest)?;
     if all {
         draft.pages = max_pages;
     }
-    draft.path = fill_path(endpoint.path, &mut rest)?;
+    draft.path = fill_path(endpoint.path, &mut rest, &mut draft.params)?;
     for &field in endpoint.query {
         if let Some(value) = rest.remove(field) {
             draft.query.push((field.to_owned(), query_text(&value)));
@@ -91,7 +104,7 @@ pub fn draft(endpoint: &Endpoint, input: &impl Serialize) -> Result<Draft, Error
     }
     match endpoint.body {
         Body::Json => draft.body = rest,
-        Body::None => {
+        Body::None | Body::Image => {
             if let Some(field) = rest.keys().next() {
                 return Err(invalid(field.as_str(), "has no place in this request"));
             }
@@ -103,7 +116,7 @@ pub fn draft(endpoint: &Endpoint, input: &impl Serialize) -> Result<Draft, Error
 /// A field checked by its rule, and a record inside it field by field
 /// (its keys in LINE's names, each checked by its own rule).
 fn checked(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
-    match value {
+    let value = match value {
         Value::Object(record) => record
             .into_iter()
             .filter(|(_, v)| !v.is_null())
@@ -113,14 +126,36 @@ fn checked(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
                 Ok((name, value))
             })
             .collect::<Result<Map<_, _>, _>>()
-            .map(Value::Object),
-        value => validate::field(path, name, value),
+            .map(Value::Object)?,
+        Value::Array(items) => Value::Array(items.into_iter().map(record_keys).collect()),
+        value => value,
+    };
+    validate::field(path, name, value)
+}
+
+/// The records inside a list in LINE's names (camelCase keys), their empty
+/// options left out; the list's own rule checks them.
+fn record_keys(value: Value) -> Value {
+    match value {
+        Value::Object(record) => Value::Object(
+            record
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(key, v)| (camel_case(&key), record_keys(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(record_keys).collect()),
+        other => other,
     }
 }
 
 /// The path template with each `{name}` replaced by the input field `name`
-/// (taken out of `fields`), percent-encoded.
-fn fill_path(template: &str, fields: &mut Map<String, Value>) -> Result<String, ErrorCode> {
+/// (moved from `fields` to `params`), percent-encoded.
+fn fill_path(
+    template: &str,
+    fields: &mut Map<String, Value>,
+    params: &mut Map<String, Value>,
+) -> Result<String, ErrorCode> {
     let mut path = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find('{') {
@@ -131,6 +166,7 @@ fn fill_path(template: &str, fields: &mut Map<String, Value>) -> Result<String, 
             .ok_or_else(|| invalid(name, "is required"))?;
         path.push_str(&rest[..start]);
         path.push_str(&crate::redact::percent(&query_text(&value), true));
+        params.insert(name.to_owned(), value);
         rest = rest.get(end + 1..).unwrap_or_default();
     }
     path.push_str(rest);

@@ -7,9 +7,9 @@
 
 use crate::error;
 use crate::names::snake_case;
+use crate::record::Record;
 use crate::table::Poll;
 use crate::types::{ApiError, Batch, BatchReport, ErrorCode};
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 /// A successful answer from LINE.
@@ -116,20 +116,9 @@ pub fn is_final(poll: Option<&Poll>, merged: &Merged) -> bool {
 
 /// An output record (every action's result; the build script writes the
 /// impls from the WIT).
-pub trait Output: DeserializeOwned + serde::Serialize {
+pub trait Output: Record {
     /// Its list fields (Rust's names), which LINE leaves out when empty.
     const LISTS: &'static [&'static str];
-
-    /// Its byte list (content), if it has one: camelCase name.
-    const BYTES: Option<&'static str> = None;
-
-    /// Puts content's bytes in the record.
-    fn set_bytes(&mut self, _bytes: Vec<u8>) {}
-
-    /// Takes content's bytes out of the record.
-    fn take_bytes(&mut self) -> Vec<u8> {
-        Vec::new()
-    }
 }
 
 /// The output record from the merged fields, having asked LINE `polls`
