@@ -33,16 +33,28 @@ fn rule(key: &str, property: &Value) -> Option<Value> {
         "waitSeconds" => json!({"maximum": 3600}),
         "maxPages" => json!({"minimum": 1, "maximum": 10000}),
         "limit" if property["type"] == "integer" => json!({"minimum": 1, "maximum": 1000}),
+        "richMenuId" => json!({"pattern": "^richmenu-[0-9a-f]{32}$"}),
+        "richMenuAliasId" => json!({"pattern": "^[a-z0-9_-]{1,32}$"}),
+        "resumeRequestKey" => json!({"pattern": "^[a-zA-Z0-9_-]{1,100}$"}),
+        "userIds" => json!({"minItems": 1, "items": {"pattern": USER_ID}}),
+        "operations" => json!({"minItems": 1, "maxItems": 1000}),
+        "chatBarText" => json!({"minLength": 1, "maxLength": 14}),
+        "name" => json!({"maxLength": 300}),
+        "size" => json!({"properties": {
+            "width": {"minimum": 800, "maximum": 2500},
+            "height": {"minimum": 250},
+        }}),
+        "areas" => json!({"maxItems": 20}),
         _ => return None,
     })
 }
 
-/// Adds `keywords` to `schema`, into its sub-schemas (`items`) where both
-/// have one.
+/// Adds `keywords` to `schema`, into its sub-schemas (`items`,
+/// `properties`) where both have one.
 fn merge(schema: &mut Value, keywords: serde_json::Map<String, Value>) {
     for (keyword, value) in keywords {
         match (schema.get_mut(&keyword), value) {
-            (Some(Value::Object(existing)), Value::Object(more)) => existing.extend(more),
+            (Some(existing @ Value::Object(_)), Value::Object(more)) => merge(existing, more),
             (_, value) => schema[keyword.as_str()] = value,
         }
     }

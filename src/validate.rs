@@ -45,9 +45,284 @@ pub fn field(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
             in_range(path, n.parse().ok(), 1, 100)?
         }
         ("recipient" | "filter" | "limit", Value::String(text)) => return json_object(path, text),
+        ("richMenuId", Value::String(id)) => rich_menu_id(path, id)?,
+        ("richMenuAliasId", Value::String(alias)) => alias_id(path, alias)?,
+        ("resumeRequestKey", Value::String(key)) => resume_key(path, key)?,
+        ("userIds", Value::Array(users)) => recipients(path, users)?,
+        ("operations", Value::Array(operations)) => batch_operations(path, operations)?,
+        ("chatBarText", Value::String(text)) => chars(path, text, 1, MAX_CHAT_BAR_TEXT)?,
+        ("name", Value::String(name)) => chars(path, name, 0, MAX_MENU_NAME)?,
+        ("size", Value::Object(size)) => {
+            let side = |key: &str| size.get(key).and_then(Value::as_u64).unwrap_or(0);
+            menu_size(path, side("width"), side("height"))?
+        }
+        ("areas", Value::Array(areas)) => menu_areas(path, areas)?,
         _ => {}
     }
     Ok(value)
+}
+
+/// Checks the rules that tie fields of one input record together: a rich
+/// menu's areas lie inside its size.
+pub fn together(fields: &serde_json::Map<String, Value>) -> Result<(), ErrorCode> {
+    let (Some(size), Some(Value::Array(areas))) = (fields.get("size"), fields.get("areas")) else {
+        return Ok(());
+    };
+    let number = |value: &Value, key: &str| value[key].as_u64().unwrap_or(0);
+    let (width, height) = (number(size, "width"), number(size, "height"));
+    for (i, area) in areas.iter().enumerate() {
+        let bounds = &area["bounds"];
+        let right = number(bounds, "x") + number(bounds, "width");
+        let bottom = number(bounds, "y") + number(bounds, "height");
+        if right > width || bottom > height {
+            return Err(invalid(
+                format!("areas[{i}].bounds"),
+                format!(
+                    "reaches to x {right}, y {bottom}; it must lie inside the menu ({width}x{height})"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A rich menu holds at most this many areas.
+pub const MAX_MENU_AREAS: usize = 20;
+/// A rich menu's `chatBarText`: at most this many characters.
+pub const MAX_CHAT_BAR_TEXT: usize = 14;
+/// A rich menu's `name`: at most this many characters.
+pub const MAX_MENU_NAME: usize = 300;
+/// A rich-menu batch change holds at most this many operations.
+pub const MAX_BATCH_OPERATIONS: usize = 1000;
+
+/// Checks a rich menu's (or its image's) size: 800 to 2500 pixels wide, at
+/// least 250 high, width / height at least 1.45.
+pub fn menu_size(field: &str, width: u64, height: u64) -> Result<(), ErrorCode> {
+    let problem = if !(800..=2500).contains(&width) {
+        "the width must be 800 to 2500 pixels"
+    } else if height < 250 {
+        "the height must be at least 250 pixels"
+    } else if width * 100 < height * 145 {
+        "width / height must be at least 1.45"
+    } else {
+        return Ok(());
+    };
+    Err(invalid(field, format!("is {width}x{height}: {problem}")))
+}
+
+/// Checks a rich menu's areas: at most [`MAX_MENU_AREAS`], each with a
+/// valid action.
+pub fn menu_areas(field: &str, areas: &[Value]) -> Result<(), ErrorCode> {
+    if areas.len() > MAX_MENU_AREAS {
+        return Err(invalid(
+            field,
+            format!("holds at most {MAX_MENU_AREAS} areas, got {}", areas.len()),
+        ));
+    }
+    for (i, area) in areas.iter().enumerate() {
+        action(&format!("{field}[{i}].action"), &area["action"])?;
+    }
+    Ok(())
+}
+
+/// Checks a rich menu id: `richmenu-` and 32 lowercase hex digits.
+pub fn rich_menu_id(field: &str, id: &str) -> Result<(), ErrorCode> {
+    let hex = id.strip_prefix("richmenu-").unwrap_or_default();
+    if hex.len() == 32 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Ok(());
+    }
+    Err(invalid(
+        field,
+        format!(
+            "must be a rich menu id: richmenu- followed by 32 lowercase hex digits, got {}",
+            quote(id)
+        ),
+    ))
+}
+
+/// Checks a rich menu alias id: 1 to 32 of `a-z`, `0-9`, `_` and `-`.
+pub fn alias_id(field: &str, alias: &str) -> Result<(), ErrorCode> {
+    let ok = (1..=32).contains(&alias.len())
+        && alias
+            .bytes()
+            .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-'));
+    if ok {
+        return Ok(());
+    }
+    Err(invalid(
+        field,
+        format!("must be 1 to 32 of a-z, 0-9, _ and -, got {}", quote(alias)),
+    ))
+}
+
+/// Checks a batch change's `resumeRequestKey`: 1 to 100 of `a-zA-Z0-9_-`.
+pub fn resume_key(field: &str, key: &str) -> Result<(), ErrorCode> {
+    let ok = (1..=100).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        return Ok(());
+    }
+    Err(invalid(
+        field,
+        format!(
+            "must be 1 to 100 of a-z, A-Z, 0-9, _ and -, got {}",
+            quote(key)
+        ),
+    ))
+}
+
+/// Checks a rich-menu batch change's operations: 1 to
+/// [`MAX_BATCH_OPERATIONS`], each `link` (`from`, `to`), `unlink` (`from`)
+/// or `unlinkAll`, with rich menu ids.
+pub fn batch_operations(field: &str, operations: &[Value]) -> Result<(), ErrorCode> {
+    if operations.is_empty() || operations.len() > MAX_BATCH_OPERATIONS {
+        return Err(invalid(
+            field,
+            format!(
+                "must hold 1 to {MAX_BATCH_OPERATIONS} operations, got {}",
+                operations.len()
+            ),
+        ));
+    }
+    for (i, operation) in operations.iter().enumerate() {
+        let path = format!("{field}[{i}]");
+        let menus: &[&str] = match operation["type"].as_str().unwrap_or_default() {
+            "link" => &["from", "to"],
+            "unlink" => &["from"],
+            "unlinkAll" => &[],
+            other => {
+                return Err(invalid(
+                    format!("{path}.type"),
+                    format!("must be link, unlink or unlinkAll, got {}", quote(other)),
+                ));
+            }
+        };
+        for key in menus {
+            rich_menu_id(
+                &format!("{path}.{key}"),
+                required_str(&path, operation, key)?,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks that a text is `min` to `max` characters long.
+pub fn chars(field: &str, text: &str, min: usize, max: usize) -> Result<(), ErrorCode> {
+    let count = text.chars().count();
+    if (min..=max).contains(&count) {
+        return Ok(());
+    }
+    Err(invalid(
+        field,
+        format!("must be {min} to {max} characters long, got {count}"),
+    ))
+}
+
+/// The action types LINE knows.
+const ACTION_TYPES: [&str; 9] = [
+    "postback",
+    "message",
+    "uri",
+    "datetimepicker",
+    "richmenuswitch",
+    "clipboard",
+    "camera",
+    "cameraRoll",
+    "location",
+];
+
+/// The longest value of an action's text fields, in characters (LINE's
+/// limits).
+const ACTION_FIELD_CHARS: [(&str, usize); 7] = [
+    ("label", 20),
+    ("data", 300),
+    ("displayText", 300),
+    ("text", 300),
+    ("fillInText", 300),
+    ("uri", 1000),
+    ("clipboardText", 1000),
+];
+
+/// Checks one action object (LINE's `Action`), in a rich menu's area or a
+/// message (quick reply, template): a known `type`, the fields that type
+/// needs, and LINE's lengths.
+pub fn action(path: &str, action: &Value) -> Result<(), ErrorCode> {
+    if !action.is_object() {
+        return Err(invalid(path, "must be an action object"));
+    }
+    let kind = required_str(path, action, "type")?;
+    let needed: &[&str] = match kind {
+        "postback" | "datetimepicker" => &["data"],
+        "message" => &["text"],
+        "uri" => &["uri"],
+        "richmenuswitch" => &["richMenuAliasId", "data"],
+        "clipboard" => &["clipboardText"],
+        _ if ACTION_TYPES.contains(&kind) => &[],
+        other => {
+            return Err(invalid(
+                format!("{path}.type"),
+                format!(
+                    "must be one of {}, got {}",
+                    ACTION_TYPES.join(", "),
+                    quote(other)
+                ),
+            ));
+        }
+    };
+    for key in needed {
+        required_str(path, action, key)?;
+    }
+    for (key, max) in ACTION_FIELD_CHARS {
+        if let Some(value) = action.get(key) {
+            let text = value
+                .as_str()
+                .ok_or_else(|| invalid(format!("{path}.{key}"), "must be a string"))?;
+            let min = usize::from(needed.contains(&key));
+            chars(&format!("{path}.{key}"), text, min, max)?;
+        }
+    }
+    let field = |key: &str| action.get(key).and_then(Value::as_str);
+    if let Some(uri) = field("uri") {
+        let scheme = uri.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+        if !matches!(scheme.as_deref(), Some("http" | "https" | "line" | "tel")) {
+            return Err(invalid(
+                format!("{path}.uri"),
+                format!(
+                    "must be an http, https, line or tel URI, got {}",
+                    quote(uri)
+                ),
+            ));
+        }
+    }
+    if let Some(alias) = field("richMenuAliasId") {
+        alias_id(&format!("{path}.richMenuAliasId"), alias)?;
+    }
+    let one_of = |key: &str, allowed: &[&str]| match field(key) {
+        Some(value) if !allowed.contains(&value) => Err(invalid(
+            format!("{path}.{key}"),
+            format!(
+                "must be one of {}, got {}",
+                allowed.join(", "),
+                quote(value)
+            ),
+        )),
+        _ => Ok(()),
+    };
+    if kind == "datetimepicker" {
+        required_str(path, action, "mode")?;
+    }
+    one_of("mode", &["date", "time", "datetime"])?;
+    one_of(
+        "inputOption",
+        &["closeRichMenu", "openRichMenu", "openKeyboard", "openVoice"],
+    )?;
+    if let Some(desktop) = action["altUri"]["desktop"].as_str() {
+        chars(&format!("{path}.altUri.desktop"), desktop, 0, 1000)?;
+    }
+    Ok(())
 }
 
 /// A page of ids holds at most this many (LINE's followers list).
@@ -358,12 +633,48 @@ fn message(path: &str, message: &Value) -> Result<(), ErrorCode> {
         }
     }
     if let Some(quick) = message.get("quickReply") {
-        let count = quick.get("items").and_then(Value::as_array).map(Vec::len);
-        if !matches!(count, Some(1..=MAX_QUICK_REPLY_ITEMS)) {
+        let items = quick.get("items").and_then(Value::as_array);
+        let Some(items) = items.filter(|i| (1..=MAX_QUICK_REPLY_ITEMS).contains(&i.len())) else {
             return Err(invalid(
                 format!("{path}.quickReply.items"),
                 format!("must be an array of 1 to {MAX_QUICK_REPLY_ITEMS} items"),
             ));
+        };
+        for (i, item) in items.iter().enumerate() {
+            action(
+                &format!("{path}.quickReply.items[{i}].action"),
+                &item["action"],
+            )?;
+        }
+    }
+    template_actions(&format!("{path}.template"), &message["template"])
+}
+
+/// Checks the actions of a template message: its `actions`, its
+/// `defaultAction` and its columns' (image carousels: `action`).
+fn template_actions(path: &str, template: &Value) -> Result<(), ErrorCode> {
+    let mut found = vec![(path.to_owned(), template)];
+    for (j, column) in template["columns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        found.push((format!("{path}.columns[{j}]"), column));
+    }
+    for (at, holder) in found {
+        for (i, one) in holder["actions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            action(&format!("{at}.actions[{i}]"), one)?;
+        }
+        for key in ["defaultAction", "action"] {
+            if let Some(one) = holder.get(key) {
+                action(&format!("{at}.{key}"), one)?;
+            }
         }
     }
     Ok(())
