@@ -28,7 +28,6 @@ pub enum Method {
     /// Replacing a setting.
     Put,
     /// Removing something.
-    #[allow(dead_code)] // the first DELETE operation (rich menus) is still to come
     Delete,
 }
 
@@ -51,6 +50,9 @@ pub enum Body {
     None,
     /// The input's remaining fields as a JSON object, in LINE's names.
     Json,
+    /// The input's byte list: a JPEG or PNG image, checked by LINE's rules
+    /// for rich-menu images ([`crate::image`]) and sent with its media type.
+    Image,
 }
 
 /// What LINE answers with.
@@ -214,6 +216,13 @@ impl Endpoint {
         }
     }
 
+    const fn image(self) -> Self {
+        Endpoint {
+            body: Body::Image,
+            ..self
+        }
+    }
+
     const fn paged(self, list: &'static str) -> Self {
         Endpoint {
             pages: Some(Pages { list }),
@@ -229,7 +238,7 @@ impl Endpoint {
     }
 }
 
-use Method::{Get, Post, Put};
+use Method::{Delete, Get, Post, Put};
 use Resend::{Free, Once, RetryKey};
 
 /// Show a loading animation.
@@ -586,6 +595,200 @@ pub const GET_MESSAGE_CONTENT_TRANSCODING_BY_MESSAGE_ID: Endpoint = op(
 )
 .on_data_host();
 
+/// Create a rich menu.
+pub const CREATE_RICH_MENU: Endpoint = op("create-rich-menu", Post, "/v2/bot/richmenu", Once)
+    .about("Create a rich menu", "create-rich-menu")
+    .limit("100 requests per hour");
+/// Validate a rich menu.
+pub const VALIDATE_RICH_MENU_OBJECT: Endpoint = op(
+    "validate-rich-menu-object",
+    Post,
+    "/v2/bot/richmenu/validate",
+    Free,
+)
+.about("Validate a rich menu", "validate-rich-menu-object");
+/// A rich menu.
+pub const GET_RICH_MENU: Endpoint = op("get-rich-menu", Get, "/v2/bot/richmenu/{richMenuId}", Free)
+    .about("Get a rich menu", "get-rich-menu");
+/// Every rich menu.
+pub const GET_RICH_MENU_LIST: Endpoint =
+    op("get-rich-menu-list", Get, "/v2/bot/richmenu/list", Free)
+        .about("List the rich menus", "get-rich-menu-list");
+/// Upload a rich menu's image (LINE takes one per menu: never resent).
+pub const SET_RICH_MENU_IMAGE: Endpoint = op(
+    "set-rich-menu-image",
+    Post,
+    "/v2/bot/richmenu/{richMenuId}/content",
+    Once,
+)
+.about("Upload a rich menu's image", "upload-rich-menu-image")
+.on_data_host()
+.image();
+/// Download a rich menu's image.
+pub const GET_RICH_MENU_IMAGE: Endpoint = op(
+    "get-rich-menu-image",
+    Get,
+    "/v2/bot/richmenu/{richMenuId}/content",
+    Free,
+)
+.about("Download a rich menu's image", "download-rich-menu-image")
+.on_data_host()
+.bytes();
+/// Make a rich menu the default.
+pub const SET_DEFAULT_RICH_MENU: Endpoint = op(
+    "set-default-rich-menu",
+    Post,
+    "/v2/bot/user/all/richmenu/{richMenuId}",
+    Free,
+)
+.about("Set the default rich menu", "set-default-rich-menu")
+.no_body();
+/// The default rich menu's id.
+pub const GET_DEFAULT_RICH_MENU_ID: Endpoint = op(
+    "get-default-rich-menu-id",
+    Get,
+    "/v2/bot/user/all/richmenu",
+    Free,
+)
+.about("Get the default rich menu's id", "get-default-rich-menu-id");
+/// Link a rich menu to a user.
+pub const LINK_RICH_MENU_ID_TO_USER: Endpoint = op(
+    "link-rich-menu-id-to-user",
+    Post,
+    "/v2/bot/user/{userId}/richmenu/{richMenuId}",
+    Free,
+)
+.about("Link a rich menu to a user", "link-rich-menu-to-user")
+.no_body();
+/// The rich menu linked to a user.
+pub const GET_RICH_MENU_ID_OF_USER: Endpoint = op(
+    "get-rich-menu-id-of-user",
+    Get,
+    "/v2/bot/user/{userId}/richmenu",
+    Free,
+)
+.about(
+    "Get the rich menu linked to a user",
+    "get-rich-menu-id-of-user",
+);
+/// Link a rich menu to users, in batches of 500.
+pub const LINK_RICH_MENU_ID_TO_USERS: Endpoint = op(
+    "link-rich-menu-id-to-users",
+    Post,
+    "/v2/bot/richmenu/bulk/link",
+    Free,
+)
+.about("Link a rich menu to users", "link-rich-menu-to-users")
+.batches("userIds", 500);
+/// Unlink users' rich menus, in batches of 500.
+pub const UNLINK_RICH_MENU_ID_FROM_USERS: Endpoint = op(
+    "unlink-rich-menu-id-from-users",
+    Post,
+    "/v2/bot/richmenu/bulk/unlink",
+    Free,
+)
+.about(
+    "Unlink the rich menus of users",
+    "unlink-rich-menu-from-users",
+)
+.batches("userIds", 500);
+/// Unlink a user's rich menu.
+pub const UNLINK_RICH_MENU_ID_FROM_USER: Endpoint = op(
+    "unlink-rich-menu-id-from-user",
+    Delete,
+    "/v2/bot/user/{userId}/richmenu",
+    Free,
+)
+.about("Unlink a user's rich menu", "unlink-rich-menu-from-user");
+/// Give a rich menu an alias.
+pub const CREATE_RICH_MENU_ALIAS: Endpoint = op(
+    "create-rich-menu-alias",
+    Post,
+    "/v2/bot/richmenu/alias",
+    Once,
+)
+.about("Create a rich menu alias", "create-rich-menu-alias");
+/// A rich menu alias.
+pub const GET_RICH_MENU_ALIAS: Endpoint = op(
+    "get-rich-menu-alias",
+    Get,
+    "/v2/bot/richmenu/alias/{richMenuAliasId}",
+    Free,
+)
+.about("Get a rich menu alias", "get-rich-menu-alias-by-id");
+/// Point an alias at another rich menu.
+pub const UPDATE_RICH_MENU_ALIAS: Endpoint = op(
+    "update-rich-menu-alias",
+    Post,
+    "/v2/bot/richmenu/alias/{richMenuAliasId}",
+    Free,
+)
+.about("Update a rich menu alias", "update-rich-menu-alias");
+/// Every rich menu alias.
+pub const GET_RICH_MENU_ALIAS_LIST: Endpoint = op(
+    "get-rich-menu-alias-list",
+    Get,
+    "/v2/bot/richmenu/alias/list",
+    Free,
+)
+.about("List the rich menu aliases", "get-rich-menu-alias-list");
+/// Delete a rich menu alias.
+pub const DELETE_RICH_MENU_ALIAS: Endpoint = op(
+    "delete-rich-menu-alias",
+    Delete,
+    "/v2/bot/richmenu/alias/{richMenuAliasId}",
+    Free,
+)
+.about("Delete a rich menu alias", "delete-rich-menu-alias");
+/// Validate a batch change of users' rich menus.
+pub const VALIDATE_RICH_MENU_BATCH_REQUEST: Endpoint = op(
+    "validate-rich-menu-batch-request",
+    Post,
+    "/v2/bot/richmenu/validate/batch",
+    Free,
+)
+.about(
+    "Validate a batch change of users' rich menus",
+    "validate-batch-control-rich-menus-request",
+);
+/// Change users' rich menus in a batch.
+pub const RICH_MENU_BATCH: Endpoint = op("rich-menu-batch", Post, "/v2/bot/richmenu/batch", Free)
+    .about(
+        "Change users' rich menus in a batch",
+        "batch-control-rich-menus-of-users",
+    )
+    .limit("3 requests per hour");
+/// A batch change's progress.
+pub const GET_RICH_MENU_BATCH_PROGRESS: Endpoint = op(
+    "get-rich-menu-batch-progress",
+    Get,
+    "/v2/bot/richmenu/progress/batch",
+    Free,
+)
+.about(
+    "Get the progress of a batch change of rich menus",
+    "get-batch-control-rich-menus-progress-status",
+)
+.query(&["requestId"])
+.polls("phase", &["succeeded", "failed"]);
+/// Stop showing a default rich menu.
+pub const CANCEL_DEFAULT_RICH_MENU: Endpoint = op(
+    "cancel-default-rich-menu",
+    Delete,
+    "/v2/bot/user/all/richmenu",
+    Free,
+)
+.about("Cancel the default rich menu", "cancel-default-rich-menu");
+/// Delete a rich menu.
+pub const DELETE_RICH_MENU: Endpoint = op(
+    "delete-rich-menu",
+    Delete,
+    "/v2/bot/richmenu/{richMenuId}",
+    Free,
+)
+.about("Delete a rich menu", "delete-rich-menu")
+.limit("100 requests per hour");
+
 /// Every endpoint, in the order of the WIT functions.
 pub const ALL: &[&Endpoint] = &[
     &DISPLAY_LOADING,
@@ -629,4 +832,27 @@ pub const ALL: &[&Endpoint] = &[
     &GET_MESSAGE_CONTENT,
     &GET_MESSAGE_CONTENT_PREVIEW,
     &GET_MESSAGE_CONTENT_TRANSCODING_BY_MESSAGE_ID,
+    &CREATE_RICH_MENU,
+    &VALIDATE_RICH_MENU_OBJECT,
+    &GET_RICH_MENU,
+    &GET_RICH_MENU_LIST,
+    &SET_RICH_MENU_IMAGE,
+    &GET_RICH_MENU_IMAGE,
+    &SET_DEFAULT_RICH_MENU,
+    &GET_DEFAULT_RICH_MENU_ID,
+    &LINK_RICH_MENU_ID_TO_USER,
+    &GET_RICH_MENU_ID_OF_USER,
+    &LINK_RICH_MENU_ID_TO_USERS,
+    &UNLINK_RICH_MENU_ID_FROM_USERS,
+    &UNLINK_RICH_MENU_ID_FROM_USER,
+    &CREATE_RICH_MENU_ALIAS,
+    &GET_RICH_MENU_ALIAS,
+    &UPDATE_RICH_MENU_ALIAS,
+    &GET_RICH_MENU_ALIAS_LIST,
+    &DELETE_RICH_MENU_ALIAS,
+    &VALIDATE_RICH_MENU_BATCH_REQUEST,
+    &RICH_MENU_BATCH,
+    &GET_RICH_MENU_BATCH_PROGRESS,
+    &CANCEL_DEFAULT_RICH_MENU,
+    &DELETE_RICH_MENU,
 ];
