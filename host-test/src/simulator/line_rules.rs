@@ -163,3 +163,87 @@ fn check_message(message: &Value, at: &str, problems: &mut Problems) {
         );
     }
 }
+
+/// Whether `id` is a rich menu id: `richmenu-` and 32 hex digits.
+pub fn is_rich_menu_id(id: &str) -> bool {
+    id.strip_prefix("richmenu-").is_some_and(|hex| {
+        hex.len() == 32
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// Whether `alias` is a rich menu alias id: `^[a-z0-9_-]{1,32}$`.
+pub fn is_alias_id(alias: &str) -> bool {
+    (1..=32).contains(&alias.len())
+        && alias
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// Checks a rich menu object (`RichMenuRequest`): its size, `selected`,
+/// `name`, `chatBarText`, and at most 20 areas inside the menu, each with
+/// an action.
+pub fn rich_menu(body: &Value, problems: &mut Problems) {
+    let number = |value: &Value, key: &str| value.get(key).and_then(Value::as_u64);
+    let size = &body["size"];
+    let (width, height) = (number(size, "width"), number(size, "height"));
+    let fits = match (width, height) {
+        (Some(w), Some(h)) => (800..=2500).contains(&w) && h >= 250 && w * 100 >= h * 145,
+        _ => false,
+    };
+    problems.check(fits, "size", "invalid rich menu size");
+    problems.check(body["selected"].is_boolean(), "selected", "May not be null");
+    let text = |key: &str, max: usize| body[key].as_str().is_some_and(|t| t.chars().count() <= max);
+    problems.check(
+        text("name", 300),
+        "name",
+        "Length must be between 0 and 300",
+    );
+    problems.check(
+        text("chatBarText", 14),
+        "chatBarText",
+        "Length must be between 0 and 14",
+    );
+    let Some(areas) = body["areas"].as_array() else {
+        problems.check(false, "areas", "May not be null");
+        return;
+    };
+    problems.check(areas.len() <= 20, "areas", "Size must be between 0 and 20");
+    for (i, area) in areas.iter().enumerate() {
+        let bounds = &area["bounds"];
+        let inside = |at: &str, side: &str, limit: Option<u64>| match (
+            number(bounds, at),
+            number(bounds, side),
+            limit,
+        ) {
+            (Some(at), Some(side), Some(limit)) => side >= 1 && at + side <= limit,
+            _ => false,
+        };
+        problems.check(
+            inside("x", "width", width) && inside("y", "height", height),
+            &format!("areas[{i}].bounds"),
+            "invalid area bounds: it must lie inside the rich menu",
+        );
+        let kind = area["action"]["type"].as_str().unwrap_or_default();
+        problems.check(
+            ACTION_TYPES.contains(&kind),
+            &format!("areas[{i}].action.type"),
+            "invalid action type",
+        );
+    }
+}
+
+/// The action types LINE knows.
+pub const ACTION_TYPES: [&str; 9] = [
+    "postback",
+    "message",
+    "uri",
+    "datetimepicker",
+    "richmenuswitch",
+    "clipboard",
+    "camera",
+    "cameraRoll",
+    "location",
+];

@@ -10,6 +10,7 @@ pub mod chats;
 mod faults;
 pub mod line_rules;
 mod messaging;
+pub mod rich_menu;
 mod routes;
 mod state;
 mod tokens;
@@ -67,6 +68,15 @@ pub const OTHER_ROOM: &str = "R00000000000000000000000000000002";
 pub const IMAGE_MESSAGE: &str = "100001";
 /// A video a user sent: `processing` at first, then `succeeded`.
 pub const VIDEO_MESSAGE: &str = "100002";
+
+/// A rich menu the account has (2500x843, with its image): the default
+/// menu, linked to the first of [`FRIENDS`], named by [`RICH_MENU_ALIAS`].
+pub const RICH_MENU: &str = "richmenu-00000000000000000000000000000001";
+/// Another rich menu (2500x1686, LINE's reference example), whose image is
+/// not uploaded yet.
+pub const OTHER_RICH_MENU: &str = "richmenu-00000000000000000000000000000002";
+/// The alias of [`RICH_MENU`].
+pub const RICH_MENU_ALIAS: &str = "soc-default";
 
 /// An audience LINE finds too small: a narrowcast to it ends in phase
 /// `failed` (LINE's error code 1) and reaches no one.
@@ -264,6 +274,12 @@ impl Simulator {
         self.state.lock().unwrap().narrowcast_time = time;
     }
 
+    /// Makes rich-menu batch changes take `time` to end: phase `ongoing`
+    /// until then (default: they end at once).
+    pub fn set_rich_menu_batch_time(&self, time: Duration) {
+        self.state.lock().unwrap().rich_menus.batch_time = time;
+    }
+
     /// Makes tokens issued from now on expire after `lifetime`.
     pub fn set_token_lifetime(&self, lifetime: Duration) {
         self.state.lock().unwrap().token_lifetime = Some(lifetime);
@@ -271,7 +287,7 @@ impl Simulator {
 }
 
 /// Every area's routes.
-const AREAS: &[&[routes::Route]] = &[messaging::ROUTES, chats::ROUTES];
+const AREAS: &[&[routes::Route]] = &[messaging::ROUTES, chats::ROUTES, rich_menu::ROUTES];
 
 async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
     for connection in 1.. {

@@ -1,7 +1,7 @@
 //! What the simulator remembers, as LINE does: requests, issued tokens,
 //! used reply tokens, deliveries, narrowcasts, accepted retry keys, the
 //! groups and rooms left, read receipts, the webhook setting, aggregation
-//! units, and the faults scripted for the tests.
+//! units, rich menus, and the faults scripted for the tests.
 
 use super::{Delivery, Fault, RandomFaults, Recorded};
 use serde_json::Value;
@@ -43,4 +43,6 @@ pub(super) struct State {
     /// Where webhooks for the set endpoint really go (a loopback stand-in
     /// for the https endpoint), if the test said so.
     pub(super) webhook_delivery: Option<String>,
+    /// The rich menus, their images, links, aliases and batch changes.
+    pub(super) rich_menus: super::rich_menu::RichMenus,
 }
