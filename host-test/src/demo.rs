@@ -2,7 +2,7 @@
 //! simulator on a free loopback port.
 
 use crate::Connector;
-use crate::examples::example;
+use crate::examples::in_order;
 use crate::simulator::{self, Simulator};
 use anyhow::Result;
 use serde_json::{Value, json};
@@ -30,23 +30,15 @@ pub async fn run(connector: &Connector, out: &mut impl Write) -> Result<usize> {
         sim.url()
     )?;
     let mut failed = 0;
-    let mut narrowcast_id = None;
+    let mut previous = None;
     for action in connector.actions() {
-        let mut input = example(&action.name).unwrap_or_else(|| json!({}));
-        if let (Some(id), Some(slot)) = (&narrowcast_id, input.get_mut("requestId")) {
-            *slot = Value::String(String::clone(id));
-        }
+        let input = in_order(&action.name, previous.as_ref()).unwrap_or_else(|| json!({}));
         let outcome = connector.run(&action.name, &config, &input).await?;
         let (mark, shown) = match &outcome {
             Ok(result) => ("ok  ", result),
             Err(error) => ("FAIL", error),
         };
-        if action.name == "narrowcast" {
-            narrowcast_id = shown
-                .get("requestId")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-        }
+        previous = outcome.as_ref().ok().cloned();
         failed += usize::from(outcome.is_err());
         writeln!(out, "{mark} {:<20} {}", action.name, brief(shown.clone()))?;
     }

@@ -52,6 +52,11 @@ enum Command {
         /// the printed result leaves them out.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// For an input field of bytes (`set-rich-menu-image`'s `image`):
+        /// take them from FILE, e.g. `--input-file image=menu.png`; repeat
+        /// for more fields.
+        #[arg(long = "input-file", value_name = "FIELD=FILE")]
+        input_files: Vec<String>,
     },
     /// Verify a webhook batch LINE sent (`verify`), or verify and read it
     /// (`parse`): prints the events as JSON (exit 0) or the error (exit 1).
@@ -143,10 +148,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             allow_hosts,
             dry_run,
             output,
+            input_files,
         } => {
             let config =
                 read_json(&format!("@{}", config.display())).context("reading --config")?;
             let mut input = read_json(input).context("reading --input")?;
+            add_files(&mut input, input_files)?;
             if *dry_run {
                 input
                     .as_object_mut()
@@ -273,6 +280,24 @@ fn save_content(mut result: Value, output: Option<&std::path::Path>) -> Result<V
         .context("--output: the content is not base64")?;
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
     Ok(result)
+}
+
+/// Each `FIELD=FILE` of `--input-file`: the file's bytes as the input
+/// field FIELD (base64, as JSON carries bytes).
+fn add_files(input: &mut Value, files: &[String]) -> Result<()> {
+    use base64::Engine as _;
+    for arg in files {
+        let (field, path) = arg
+            .split_once('=')
+            .with_context(|| format!("--input-file {arg}: expected FIELD=FILE"))?;
+        let bytes = std::fs::read(path).with_context(|| format!("reading {path}"))?;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+        input
+            .as_object_mut()
+            .context("--input-file needs an --input object")?
+            .insert(field.to_owned(), Value::String(encoded));
+    }
+    Ok(())
 }
 
 /// JSON text, or `@FILE` for a file's contents.
