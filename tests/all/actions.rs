@@ -2,7 +2,7 @@
 //! received: method, path, query, headers and body.
 
 use crate::support::*;
-use line_connector_host::examples::example;
+use line_connector_host::examples::in_order;
 use line_connector_host::simulator::{CHANNEL_ACCESS_TOKEN, RETRY_KEY_PATHS, Recorded, Simulator};
 use serde_json::{Value, json};
 
@@ -13,6 +13,9 @@ enum Sent {
     Input,
     /// Nothing.
     Empty,
+    /// The input's `image`, as bytes (base64 in the input), with its media
+    /// type; the menu is read first to compare sizes.
+    Image,
 }
 
 /// Each action, the method and path (with its parameters) LINE's reference
@@ -348,11 +351,200 @@ const REFERENCE: &[(&str, &str, &str, Option<&str>, Sent, u16)] = &[
         Sent::Empty,
         200,
     ),
+    (
+        "create-rich-menu",
+        "POST",
+        "/v2/bot/richmenu",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "validate-rich-menu-object",
+        "POST",
+        "/v2/bot/richmenu/validate",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "get-rich-menu",
+        "GET",
+        "/v2/bot/richmenu/richmenu-00000000000000000000000000000001",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-rich-menu-list",
+        "GET",
+        "/v2/bot/richmenu/list",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "set-rich-menu-image",
+        "POST",
+        "/v2/bot/richmenu/richmenu-00000000000000000000000000000002/content",
+        None,
+        Sent::Image,
+        200,
+    ),
+    (
+        "get-rich-menu-image",
+        "GET",
+        "/v2/bot/richmenu/richmenu-00000000000000000000000000000001/content",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "set-default-rich-menu",
+        "POST",
+        "/v2/bot/user/all/richmenu/richmenu-00000000000000000000000000000001",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-default-rich-menu-id",
+        "GET",
+        "/v2/bot/user/all/richmenu",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "link-rich-menu-id-to-user",
+        "POST",
+        "/v2/bot/user/U00000000000000000000000000000002/richmenu/richmenu-00000000000000000000000000000001",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-rich-menu-id-of-user",
+        "GET",
+        "/v2/bot/user/U00000000000000000000000000000001/richmenu",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "link-rich-menu-id-to-users",
+        "POST",
+        "/v2/bot/richmenu/bulk/link",
+        None,
+        Sent::Input,
+        202,
+    ),
+    (
+        "unlink-rich-menu-id-from-users",
+        "POST",
+        "/v2/bot/richmenu/bulk/unlink",
+        None,
+        Sent::Input,
+        202,
+    ),
+    (
+        "unlink-rich-menu-id-from-user",
+        "DELETE",
+        "/v2/bot/user/U00000000000000000000000000000002/richmenu",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "create-rich-menu-alias",
+        "POST",
+        "/v2/bot/richmenu/alias",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "get-rich-menu-alias",
+        "GET",
+        "/v2/bot/richmenu/alias/soc-default",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "update-rich-menu-alias",
+        "POST",
+        "/v2/bot/richmenu/alias/soc-default",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "get-rich-menu-alias-list",
+        "GET",
+        "/v2/bot/richmenu/alias/list",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "delete-rich-menu-alias",
+        "DELETE",
+        "/v2/bot/richmenu/alias/soc-incident",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "validate-rich-menu-batch-request",
+        "POST",
+        "/v2/bot/richmenu/validate/batch",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "rich-menu-batch",
+        "POST",
+        "/v2/bot/richmenu/batch",
+        None,
+        Sent::Input,
+        202,
+    ),
+    (
+        "get-rich-menu-batch-progress",
+        "GET",
+        "/v2/bot/richmenu/progress/batch",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "cancel-default-rich-menu",
+        "DELETE",
+        "/v2/bot/user/all/richmenu",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "delete-rich-menu",
+        "DELETE",
+        "/v2/bot/richmenu/richmenu-00000000000000000000000000000002",
+        None,
+        Sent::Empty,
+        200,
+    ),
 ];
 
 /// Runs `action` with its example input and returns the result and the
 /// (last) request the simulator saw.
-async fn run_example(sim: &Simulator, action: &str, input: Value) -> (Value, Recorded) {
+async fn run_example(
+    sim: &Simulator,
+    action: &str,
+    input: Value,
+    lookups: usize,
+) -> (Value, Recorded) {
     let before = sim.requests().len();
     let result = run(action, &token_config(sim), input)
         .await
@@ -362,8 +554,8 @@ async fn run_example(sim: &Simulator, action: &str, input: Value) -> (Value, Rec
     let pages = result["pages"].as_u64().unwrap_or(1) as usize;
     assert_eq!(
         requests.len(),
-        before + pages,
-        "{action} sent exactly one request per page"
+        before + lookups + pages,
+        "{action} sent exactly one request per page (after its lookups)"
     );
     (result, requests.last().unwrap().clone())
 }
@@ -382,13 +574,12 @@ async fn the_component_exports_every_action_of_the_reference_in_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
     let sim = Simulator::start().await.unwrap();
-    let mut narrowcast_id = String::new();
+    let mut previous = None;
     for &(action, method, path, query, sent, status) in REFERENCE {
-        let mut input = example(action).unwrap_or_else(|| panic!("examples/{action}.json exists"));
-        if action == "narrowcast-progress" {
-            input["requestId"] = json!(narrowcast_id);
-        }
-        let (result, req) = run_example(&sim, action, input.clone()).await;
+        let input = in_order(action, previous.as_ref())
+            .unwrap_or_else(|| panic!("examples/{action}.json exists"));
+        let lookups = usize::from(sent == Sent::Image);
+        let (result, req) = run_example(&sim, action, input.clone(), lookups).await;
         assert_eq!(
             (req.method.as_str(), req.path.as_str()),
             (method, path),
@@ -423,18 +614,30 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
         } else {
             assert_eq!(key, None, "{action} sends no retry key");
         }
-        if sent == Sent::Input {
-            // Inputs use LINE's own field names, so LINE receives the input as it is.
-            assert_eq!(
-                req.header("content-type"),
-                Some("application/json"),
-                "{action}"
-            );
-            let mut sent = input.clone();
-            sent.as_object_mut().unwrap().remove("retryKey");
-            assert_eq!(req.json(), sent, "{action} body");
-        } else {
-            assert!(req.body.is_empty(), "{action} sends no body");
+        match sent {
+            Sent::Input => {
+                // Inputs use LINE's own field names, so LINE receives the
+                // input as it is, but for what goes in the path.
+                assert_eq!(
+                    req.header("content-type"),
+                    Some("application/json"),
+                    "{action}"
+                );
+                let mut sent = input.clone();
+                let fields = sent.as_object_mut().unwrap();
+                fields.remove("retryKey");
+                fields.retain(|_, v| !v.as_str().is_some_and(|v| path.split('/').any(|s| s == v)));
+                assert_eq!(req.json(), sent, "{action} body");
+            }
+            Sent::Image => {
+                use base64::Engine as _;
+                let image = base64::engine::general_purpose::STANDARD
+                    .decode(input["image"].as_str().unwrap())
+                    .unwrap();
+                assert_eq!(req.body, image, "{action} sends the image's bytes");
+                assert_eq!(req.header("content-type"), Some("image/png"), "{action}");
+            }
+            Sent::Empty => assert!(req.body.is_empty(), "{action} sends no body"),
         }
         let expected_query = match query {
             Some(query) => query.to_owned(),
@@ -452,9 +655,7 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
             expected_query,
             "{action} query"
         );
-        if action == "narrowcast" {
-            narrowcast_id = result["requestId"].as_str().unwrap().to_owned();
-        }
+        previous = Some(result);
     }
 }
 

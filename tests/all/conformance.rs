@@ -13,7 +13,7 @@
 use crate::openapi::{self, Spec};
 use crate::prism::Prism;
 use crate::support::*;
-use line_connector_host::examples::example;
+use line_connector_host::examples::{example, follow};
 use line_connector_host::simulator::{self, Recorded, Simulator};
 use line_connector_host::{ExchangeLog, Sandbox};
 use serde_json::{Value, json};
@@ -52,13 +52,13 @@ fn cases() -> Vec<(String, Value)> {
     cases
 }
 
-/// Runs every case, each in a fresh instance (narrowcast-progress asks
-/// about the narrowcast before it), then `push` and `quota` with client
+/// Runs every case, each in a fresh instance (a progress lookup asks about
+/// the action before it: [`follow`]), then `push` and `quota` with client
 /// credentials from both token endpoints at `token_base`. Returns the
 /// failed actions.
 async fn drive(config: &Value, token_base: &str, log: &ExchangeLog) -> Vec<String> {
     let mut failures = Vec::new();
-    let mut narrowcast_id = String::new();
+    let mut previous = None;
     let mut runs: Vec<(String, Value, Value)> = cases()
         .into_iter()
         .map(|(action, input)| (action, config.clone(), input))
@@ -76,16 +76,11 @@ async fn drive(config: &Value, token_base: &str, log: &ExchangeLog) -> Vec<Strin
         }
     }
     for (action, config, mut input) in runs {
-        if action == "narrowcast-progress" && !narrowcast_id.is_empty() {
-            input["requestId"] = json!(narrowcast_id);
-        }
+        follow(&action, &mut input, previous.as_ref());
         let sandbox = Sandbox::for_config(&config).logging(log.clone());
         let mut session = CONNECTOR.session(sandbox).await.unwrap();
         match session.run(&action, &config, &input).await.unwrap() {
-            Ok(result) if action == "narrowcast" => {
-                narrowcast_id = result["requestId"].as_str().unwrap_or_default().to_owned();
-            }
-            Ok(_) => {}
+            Ok(result) => previous = Some(result),
             Err(error) => failures.push(format!("{action} with {input}: {error}")),
         }
     }

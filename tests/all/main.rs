@@ -17,6 +17,7 @@ mod playbook;
 mod prism;
 mod resources;
 mod retries;
+mod rich_menu;
 mod sandbox;
 mod secrets;
 mod soak;

@@ -178,13 +178,11 @@ async fn every_action_runs_by_name_and_its_output_fits_its_schema() {
     let sim = Simulator::start().await.unwrap();
     let config = token_config(&sim);
     let manifest = manifest();
-    let mut narrowcast_id = None;
+    let mut previous = None;
     for action in actions(&manifest) {
         let name = action["name"].as_str().unwrap();
         let mut input = action["examples"][0].clone();
-        if let (Some(id), Some(slot)) = (&narrowcast_id, input.get_mut("requestId")) {
-            *slot = Value::clone(id);
-        }
+        line_connector_host::examples::follow(name, &mut input, previous.as_ref());
         let output = invoke(name, &config, &input)
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -193,9 +191,7 @@ async fn every_action_runs_by_name_and_its_output_fits_its_schema() {
             Vec::<String>::new(),
             "{name}: {output}"
         );
-        if name == "narrowcast" {
-            narrowcast_id = Some(output["requestId"].clone());
-        }
+        previous = Some(output);
     }
     assert_eq!(
         sim.deliveries().len(),
@@ -450,6 +446,52 @@ async fn the_input_schemas_refuse_what_the_component_refuses() {
             "mark-messages-as-read",
             json!({"chat": {"userId": "nobody"}}),
             "chat.userId",
+        ),
+        (
+            "get-rich-menu",
+            json!({"richMenuId": "menu-1"}),
+            "richMenuId",
+        ),
+        (
+            "get-rich-menu-alias",
+            json!({"richMenuAliasId": "Upper"}),
+            "richMenuAliasId",
+        ),
+        (
+            "unlink-rich-menu-id-from-users",
+            json!({"userIds": []}),
+            "userIds",
+        ),
+        (
+            "rich-menu-batch",
+            json!({"operations": [{"type": "unlinkAll"}], "resumeRequestKey": "a b"}),
+            "resumeRequestKey",
+        ),
+        ("rich-menu-batch", json!({"operations": []}), "operations"),
+        (
+            "create-rich-menu",
+            menu_with(|m| m["chatBarText"] = json!("x".repeat(15))),
+            "chatBarText",
+        ),
+        (
+            "create-rich-menu",
+            menu_with(|m| m["name"] = json!("x".repeat(301))),
+            "name",
+        ),
+        (
+            "create-rich-menu",
+            menu_with(|m| m["size"]["width"] = json!(2600)),
+            "size",
+        ),
+        (
+            "create-rich-menu",
+            menu_with(|m| m["size"]["height"] = json!(249)),
+            "size",
+        ),
+        (
+            "create-rich-menu",
+            menu_with(|m| m["areas"] = json!(vec![m["areas"][0].clone(); 21])),
+            "areas",
         ),
     ];
     for (action, input, field) in cases {

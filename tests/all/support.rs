@@ -101,3 +101,10 @@ pub async fn rejected(action: &str, input: Value, field: &str) -> Value {
     );
     error
 }
+
+/// The simulator's sample rich menu (2500x843) with `change` applied.
+pub fn menu_with(change: impl FnOnce(&mut Value)) -> Value {
+    let mut menu = simulator::rich_menu::sample_menu(2500, 843);
+    change(&mut menu);
+    menu
+}

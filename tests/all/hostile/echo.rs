@@ -45,6 +45,14 @@ fn echoing(request: &Request) -> Vec<Step> {
         "next": echoed, "linkToken": echoed, "endpoint": echoed, "active": true, "timestamp": echoed,
         "statusCode": 200, "reason": echoed, "detail": echoed, "numOfCustomAggregationUnits": 1,
     });
+    let rich_menu = json!({
+        "richMenuId": echoed, "richMenuAliasId": echoed, "name": echoed, "chatBarText": echoed,
+        "selected": true, "size": {"width": 2500, "height": 1686}, "areas": [],
+        "richmenus": [], "aliases": [{"richMenuAliasId": echoed, "richMenuId": echoed}],
+    });
+    body.as_object_mut()
+        .unwrap()
+        .extend(rich_menu.as_object().unwrap().clone());
     if request.path().ends_with("/webhook/test") {
         body["success"] = json!(true);
     }
@@ -55,7 +63,7 @@ fn echoing(request: &Request) -> Vec<Step> {
 fn is_content(action: &str) -> bool {
     matches!(
         action,
-        "get-message-content" | "get-message-content-preview"
+        "get-message-content" | "get-message-content-preview" | "get-rich-menu-image"
     )
 }
 
