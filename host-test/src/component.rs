@@ -50,6 +50,8 @@ pub struct Action {
     pub name: String,
     ty: ComponentFunc,
     index: ComponentExportIndex,
+    /// Whether its input or result holds a byte list (an image, content).
+    bytes: bool,
 }
 
 impl Action {
@@ -298,8 +300,26 @@ impl Session<'_> {
         Ok(results.into_iter().next().unwrap())
     }
 
-    /// Runs `action` in this instance (see [`Connector::run`]).
+    /// Runs `action` in this instance (see [`Connector::run`]): through
+    /// its typed function ([`Session::run_typed`]), or, for an action whose
+    /// input or result holds bytes (an image, content), through `invoke`,
+    /// where the bytes travel as base64 text: as values, each byte would
+    /// cost the host tens of bytes (a 20 MB input took 870 MB).
     pub async fn run(&mut self, action: &str, config: &Value, input: &Value) -> Result<Outcome> {
+        match self.connector.action(action)?.bytes {
+            true => self.invoke(action, config, input).await,
+            false => self.run_typed(action, config, input).await,
+        }
+    }
+
+    /// Runs `action` in this instance through its typed function, the
+    /// config and input converted to its WIT types.
+    pub async fn run_typed(
+        &mut self,
+        action: &str,
+        config: &Value,
+        input: &Value,
+    ) -> Result<Outcome> {
         let action = self.connector.action(action)?;
         let size = json::text_len(config) + json::text_len(input);
         let params = match self
@@ -480,10 +500,13 @@ fn list_actions(engine: &Engine, component: &Component) -> Result<Vec<Action>> {
                 let (_, index) = component
                     .get_export(Some(&interface), name)
                     .ok_or_else(|| anyhow!("missing export {name}"))?;
+                let types = ty.params().map(|(_, t)| t).chain(ty.results());
+                let bytes = types.collect::<Vec<_>>().iter().any(holds_bytes);
                 actions.push(Action {
                     name: name.to_owned(),
                     ty,
                     index,
+                    bytes,
                 });
             }
         }
@@ -492,6 +515,25 @@ fn list_actions(engine: &Engine, component: &Component) -> Result<Vec<Action>> {
         bail!("the component exports no actions");
     }
     Ok(actions)
+}
+
+/// Whether a value of type `ty` may hold a byte list (`list<u8>`).
+fn holds_bytes(ty: &wasmtime::component::types::Type) -> bool {
+    use wasmtime::component::types::Type;
+    match ty {
+        Type::List(list) => list.ty() == Type::U8 || holds_bytes(&list.ty()),
+        Type::Record(record) => record.fields().any(|f| holds_bytes(&f.ty)),
+        Type::Option(option) => holds_bytes(&option.ty()),
+        Type::Result(result) => result
+            .ok()
+            .iter()
+            .chain(result.err().iter())
+            .any(holds_bytes),
+        Type::Variant(variant) => variant
+            .cases()
+            .any(|c| c.ty.as_ref().is_some_and(holds_bytes)),
+        _ => false,
+    }
 }
 
 /// What each instance's store holds: WASI, WASI-HTTP, the sandbox that

@@ -209,7 +209,9 @@ async fn invoke_and_the_typed_function_send_the_same_and_answer_alike() {
             Simulator::start().await.unwrap(),
             Simulator::start().await.unwrap(),
         );
-        let typed = run(name, &token_config(&typed_sim), input.clone()).await;
+        let config = token_config(&typed_sim);
+        let mut typed_session = session(&config).await;
+        let typed = typed_session.run_typed(name, &config, input).await.unwrap();
         let invoked = invoke(name, &token_config(&invoked_sim), input).await;
         let keys = |o: &Result<Value, Value>| {
             let v = o.as_ref().unwrap_or_else(|e| e);
