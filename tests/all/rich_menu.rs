@@ -516,6 +516,8 @@ async fn a_huge_image_costs_the_host_a_few_times_its_size_not_tens() {
     .map(str::to_owned)
     .into();
     let (stdout, peak_kib) = tokio::task::spawn_blocking(move || {
+        // Waited for below with wait4, which also gives its peak memory.
+        #[allow(clippy::zombie_processes)]
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_line-connector"))
             .args(args)
             .stdout(std::process::Stdio::piped())
