@@ -143,11 +143,15 @@ impl Manifest<'_> {
                     "name": f.name,
                     "title": endpoint.title,
                     "description": text(&f.docs),
-                    "docsUrl": format!("{}#{}", table::REFERENCE, endpoint.docs),
+                    "docsUrl": match endpoint.docs.starts_with("https://") {
+                        true => endpoint.docs.to_owned(),
+                        false => format!("{}#{}", table::REFERENCE, endpoint.docs),
+                    },
                     "endpoint": format!("{} {}", endpoint.method.name(), endpoint.path),
                     "inputSchema": self.root(input.map_or_else(|| empty_object("This action takes no input."), |t| {
                         let mut schema = self.schema(t);
                         rules::add(&mut schema);
+                        rules::for_endpoint(&mut schema, endpoint);
                         schema
                     })),
                     "outputSchema": self.root(self.schema(ok)),
@@ -273,7 +277,8 @@ impl Manifest<'_> {
                         },
                         _ => (field.ty, false),
                     };
-                    let mut property = json_text_field(&key).unwrap_or_else(|| self.schema(ty));
+                    let as_text = (ty == Type::String).then(|| json_text_field(&key));
+                    let mut property = as_text.flatten().unwrap_or_else(|| self.schema(ty));
                     if let Some(docs) = text(&field.docs) {
                         property["description"] = json!(docs);
                     }

@@ -40,11 +40,23 @@ fn rule(key: &str, property: &Value) -> Option<Value> {
         "operations" => json!({"minItems": 1, "maxItems": 1000}),
         "chatBarText" => json!({"minLength": 1, "maxLength": 14}),
         "name" => json!({"maxLength": 300}),
+        "size" if property["type"] == "integer" => json!({"minimum": 1, "maximum": 40}),
         "size" => json!({"properties": {
             "width": {"minimum": 800, "maximum": 2500},
             "height": {"minimum": 250},
         }}),
         "areas" => json!({"maxItems": 20}),
+        "audienceGroupId" | "membershipId" => json!({"minimum": 1}),
+        "page" => json!({"minimum": 1}),
+        "description" => json!({"minLength": 1, "maxLength": 120}),
+        "clickUrl" => json!({"pattern": "^https?://", "maxLength": 2000}),
+        "customAggregationUnit" => json!({"pattern": "^[A-Za-z0-9_]{1,30}$"}),
+        "couponId" => json!({"minLength": 1, "maxLength": 1000}),
+        "title" => json!({"minLength": 1, "maxLength": 60}),
+        "usageCondition" => json!({"maxLength": 100}),
+        "maxUseCountPerTicket" => json!({"minimum": 1, "maximum": 1}),
+        "lotteryProbability" | "percentage" => json!({"minimum": 1, "maximum": 99}),
+        "maxAcquireCount" => json!({"minimum": 1, "maximum": 999999}),
         _ => return None,
     })
 }
@@ -78,6 +90,34 @@ pub fn add(schema: &mut Value) {
             let objects = branches[0].clone();
             branches[1]["contentMediaType"] = json!("application/json");
             branches[1]["contentSchema"] = objects;
+        }
+    }
+}
+
+/// The endpoint's own rules, which take the place of a field's usual one:
+/// the table's `rules` (a phone number for `to`, a page of 100 coupons),
+/// and `from` and `to` in a query string, which are days.
+pub fn for_endpoint(schema: &mut Value, endpoint: &super::table::Endpoint) {
+    use super::table::Rule;
+    let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (key, property) in properties.iter_mut() {
+        let own = endpoint.rules.iter().find(|(field, _)| field == key);
+        let keywords = match own.map(|(_, rule)| *rule) {
+            Some(Rule::Range(min, max)) => json!({"minimum": min, "maximum": max}),
+            Some(Rule::Chars(min, max)) => json!({"minLength": min, "maxLength": max}),
+            Some(Rule::Phone) => json!({"pattern": "^(\\+[1-9][0-9]{1,14}|[0-9A-Fa-f]{64})$"}),
+            None if endpoint.query.contains(&key.as_str()) && (key == "from" || key == "to") => {
+                json!({"pattern": "^[0-9]{8}$"})
+            }
+            None => continue,
+        };
+        for keyword in ["minimum", "maximum", "minLength", "maxLength", "pattern"] {
+            property.as_object_mut().map(|p| p.remove(keyword));
+        }
+        if let Value::Object(keywords) = keywords {
+            merge(property, keywords);
         }
     }
 }

@@ -2,26 +2,32 @@
 //! then send them ([`send`](crate::send)), following pages, batches and
 //! polls, and read LINE's answers into the result.
 
+use crate::bindings::wasi::random::random::get_random_u64;
 use crate::config::Settings;
 use crate::error::invalid;
 use crate::image::{self, Image};
 use crate::lookup;
+use crate::multipart;
 use crate::record::Record;
 use crate::redact;
 use crate::request::{self, Draft};
 use crate::response::{self, BatchOf, Output};
 use crate::retry::{self, Resend};
 use crate::send::{Part, send, url};
-use crate::table::{Body, Endpoint, Pages};
+use crate::table::{Body, Endpoint, Pages, Paging};
 use crate::types::{Config, ErrorCode};
-use crate::validate::MAX_BODY_BYTES;
+use crate::validate::{self, MAX_BODY_BYTES};
+use serde_json::Value;
 use std::time::{Duration, Instant};
+
+/// The media type of a JSON body.
+const JSON: &str = "application/json";
 
 /// Runs `endpoint` with `input`. Everything is checked before the first
 /// byte is sent, so an `invalid-input` error means nothing left; no result
 /// or error carries the channel secret or a token ([`redact`]).
 pub fn run<Res: Output, In: Record>(
-    endpoint: &Endpoint,
+    endpoint: &'static Endpoint,
     config: &Config,
     mut input: In,
 ) -> Result<Res, ErrorCode> {
@@ -35,14 +41,23 @@ pub fn run<Res: Output, In: Record>(
 /// and again at growing intervals while LINE's answer is not final and the
 /// input's `waitSeconds` allows.
 fn checked<Res: Output, In: Record>(
-    endpoint: &Endpoint,
+    endpoint: &'static Endpoint,
     config: &Config,
     input: &In,
     bytes: Vec<u8>,
 ) -> Result<Res, ErrorCode> {
     let mut draft = request::draft(endpoint, input, In::BYTES)?;
+    let (endpoint, mut bytes) = by_file(endpoint, &mut draft, bytes);
     let image = match endpoint.body {
-        Body::Image => Some(image::checked(In::BYTES.unwrap_or("image"), bytes)?),
+        Body::Image => Some(image::checked(
+            In::BYTES.unwrap_or("image"),
+            std::mem::take(&mut bytes),
+        )?),
+        Body::Multipart => {
+            let ifa = draft.body.get("isIfaAudience") == Some(&Value::Bool(true));
+            validate::ids_file(In::BYTES.unwrap_or("file"), &bytes, ifa)?;
+            None
+        }
         _ => None,
     };
     let settings = Settings::from_config(config)?;
@@ -63,7 +78,7 @@ fn checked<Res: Output, In: Record>(
     let retry_key = (endpoint.resend == Resend::RetryKey)
         .then(|| draft.retry_key.take().unwrap_or_else(retry::new_key));
     // Every request is built (and checked) before the first is sent.
-    let parts = parts(endpoint, &draft, retry_key.as_deref(), image)?;
+    let parts = parts(endpoint, &draft, retry_key.as_deref(), image, bytes)?;
     let url = url(endpoint, &settings, &draft);
     let deadline = Instant::now() + draft.wait;
     let mut polls = 0;
@@ -85,10 +100,41 @@ fn checked<Res: Output, In: Record>(
     }
 }
 
+/// An upload of more ids than LINE's JSON upload takes, switched to its
+/// file upload (the table's `by_file`): the ids become the file, one a
+/// line; the other fields go along as the form's parts.
+fn by_file(
+    endpoint: &'static Endpoint,
+    draft: &mut Draft,
+    bytes: Vec<u8>,
+) -> (&'static Endpoint, Vec<u8>) {
+    let Some((file_endpoint, above)) = endpoint.by_file else {
+        return (endpoint, bytes);
+    };
+    let count = draft
+        .body
+        .get("audiences")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    if count <= above {
+        return (endpoint, bytes);
+    }
+    let audiences = draft.body.remove("audiences").unwrap_or_default();
+    let mut file = Vec::with_capacity(count * 34);
+    for audience in audiences.as_array().into_iter().flatten() {
+        file.extend_from_slice(audience["id"].as_str().unwrap_or_default().as_bytes());
+        file.push(b'\n');
+    }
+    draft.path = file_endpoint.path.to_owned();
+    (file_endpoint, file)
+}
+
 /// Reads the pages after the first of a paged list, following LINE's
-/// `next` (sent as `start`), until there is none, `draft.pages` pages were
-/// read, or `totalTimeoutMs` has passed since the first; the lists are
-/// joined, `next` says where to go on, and `pages` how many were read.
+/// `next` (sent as `start`) or `hasNextPage` (the next `page`), until there
+/// is none, `draft.pages` pages were read, or `totalTimeoutMs` has passed
+/// since the first; the lists are joined, the rest of the answer is the
+/// last page's (`next` says where to go on), and `pages` says how many
+/// were read.
 fn read_on(
     endpoint: &Endpoint,
     settings: &Settings,
@@ -100,13 +146,13 @@ fn read_on(
     let deadline = Instant::now() + Duration::from_millis(settings.total_timeout_ms);
     let list = crate::names::snake_case(pages.list);
     let mut read = 1;
-    while let Some(next) = merged.fields.get("next").and_then(|n| n.as_str()) {
+    while let Some((key, value)) = next_page(pages.by, &merged, draft) {
         let left = deadline.saturating_duration_since(Instant::now());
         if read >= draft.pages || left.is_zero() {
             break;
         }
-        draft.query.retain(|(name, _)| name != "start");
-        draft.query.push(("start".into(), next.to_owned()));
+        draft.query.retain(|(name, _)| name != key);
+        draft.query.push((key.into(), value));
         let page_settings = Settings {
             total_timeout_ms: u64::try_from(left.as_millis()).unwrap_or(u64::MAX),
             ..settings.clone()
@@ -114,21 +160,40 @@ fn read_on(
         let url = url(endpoint, &page_settings, draft);
         let mut page = response::merge(vec![send(endpoint, &page_settings, &url, part, false)])?;
         let items = page.fields.remove(&list);
-        if let (Some(serde_json::Value::Array(all)), Some(serde_json::Value::Array(more))) =
+        if let (Some(Value::Array(all)), Some(Value::Array(more))) =
             (merged.fields.get_mut(&list), items)
         {
             all.extend(more);
         }
-        for key in ["next", "request_id"] {
-            match page.fields.remove(key) {
-                Some(value) => merged.fields.insert(key.into(), value),
-                None => merged.fields.remove(key),
-            };
-        }
+        merged.fields.remove("next");
+        merged.fields.extend(page.fields);
         read += 1;
     }
     merged.fields.insert("pages".into(), read.into());
     Ok(merged)
+}
+
+/// The query parameter that asks for the page after `merged`, if there is
+/// one.
+fn next_page(
+    by: Paging,
+    merged: &response::Merged,
+    draft: &Draft,
+) -> Option<(&'static str, String)> {
+    match by {
+        Paging::Next => {
+            let next = merged.fields.get("next").and_then(Value::as_str)?;
+            Some(("start", next.to_owned()))
+        }
+        Paging::Number => {
+            if merged.fields.get("has_next_page") != Some(&Value::Bool(true)) {
+                return None;
+            }
+            let (_, page) = draft.query.iter().find(|(name, _)| name == "page")?;
+            let page: u64 = page.parse().ok()?;
+            Some(("page", (page + 1).to_string()))
+        }
+    }
 }
 
 /// The requests for `draft`: one, or one per batch where the endpoint
@@ -138,6 +203,7 @@ fn parts(
     draft: &Draft,
     key: Option<&str>,
     image: Option<Image>,
+    file: Vec<u8>,
 ) -> Result<Vec<Part>, ErrorCode> {
     let list = endpoint.batch.and_then(|(field, size)| {
         let items = draft.body.get(field)?.as_array()?;
@@ -145,8 +211,12 @@ fn parts(
     });
     let Some((field, chunks)) = list else {
         let (body, content_type) = match (endpoint.body, image) {
-            (Body::Json, _) => (json_body(&draft.body)?, Some("application/json")),
-            (Body::Image, Some(image)) => (image.bytes, Some(image.media_type)),
+            (Body::Json, _) => (json_body(&draft.body)?, Some(JSON.to_owned())),
+            (Body::Image, Some(image)) => (image.bytes, Some(image.media_type.to_owned())),
+            (Body::Multipart, _) => {
+                let form = multipart::form(&draft.body, &file, get_random_u64);
+                (form.body, Some(form.content_type))
+            }
             (Body::None | Body::Image, _) => (Vec::new(), None),
         };
         return Ok(vec![Part {
@@ -154,6 +224,7 @@ fn parts(
             retry_key: key.map(str::to_owned),
             body,
             content_type,
+            headers: draft.headers.clone(),
         }]);
     };
     // Every batch is the rest of the body with its own slice of the list:
@@ -178,7 +249,8 @@ fn parts(
                 }),
                 retry_key,
                 body: json_body(&body)?,
-                content_type: Some("application/json"),
+                content_type: Some(JSON.to_owned()),
+                headers: draft.headers.clone(),
             })
         })
         .collect()

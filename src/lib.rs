@@ -21,6 +21,7 @@ mod image;
 mod json;
 mod lookup;
 mod manifest;
+mod multipart;
 mod names;
 mod record;
 mod redact;

@@ -38,6 +38,8 @@ pub struct Draft {
     pub pages: u64,
     /// Send only to a friend (`requireFriend`).
     pub require_friend: bool,
+    /// Headers from input fields (the table's `header`).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 /// The request for `input` to `endpoint`, every field checked: an
@@ -87,7 +89,13 @@ pub fn draft(
                 max_pages = n.as_u64().unwrap_or(1);
             }
             (_, value) => {
-                let value = checked(&name, &name, value)?;
+                let value = match endpoint.rules.iter().find(|(field, _)| *field == name) {
+                    Some((_, rule)) => validate::by_rule(&name, *rule, value)?,
+                    None if endpoint.query.contains(&name.as_str()) => {
+                        validate::query_field(&name, value)?
+                    }
+                    None => checked(&name, &name, value)?,
+                };
                 rest.insert(name, value);
             }
         }
@@ -98,12 +106,24 @@ pub fn draft(
     }
     draft.path = fill_path(endpoint.path, &mut rest, &mut draft.params)?;
     for &field in endpoint.query {
-        if let Some(value) = rest.remove(field) {
-            draft.query.push((field.to_owned(), query_text(&value)));
+        match rest.remove(field) {
+            // A list repeats its parameter: `status=DRAFT&status=RUNNING`.
+            Some(Value::Array(items)) => draft.query.extend(
+                items
+                    .iter()
+                    .map(|item| (field.to_owned(), query_text(item))),
+            ),
+            Some(value) => draft.query.push((field.to_owned(), query_text(&value))),
+            None => {}
         }
     }
+    if let Some((field, header)) = endpoint.header
+        && let Some(value) = rest.remove(field)
+    {
+        draft.headers.push((header, query_text(&value)));
+    }
     match endpoint.body {
-        Body::Json => draft.body = rest,
+        Body::Json | Body::Multipart => draft.body = rest,
         Body::None | Body::Image => {
             if let Some(field) = rest.keys().next() {
                 return Err(invalid(field.as_str(), "has no place in this request"));

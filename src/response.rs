@@ -107,7 +107,9 @@ pub fn merge(sent: Vec<Sent>) -> Result<Merged, ErrorCode> {
 /// narrowcast that ended); any other answer is.
 pub fn is_final(poll: Option<&Poll>, merged: &Merged) -> bool {
     poll.is_none_or(|poll| {
-        let value = merged.fields.get(&snake_case(poll.field));
+        let mut path = poll.field.split('.').map(snake_case);
+        let first = path.next().and_then(|key| merged.fields.get(&key));
+        let value = path.fold(first, |value, key| value.and_then(|v| v.get(&key)));
         value
             .and_then(Value::as_str)
             .is_some_and(|v| poll.until.contains(&v))

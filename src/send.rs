@@ -34,7 +34,9 @@ pub struct Part {
     /// Its body (empty for none).
     pub body: Vec<u8>,
     /// The body's media type (`Content-Type`), when it has one.
-    pub content_type: Option<&'static str>,
+    pub content_type: Option<String>,
+    /// Headers from the input (`X-Line-Delivery-Tag`).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Part {
@@ -45,6 +47,7 @@ impl Part {
             retry_key: None,
             body: Vec::new(),
             content_type: None,
+            headers: Vec::new(),
         }
     }
 }
@@ -175,9 +178,10 @@ impl Attempts<'_> {
             ("user-agent", USER_AGENT.to_owned()),
             ("authorization", format!("Bearer {}", bearer.token)),
         ];
-        if let Some(media_type) = self.part.content_type {
-            headers.push(("content-type", media_type.to_owned()));
+        if let Some(media_type) = &self.part.content_type {
+            headers.push(("content-type", media_type.clone()));
         }
+        headers.extend(self.part.headers.iter().cloned());
         if let Some(key) = &self.part.retry_key {
             headers.push(("x-line-retry-key", key.to_owned()));
         }

@@ -5,6 +5,7 @@
 
 use crate::error::invalid;
 use crate::redact::quote;
+use crate::table::Rule;
 use crate::types::ErrorCode;
 use serde_json::Value;
 
@@ -57,14 +58,151 @@ pub fn field(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
             menu_size(path, side("width"), side("height"))?
         }
         ("areas", Value::Array(areas)) => menu_areas(path, areas)?,
+        ("audienceGroupId" | "membershipId", Value::Number(n)) => {
+            in_range(path, n.as_u64(), 1, i64::MAX as u64)?
+        }
+        ("page", Value::Number(n)) => in_range(path, n.as_u64(), 1, u32::MAX.into())?,
+        ("size", Value::Number(n)) => in_range(path, n.as_u64(), 1, 40)?,
+        ("description", Value::String(name)) => chars(path, name, 1, MAX_AUDIENCE_NAME)?,
+        ("clickUrl", Value::String(url)) => click_url(path, url)?,
+        ("customAggregationUnit", Value::String(unit)) => {
+            aggregation_units(path, &[Value::String(unit.clone())])?
+        }
+        ("couponId", Value::String(id)) => non_empty(path, id)?,
+        ("title", Value::String(title)) => chars(path, title, 1, 60)?,
+        ("usageCondition", Value::String(text)) => chars(path, text, 0, 100)?,
+        ("maxUseCountPerTicket", Value::Number(n)) => in_range(path, n.as_u64(), 1, 1)?,
+        ("lotteryProbability" | "percentage", Value::Number(n)) => {
+            in_range(path, n.as_u64(), 1, 99)?
+        }
+        ("maxAcquireCount", Value::Number(n)) => in_range(path, n.as_u64(), 1, 999_999)?,
         _ => {}
     }
     Ok(value)
 }
 
-/// Checks the rules that tie fields of one input record together: a rich
-/// menu's areas lie inside its size.
+/// Checks a query parameter: `from` and `to` are days (`yyyyMMdd`) there;
+/// any other by its usual rule ([`field`]).
+pub fn query_field(name: &str, value: Value) -> Result<Value, ErrorCode> {
+    match (name, &value) {
+        ("from" | "to", Value::String(day)) => date(name, day)?,
+        _ => return field(name, name, value),
+    }
+    Ok(value)
+}
+
+/// Checks a field by an operation's own rule for it (the table's
+/// `rules`); returns the value to send (a phone number's hash).
+pub fn by_rule(name: &str, rule: Rule, value: Value) -> Result<Value, ErrorCode> {
+    match (rule, &value) {
+        (Rule::Range(min, max), Value::Number(n)) => in_range(name, n.as_u64(), min, max)?,
+        (Rule::Chars(min, max), Value::String(text)) => chars(name, text, min, max)?,
+        (Rule::Phone, Value::String(phone)) => return Ok(Value::String(phone_hash(name, phone)?)),
+        _ => return field(name, name, value),
+    }
+    Ok(value)
+}
+
+/// An audience's `description`: at most this many characters.
+pub const MAX_AUDIENCE_NAME: usize = 120;
+/// An audience's ids by file: at most this many.
+pub const MAX_FILE_IDS: usize = 1_500_000;
+
+/// The SHA-256 (lowercase hex) of a phone number in E.164 (`+` and 2 to 15
+/// digits, no leading 0), which LINE takes in its place; a hash already
+/// made (64 hex digits) as it is.
+pub fn phone_hash(field: &str, phone: &str) -> Result<String, ErrorCode> {
+    use sha2::Digest as _;
+    let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    if phone.len() == 64 && phone.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(phone.to_ascii_lowercase());
+    }
+    let digits = phone.strip_prefix('+').unwrap_or_default();
+    let e164 = (2..=15).contains(&digits.len())
+        && !digits.starts_with('0')
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    if e164 {
+        return Ok(hex(&sha2::Sha256::digest(phone.as_bytes())));
+    }
+    Err(invalid(
+        field,
+        "must be a phone number in E.164 (+ and 2 to 15 digits, e.g. +818000001234) or its SHA-256 (64 hex digits)",
+    ))
+}
+
+/// Checks a `clickUrl`: an http(s) URL of at most 2,000 characters.
+pub fn click_url(field: &str, url: &str) -> Result<(), ErrorCode> {
+    let scheme = url.starts_with("https://") || url.starts_with("http://");
+    if scheme && url.chars().count() <= 2000 && url.parse::<http::Uri>().is_ok() {
+        return Ok(());
+    }
+    Err(invalid(
+        field,
+        format!(
+            "must be an http(s) URL of at most 2000 characters, got {}",
+            quote(url)
+        ),
+    ))
+}
+
+/// Checks an audience's id: a user id, or with `ifa` an IFA (a UUID).
+fn audience_id(field: &str, id: &str, ifa: bool) -> Result<(), ErrorCode> {
+    match ifa {
+        false => self::id(field, id, IdKind::User),
+        true if uuid::Uuid::try_parse(id).is_ok() => Ok(()),
+        true => Err(invalid(
+            field,
+            format!("must be an IFA (a UUID), got {}", quote(id)),
+        )),
+    }
+}
+
+/// Checks a file of audience ids: UTF-8 text, one id a line (user ids, or
+/// IFAs with `ifa`), 1 to [`MAX_FILE_IDS`] of them.
+pub fn ids_file(field: &str, file: &[u8], ifa: bool) -> Result<(), ErrorCode> {
+    let text = std::str::from_utf8(file)
+        .map_err(|_| invalid(field, "must be a text file (UTF-8) of ids, one a line"))?;
+    let mut count = 0;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        audience_id(&format!("{field}:{}", i + 1), line, ifa)?;
+        count += 1;
+    }
+    if (1..=MAX_FILE_IDS).contains(&count) {
+        return Ok(());
+    }
+    Err(invalid(
+        field,
+        format!("must hold 1 to {MAX_FILE_IDS} ids, got {count}"),
+    ))
+}
+
+/// Checks the rules that tie fields of one input record together: `from`
+/// not after `to`, a coupon's start before its end, an audience's ids of
+/// its kind (user ids or IFAs), a rich menu's areas inside its size.
 pub fn together(fields: &serde_json::Map<String, Value>) -> Result<(), ErrorCode> {
+    let text = |key: &str| fields.get(key).and_then(Value::as_str);
+    if let (Some(from), Some(to)) = (text("from"), text("to"))
+        && from > to
+    {
+        return Err(invalid("from", format!("{from} is after `to` ({to})")));
+    }
+    let number = |key: &str| fields.get(key).and_then(Value::as_i64);
+    if let (Some(start), Some(end)) = (number("startTimestamp"), number("endTimestamp"))
+        && start >= end
+    {
+        return Err(invalid("endTimestamp", "must be after startTimestamp"));
+    }
+    if let Some(Value::Array(audiences)) = fields.get("audiences") {
+        let ifa = fields.get("isIfaAudience").and_then(Value::as_bool) == Some(true);
+        for (i, audience) in audiences.iter().enumerate() {
+            let id = audience["id"].as_str().unwrap_or_default();
+            audience_id(&format!("audiences[{i}].id"), id, ifa)?;
+        }
+    }
     let (Some(size), Some(Value::Array(areas))) = (fields.get("size"), fields.get("areas")) else {
         return Ok(());
     };
