@@ -53,6 +53,9 @@ pub enum Body {
     /// The input's byte list: a JPEG or PNG image, checked by LINE's rules
     /// for rich-menu images ([`crate::image`]) and sent with its media type.
     Image,
+    /// `multipart/form-data`: the input's fields as text parts, its byte
+    /// list as the part `file` (a text file of ids, [`crate::multipart`]).
+    Multipart,
 }
 
 /// What LINE answers with.
@@ -65,12 +68,36 @@ pub enum Answer {
     Bytes,
 }
 
-/// A paged list: LINE's answer holds a page of `list` and, when more
-/// follow, `next`, which the next request sends as `start`.
+/// A paged list: LINE's answer holds a page of `list`, and says how to ask
+/// for the next.
 #[derive(Clone, Copy, Debug)]
 pub struct Pages {
     /// The answer's list field (LINE's name).
     pub list: &'static str,
+    /// How the next page is asked for.
+    pub by: Paging,
+}
+
+/// How a paged list names its next page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paging {
+    /// The answer's `next`, sent as `start` (absent on the last page).
+    Next,
+    /// The input's `page` plus one, while the answer's `hasNextPage` is true.
+    Number,
+}
+
+/// A rule of one operation's field that differs from the field's usual rule
+/// in [`crate::validate`] (the same name means something else here).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// A whole number from the first to the second.
+    Range(u64, u64),
+    /// A text of the first to the second many characters.
+    Chars(usize, usize),
+    /// A phone number in E.164, sent as its SHA-256 in hex (or the hash
+    /// itself).
+    Phone,
 }
 
 /// An operation whose answer may not be final yet (a narrowcast in
@@ -78,7 +105,8 @@ pub struct Pages {
 /// answer's `field` holds one of `until`.
 #[derive(Clone, Copy, Debug)]
 pub struct Poll {
-    /// The answer field that says whether it is final.
+    /// The answer field that says whether it is final (LINE's names, a
+    /// dot between a record and its field: `audienceGroup.status`).
     pub field: &'static str,
     /// Its final values.
     pub until: &'static [&'static str],
@@ -126,10 +154,18 @@ pub struct Endpoint {
     /// A body field whose list is sent in batches of at most this many
     /// items, one request (and retry key) each.
     pub batch: Option<(&'static str, usize)>,
+    /// For a JSON upload of ids (`audiences`): the endpoint that takes them
+    /// as a file instead, used when there are more than this many.
+    pub by_file: Option<(&'static Endpoint, usize)>,
+    /// An input field sent as a request header instead: (field, header).
+    pub header: Option<(&'static str, &'static str)>,
+    /// This operation's own rules for some of its fields.
+    pub rules: &'static [(&'static str, Rule)],
     /// A short title, for a platform's action list.
     #[allow(dead_code)] // read by build.rs, for the manifest
     pub title: &'static str,
-    /// The anchor of the operation in LINE's Messaging API reference.
+    /// The anchor of the operation in LINE's Messaging API reference, or
+    /// the whole URL of its reference elsewhere.
     #[allow(dead_code)] // read by build.rs, for the manifest
     pub docs: &'static str,
     /// LINE's rate limit for the endpoint.
@@ -158,6 +194,9 @@ const fn op(action: &'static str, method: Method, path: &'static str, resend: Re
         resend,
         dry_run: None,
         batch: None,
+        by_file: None,
+        header: None,
+        rules: &[],
         title: "",
         docs: "",
         rate_limit: "2,000 requests per second",
@@ -225,9 +264,47 @@ impl Endpoint {
 
     const fn paged(self, list: &'static str) -> Self {
         Endpoint {
-            pages: Some(Pages { list }),
+            pages: Some(Pages {
+                list,
+                by: Paging::Next,
+            }),
             ..self
         }
+    }
+
+    const fn paged_by_number(self, list: &'static str) -> Self {
+        Endpoint {
+            pages: Some(Pages {
+                list,
+                by: Paging::Number,
+            }),
+            ..self
+        }
+    }
+
+    const fn multipart(self) -> Self {
+        Endpoint {
+            body: Body::Multipart,
+            ..self
+        }
+    }
+
+    const fn by_file(self, endpoint: &'static Endpoint, above: usize) -> Self {
+        Endpoint {
+            by_file: Some((endpoint, above)),
+            ..self
+        }
+    }
+
+    const fn header(self, field: &'static str, header: &'static str) -> Self {
+        Endpoint {
+            header: Some((field, header)),
+            ..self
+        }
+    }
+
+    const fn rules(self, rules: &'static [(&'static str, Rule)]) -> Self {
+        Endpoint { rules, ..self }
     }
 
     const fn polls(self, field: &'static str, until: &'static [&'static str]) -> Self {
@@ -240,6 +317,7 @@ impl Endpoint {
 
 use Method::{Delete, Get, Post, Put};
 use Resend::{Free, Once, RetryKey};
+use Rule::{Chars, Phone, Range};
 
 /// Show a loading animation.
 pub const DISPLAY_LOADING: Endpoint =
@@ -385,6 +463,27 @@ pub const DELIVERY_BROADCAST: Endpoint = op(
 .about(
     "Count broadcast messages sent on a day",
     "get-number-of-broadcast-messages",
+)
+.query(&["date"]);
+/// Send a LINE notification message to a phone number.
+pub const PUSH_MESSAGES_BY_PHONE: Endpoint =
+    op("push-messages-by-phone", Post, "/bot/pnp/push", Once)
+        .about(
+            "Send a LINE notification message",
+            "https://developers.line.biz/en/reference/partner-docs/#send-line-notification-message",
+        )
+        .header("xLineDeliveryTag", "x-line-delivery-tag")
+        .rules(&[("to", Phone), ("xLineDeliveryTag", Chars(16, 100))]);
+/// LINE notification messages sent on a day.
+pub const GET_PNP_MESSAGE_STATISTICS: Endpoint = op(
+    "get-pnp-message-statistics",
+    Get,
+    "/v2/bot/message/delivery/pnp",
+    Free,
+)
+.about(
+    "Count LINE notification messages sent on a day",
+    "https://developers.line.biz/en/reference/partner-docs/#get-number-of-sent-line-notification-messages",
 )
 .query(&["date"]);
 
@@ -789,6 +888,284 @@ pub const DELETE_RICH_MENU: Endpoint = op(
 .about("Delete a rich menu", "delete-rich-menu")
 .limit("100 requests per hour");
 
+/// Create an audience from user ids (JSON, or by file above 10,000).
+pub const CREATE_AUDIENCE_GROUP: Endpoint = op(
+    "create-audience-group",
+    Post,
+    "/v2/bot/audienceGroup/upload",
+    Once,
+)
+.about(
+    "Create an audience from user ids",
+    "create-upload-audience-group",
+)
+.limit("60 requests per minute")
+.by_file(&CREATE_AUDIENCE_FOR_UPLOADING_USER_IDS, 10_000);
+/// Add user ids to an audience (JSON, or by file above 10,000).
+pub const ADD_AUDIENCE_TO_AUDIENCE_GROUP: Endpoint = op(
+    "add-audience-to-audience-group",
+    Put,
+    "/v2/bot/audienceGroup/upload",
+    Free,
+)
+.about(
+    "Add user ids to an audience",
+    "update-upload-audience-group",
+)
+.limit("60 requests per minute")
+.by_file(&ADD_USER_IDS_TO_AUDIENCE, 10_000);
+/// Create an audience from a file of user ids.
+pub const CREATE_AUDIENCE_FOR_UPLOADING_USER_IDS: Endpoint = op(
+    "create-audience-for-uploading-user-ids",
+    Post,
+    "/v2/bot/audienceGroup/upload/byFile",
+    Once,
+)
+.about(
+    "Create an audience from a file of user ids",
+    "create-upload-audience-group-by-file",
+)
+.limit("60 requests per minute")
+.on_data_host()
+.multipart();
+/// Add a file of user ids to an audience.
+pub const ADD_USER_IDS_TO_AUDIENCE: Endpoint = op(
+    "add-user-ids-to-audience",
+    Put,
+    "/v2/bot/audienceGroup/upload/byFile",
+    Free,
+)
+.about(
+    "Add a file of user ids to an audience",
+    "update-upload-audience-group-by-file",
+)
+.limit("60 requests per minute")
+.on_data_host()
+.multipart();
+/// Create an audience of the users who clicked a message's URL.
+pub const CREATE_CLICK_BASED_AUDIENCE_GROUP: Endpoint = op(
+    "create-click-based-audience-group",
+    Post,
+    "/v2/bot/audienceGroup/click",
+    Once,
+)
+.about(
+    "Create an audience of the users who clicked a message",
+    "create-click-audience-group",
+)
+.limit("60 requests per minute");
+/// Create an audience of the users who saw a message.
+pub const CREATE_IMP_BASED_AUDIENCE_GROUP: Endpoint = op(
+    "create-imp-based-audience-group",
+    Post,
+    "/v2/bot/audienceGroup/imp",
+    Once,
+)
+.about(
+    "Create an audience of the users who saw a message",
+    "create-imp-audience-group",
+)
+.limit("60 requests per minute");
+/// Rename an audience.
+pub const UPDATE_AUDIENCE_GROUP_DESCRIPTION: Endpoint = op(
+    "update-audience-group-description",
+    Put,
+    "/v2/bot/audienceGroup/{audienceGroupId}/updateDescription",
+    Free,
+)
+.about("Rename an audience", "set-description-audience-group")
+.limit("60 requests per minute");
+/// Delete an audience.
+pub const DELETE_AUDIENCE_GROUP: Endpoint = op(
+    "delete-audience-group",
+    Delete,
+    "/v2/bot/audienceGroup/{audienceGroupId}",
+    Free,
+)
+.about("Delete an audience", "delete-audience-group")
+.limit("60 requests per minute");
+/// An audience, waited for until LINE has built it.
+pub const GET_AUDIENCE_DATA: Endpoint = op(
+    "get-audience-data",
+    Get,
+    "/v2/bot/audienceGroup/{audienceGroupId}",
+    Free,
+)
+.about("Get an audience", "get-audience-group")
+.polls("audienceGroup.status", &["READY", "FAILED", "EXPIRED"]);
+/// The account's audiences.
+pub const GET_AUDIENCE_GROUPS: Endpoint = op(
+    "get-audience-groups",
+    Get,
+    "/v2/bot/audienceGroup/list",
+    Free,
+)
+.about("List the audiences", "get-audience-groups")
+.query(&[
+    "page",
+    "description",
+    "status",
+    "size",
+    "includesExternalPublicGroups",
+    "createRoute",
+])
+.paged_by_number("audienceGroups");
+/// An audience shared with the account.
+pub const GET_SHARED_AUDIENCE_DATA: Endpoint = op(
+    "get-shared-audience-data",
+    Get,
+    "/v2/bot/audienceGroup/shared/{audienceGroupId}",
+    Free,
+)
+.about("Get a shared audience", "get-shared-audience");
+/// The audiences shared with the account.
+pub const GET_SHARED_AUDIENCE_GROUPS: Endpoint = op(
+    "get-shared-audience-groups",
+    Get,
+    "/v2/bot/audienceGroup/shared/list",
+    Free,
+)
+.about("List the shared audiences", "get-shared-audience-list")
+.query(&[
+    "page",
+    "description",
+    "status",
+    "size",
+    "createRoute",
+    "includesOwnedAudienceGroups",
+])
+.paged_by_number("audienceGroups");
+
+/// The friends' demographics.
+pub const GET_FRIENDS_DEMOGRAPHICS: Endpoint = op(
+    "get-friends-demographics",
+    Get,
+    "/v2/bot/insight/demographic",
+    Free,
+)
+.about("Get the friends' demographics", "get-demographic")
+.limit("60 requests per hour");
+/// Messages delivered on a day.
+pub const GET_NUMBER_OF_MESSAGE_DELIVERIES: Endpoint = op(
+    "get-number-of-message-deliveries",
+    Get,
+    "/v2/bot/insight/message/delivery",
+    Free,
+)
+.about(
+    "Count the messages delivered on a day",
+    "get-number-of-delivery-messages",
+)
+.limit("60 requests per hour")
+.query(&["date"]);
+/// Friends on a day.
+pub const GET_NUMBER_OF_FOLLOWERS: Endpoint = op(
+    "get-number-of-followers",
+    Get,
+    "/v2/bot/insight/followers",
+    Free,
+)
+.about("Count the friends on a day", "get-number-of-followers")
+.limit("60 requests per hour")
+.query(&["date"]);
+/// A sent message's impressions and taps.
+pub const GET_MESSAGE_EVENT: Endpoint = op(
+    "get-message-event",
+    Get,
+    "/v2/bot/insight/message/event",
+    Free,
+)
+.about(
+    "Get a sent message's impressions and taps",
+    "get-message-event",
+)
+.limit("60 requests per hour")
+.query(&["requestId"]);
+/// A custom aggregation unit's statistics.
+pub const GET_STATISTICS_PER_UNIT: Endpoint = op(
+    "get-statistics-per-unit",
+    Get,
+    "/v2/bot/insight/message/event/aggregation",
+    Free,
+)
+.about(
+    "Get a custom aggregation unit's statistics",
+    "get-statistics-per-unit",
+)
+.limit("60 requests per hour")
+.query(&["customAggregationUnit", "from", "to"]);
+/// A rich menu's impressions and taps in sum.
+pub const GET_RICH_MENU_INSIGHT_SUMMARY: Endpoint = op(
+    "get-rich-menu-insight-summary",
+    Get,
+    "/v2/bot/insight/richmenu/{richMenuId}/summary",
+    Free,
+)
+.about(
+    "Get a rich menu's impressions and taps",
+    "get-rich-menu-insight-summary",
+)
+.limit("60 requests per hour")
+.query(&["from", "to"]);
+/// A rich menu's impressions and taps day by day.
+pub const GET_RICH_MENU_INSIGHT_DAILY: Endpoint = op(
+    "get-rich-menu-insight-daily",
+    Get,
+    "/v2/bot/insight/richmenu/{richMenuId}/daily",
+    Free,
+)
+.about(
+    "Get a rich menu's impressions and taps day by day",
+    "get-rich-menu-insight-daily",
+)
+.limit("60 requests per hour")
+.query(&["from", "to"]);
+
+/// The plans a user subscribes to.
+pub const GET_MEMBERSHIP_SUBSCRIPTION: Endpoint = op(
+    "get-membership-subscription",
+    Get,
+    "/v2/bot/membership/subscription/{userId}",
+    Free,
+)
+.about(
+    "Get a user's membership subscriptions",
+    "get-a-users-membership-subscription-status",
+);
+/// The account's plans.
+pub const GET_MEMBERSHIP_LIST: Endpoint =
+    op("get-membership-list", Get, "/v2/bot/membership/list", Free)
+        .about("List the membership plans", "get-membership-plans");
+/// A plan's users.
+pub const GET_JOINED_MEMBERSHIP_USERS: Endpoint = op(
+    "get-joined-membership-users",
+    Get,
+    "/v2/bot/membership/{membershipId}/users/ids",
+    Free,
+)
+.about("List a membership plan's users", "get-membership-user-ids")
+.query(&["start", "limit"])
+.paged("userIds");
+
+/// Create a coupon.
+pub const CREATE_COUPON: Endpoint = op("create-coupon", Post, "/v2/bot/coupon", Once)
+    .about("Create a coupon", "create-coupon")
+    .rules(&[("description", Chars(0, 1000))]);
+/// The coupons.
+pub const LIST_COUPON: Endpoint = op("list-coupon", Get, "/v2/bot/coupon", Free)
+    .about("List coupons", "get-coupons-list")
+    .query(&["status", "start", "limit"])
+    .paged("items")
+    .rules(&[("limit", Range(1, 100))]);
+/// A coupon.
+pub const GET_COUPON_DETAIL: Endpoint =
+    op("get-coupon-detail", Get, "/v2/bot/coupon/{couponId}", Free)
+        .about("Get a coupon", "get-coupon");
+/// Close a coupon.
+pub const CLOSE_COUPON: Endpoint = op("close-coupon", Put, "/v2/bot/coupon/{couponId}/close", Free)
+    .about("Close a coupon", "discontinue-coupon")
+    .no_body();
+
 /// Every endpoint, in the order of the WIT functions.
 pub const ALL: &[&Endpoint] = &[
     &DISPLAY_LOADING,
@@ -809,6 +1186,8 @@ pub const ALL: &[&Endpoint] = &[
     &DELIVERY_REPLY,
     &DELIVERY_MULTICAST,
     &DELIVERY_BROADCAST,
+    &PUSH_MESSAGES_BY_PHONE,
+    &GET_PNP_MESSAGE_STATISTICS,
     &GET_PROFILE,
     &GET_FOLLOWERS,
     &GET_BOT_INFO,
@@ -855,4 +1234,30 @@ pub const ALL: &[&Endpoint] = &[
     &GET_RICH_MENU_BATCH_PROGRESS,
     &CANCEL_DEFAULT_RICH_MENU,
     &DELETE_RICH_MENU,
+    &CREATE_AUDIENCE_GROUP,
+    &ADD_AUDIENCE_TO_AUDIENCE_GROUP,
+    &CREATE_AUDIENCE_FOR_UPLOADING_USER_IDS,
+    &ADD_USER_IDS_TO_AUDIENCE,
+    &CREATE_CLICK_BASED_AUDIENCE_GROUP,
+    &CREATE_IMP_BASED_AUDIENCE_GROUP,
+    &UPDATE_AUDIENCE_GROUP_DESCRIPTION,
+    &GET_AUDIENCE_DATA,
+    &GET_AUDIENCE_GROUPS,
+    &GET_SHARED_AUDIENCE_DATA,
+    &GET_SHARED_AUDIENCE_GROUPS,
+    &DELETE_AUDIENCE_GROUP,
+    &GET_FRIENDS_DEMOGRAPHICS,
+    &GET_NUMBER_OF_MESSAGE_DELIVERIES,
+    &GET_NUMBER_OF_FOLLOWERS,
+    &GET_MESSAGE_EVENT,
+    &GET_STATISTICS_PER_UNIT,
+    &GET_RICH_MENU_INSIGHT_SUMMARY,
+    &GET_RICH_MENU_INSIGHT_DAILY,
+    &GET_MEMBERSHIP_SUBSCRIPTION,
+    &GET_MEMBERSHIP_LIST,
+    &GET_JOINED_MEMBERSHIP_USERS,
+    &CREATE_COUPON,
+    &LIST_COUPON,
+    &GET_COUPON_DETAIL,
+    &CLOSE_COUPON,
 ];
