@@ -15,6 +15,6 @@ pub mod pool;
 pub mod sandbox;
 pub mod simulator;
 
-pub use component::{Action, Connector, Outcome, Session, manifest_of};
+pub use component::{Action, Connector, EMBEDDED_COMPONENT, Outcome, Session, manifest_of};
 pub use sandbox::{Exchange, ExchangeLog, Sandbox};
 pub use simulator::Simulator;

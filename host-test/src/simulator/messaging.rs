@@ -1,11 +1,12 @@
 //! The messaging area: sending (push, reply, multicast, broadcast,
-//! narrowcast and its progress), validation, the loading animation, quota
-//! and delivery counts, with LINE's checks and state.
+//! narrowcast and its progress, LINE notification messages to phone
+//! numbers), validation, the loading animation, quota and delivery counts,
+//! with LINE's checks and state.
 
 use super::answer::{Reply, answer, error, query_param, settle};
 use super::routes::{Call, Route};
 use super::state::{Narrowcast, State};
-use super::{Delivery, FRIENDS, MONTHLY_LIMIT, Recorded, SMALL_AUDIENCE};
+use super::{Delivery, FRIENDS, MONTHLY_LIMIT, Recorded, SMALL_AUDIENCE, UNREACHABLE_PHONE};
 use crate::line_rules::{self, Problems};
 use serde_json::{Value, json};
 use std::time::SystemTime;
@@ -45,7 +46,43 @@ pub(super) const ROUTES: &[Route] = &[
         Ok(answer(200, json!({"totalUsage": total})))
     }),
     ("GET", "/v2/bot/message/delivery/{kind}", delivery),
+    ("POST", "/bot/pnp/push", pnp_push),
 ];
+
+/// A LINE notification message: `to` the SHA-256 of a phone number;
+/// LINE's 422 for a number it cannot deliver to ([`UNREACHABLE_PHONE`]).
+fn pnp_push(state: &mut State, call: &Call) -> Reply {
+    let body = call.body()?;
+    let mut problems = Problems::default();
+    let to = body["to"].as_str().unwrap_or_default();
+    let hashed = to.len() == 64
+        && to
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    problems.check(hashed, "to", "Must be a SHA-256 hashed phone number");
+    line_rules::messages(&body, &mut problems);
+    if let Some(tag) = call.req.header("x-line-delivery-tag") {
+        let ok = (16..=100).contains(&tag.chars().count());
+        problems.check(
+            ok,
+            "X-Line-Delivery-Tag",
+            "Length must be between 16 and 100",
+        );
+    }
+    settle(problems)?;
+    if to == phone_hash(UNREACHABLE_PHONE) {
+        return Err(error(422, "Failed to send messages"));
+    }
+    deliver(state, "pnp", vec![to.to_owned()], &body, call.request_id);
+    Ok(answer(200, Value::Null))
+}
+
+/// The SHA-256 of `phone` in lowercase hex, as LINE takes a phone number.
+pub fn phone_hash(phone: &str) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(phone.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// LINE's validate endpoints: 200 with no body, or LINE's 400.
 fn validate(_: &mut State, call: &Call) -> Reply {
@@ -61,7 +98,7 @@ fn validate(_: &mut State, call: &Call) -> Reply {
 /// The number of messages of a kind sent on a day.
 fn delivery(state: &mut State, call: &Call) -> Reply {
     let kind = call.param("kind");
-    if !is_send_kind(kind) || kind == "narrowcast" {
+    if !(is_send_kind(kind) || kind == "pnp") || kind == "narrowcast" {
         return Err(error(404, "Not found"));
     }
     let date = call.query("date").unwrap_or_default();
@@ -173,9 +210,15 @@ pub(super) fn narrowcast(state: &mut State, body: &Value, request_id: &str) -> R
     }
     line_rules::messages(body, &mut problems);
     settle(problems)?;
-    let fails = body["recipient"]["audienceGroupId"].as_i64() == Some(SMALL_AUDIENCE);
-    if !fails {
-        broadcast(state, body, request_id, "narrowcast")?;
+    let audience = body["recipient"]["audienceGroupId"].as_i64();
+    let fails = audience == Some(SMALL_AUDIENCE);
+    // An audience the account built reaches its users; any other, the
+    // friends.
+    let members = audience.and_then(|id| state.audiences.members(id));
+    match members {
+        _ if fails => {}
+        Some(to) => drop(deliver(state, "narrowcast", to, body, request_id)),
+        None => drop(broadcast(state, body, request_id, "narrowcast")?),
     }
     let accepted = SystemTime::now();
     state

@@ -6,10 +6,14 @@
 #![allow(clippy::result_large_err)] // an answer is built once per request; boxing buys nothing here
 
 mod answer;
+mod audience;
 pub mod chats;
 mod faults;
+mod insight;
 pub mod line_rules;
+mod membership;
 mod messaging;
+pub use messaging::phone_hash;
 pub mod rich_menu;
 mod routes;
 mod state;
@@ -78,6 +82,17 @@ pub const OTHER_RICH_MENU: &str = "richmenu-00000000000000000000000000000002";
 /// The alias of [`RICH_MENU`].
 pub const RICH_MENU_ALIAS: &str = "soc-default";
 
+/// A phone number LINE cannot send a notification message to: 422.
+pub const UNREACHABLE_PHONE: &str = "+819000000000";
+/// An upload audience the account has, `READY`, holding [`FRIENDS`].
+pub const AUDIENCE: i64 = 4_389_303_728_991;
+/// An audience another account shares with this one, `READY`.
+pub const SHARED_AUDIENCE: i64 = 5_389_303_728_992;
+/// The account's membership plan; the first of [`FRIENDS`] subscribes.
+pub const MEMBERSHIP: i64 = 3189;
+/// A coupon the account has, `RUNNING`.
+pub const COUPON: &str = "COUPON-00000000000000000001";
+
 /// An audience LINE finds too small: a narrowcast to it ends in phase
 /// `failed` (LINE's error code 1) and reaches no one.
 pub const SMALL_AUDIENCE: i64 = 1_000;
@@ -128,7 +143,7 @@ impl Recorded {
 /// A message delivery the simulator performed (a successful send).
 #[derive(Clone, Debug)]
 pub struct Delivery {
-    /// `push`, `reply`, `multicast`, `broadcast` or `narrowcast`.
+    /// `push`, `reply`, `multicast`, `broadcast`, `narrowcast` or `pnp`.
     pub kind: &'static str,
     /// The users, groups or rooms reached.
     pub to: Vec<String>,
@@ -280,6 +295,12 @@ impl Simulator {
         self.state.lock().unwrap().rich_menus.batch_time = time;
     }
 
+    /// Makes audiences created from now on take `time` to be built:
+    /// `IN_PROGRESS` until then (default: built at once).
+    pub fn set_audience_build_time(&self, time: Duration) {
+        self.state.lock().unwrap().audiences.build_time = time;
+    }
+
     /// Makes tokens issued from now on expire after `lifetime`.
     pub fn set_token_lifetime(&self, lifetime: Duration) {
         self.state.lock().unwrap().token_lifetime = Some(lifetime);
@@ -287,7 +308,14 @@ impl Simulator {
 }
 
 /// Every area's routes.
-const AREAS: &[&[routes::Route]] = &[messaging::ROUTES, chats::ROUTES, rich_menu::ROUTES];
+const AREAS: &[&[routes::Route]] = &[
+    messaging::ROUTES,
+    chats::ROUTES,
+    rich_menu::ROUTES,
+    audience::ROUTES,
+    insight::ROUTES,
+    membership::ROUTES,
+];
 
 async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
     for connection in 1.. {

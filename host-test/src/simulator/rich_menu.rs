@@ -126,6 +126,14 @@ pub(super) struct RichMenus {
     pub(super) batch_time: Duration,
 }
 
+impl RichMenus {
+    /// The areas of menu `id`, if the account has it.
+    pub(super) fn areas(&self, id: &str) -> Option<Vec<Value>> {
+        let menu = self.menus.get(id)?;
+        Some(menu.menu["areas"].as_array().cloned().unwrap_or_default())
+    }
+}
+
 impl Default for RichMenus {
     /// [`RICH_MENU`] (2500x843, with its image, the default, linked to the
     /// first friend and named by [`RICH_MENU_ALIAS`]) and

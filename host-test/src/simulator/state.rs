@@ -1,7 +1,8 @@
 //! What the simulator remembers, as LINE does: requests, issued tokens,
 //! used reply tokens, deliveries, narrowcasts, accepted retry keys, the
 //! groups and rooms left, read receipts, the webhook setting, aggregation
-//! units, rich menus, and the faults scripted for the tests.
+//! units, rich menus, audiences, coupons, and the faults scripted for the
+//! tests.
 
 use super::{Delivery, Fault, RandomFaults, Recorded};
 use serde_json::Value;
@@ -45,4 +46,8 @@ pub(super) struct State {
     pub(super) webhook_delivery: Option<String>,
     /// The rich menus, their images, links, aliases and batch changes.
     pub(super) rich_menus: super::rich_menu::RichMenus,
+    /// The audiences.
+    pub(super) audiences: super::audience::Audiences,
+    /// The coupons.
+    pub(super) coupons: super::membership::Coupons,
 }
