@@ -16,6 +16,12 @@ enum Sent {
     /// The input's `image`, as bytes (base64 in the input), with its media
     /// type; the menu is read first to compare sizes.
     Image,
+    /// The input with `to`, a phone number, as its SHA-256, and
+    /// `xLineDeliveryTag` as the `X-Line-Delivery-Tag` header.
+    Phone,
+    /// `multipart/form-data`: the input's fields as parts, its `file` (base64
+    /// in the input) as the part `file`.
+    Form,
 }
 
 /// Each action, the method and path (with its parameters) LINE's reference
@@ -163,6 +169,22 @@ const REFERENCE: &[(&str, &str, &str, Option<&str>, Sent, u16)] = &[
         "delivery-broadcast",
         "GET",
         "/v2/bot/message/delivery/broadcast",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "push-messages-by-phone",
+        "POST",
+        "/bot/pnp/push",
+        None,
+        Sent::Phone,
+        200,
+    ),
+    (
+        "get-pnp-message-statistics",
+        "GET",
+        "/v2/bot/message/delivery/pnp",
         None,
         Sent::Empty,
         200,
@@ -535,6 +557,214 @@ const REFERENCE: &[(&str, &str, &str, Option<&str>, Sent, u16)] = &[
         Sent::Empty,
         200,
     ),
+    (
+        "create-audience-group",
+        "POST",
+        "/v2/bot/audienceGroup/upload",
+        None,
+        Sent::Input,
+        202,
+    ),
+    (
+        "add-audience-to-audience-group",
+        "PUT",
+        "/v2/bot/audienceGroup/upload",
+        None,
+        Sent::Input,
+        202,
+    ),
+    (
+        "create-audience-for-uploading-user-ids",
+        "POST",
+        "/v2/bot/audienceGroup/upload/byFile",
+        None,
+        Sent::Form,
+        202,
+    ),
+    (
+        "add-user-ids-to-audience",
+        "PUT",
+        "/v2/bot/audienceGroup/upload/byFile",
+        None,
+        Sent::Form,
+        202,
+    ),
+    (
+        "create-click-based-audience-group",
+        "POST",
+        "/v2/bot/audienceGroup/click",
+        None,
+        Sent::Input,
+        202,
+    ),
+    (
+        "create-imp-based-audience-group",
+        "POST",
+        "/v2/bot/audienceGroup/imp",
+        None,
+        Sent::Input,
+        202,
+    ),
+    (
+        "update-audience-group-description",
+        "PUT",
+        "/v2/bot/audienceGroup/4389303728991/updateDescription",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "get-audience-data",
+        "GET",
+        "/v2/bot/audienceGroup/4389303728991",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-audience-groups",
+        "GET",
+        "/v2/bot/audienceGroup/list",
+        Some("page=1&size=20"),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-shared-audience-data",
+        "GET",
+        "/v2/bot/audienceGroup/shared/5389303728992",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-shared-audience-groups",
+        "GET",
+        "/v2/bot/audienceGroup/shared/list",
+        Some("page=1"),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "delete-audience-group",
+        "DELETE",
+        "/v2/bot/audienceGroup/4389303728991",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-friends-demographics",
+        "GET",
+        "/v2/bot/insight/demographic",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-number-of-message-deliveries",
+        "GET",
+        "/v2/bot/insight/message/delivery",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-number-of-followers",
+        "GET",
+        "/v2/bot/insight/followers",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-message-event",
+        "GET",
+        "/v2/bot/insight/message/event",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-statistics-per-unit",
+        "GET",
+        "/v2/bot/insight/message/event/aggregation",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-rich-menu-insight-summary",
+        "GET",
+        "/v2/bot/insight/richmenu/richmenu-00000000000000000000000000000001/summary",
+        Some("from=20261101&to=20261122"),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-rich-menu-insight-daily",
+        "GET",
+        "/v2/bot/insight/richmenu/richmenu-00000000000000000000000000000001/daily",
+        Some("from=20261120&to=20261122"),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-membership-subscription",
+        "GET",
+        "/v2/bot/membership/subscription/U00000000000000000000000000000001",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-membership-list",
+        "GET",
+        "/v2/bot/membership/list",
+        None,
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-joined-membership-users",
+        "GET",
+        "/v2/bot/membership/3189/users/ids",
+        Some("limit=100"),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "create-coupon",
+        "POST",
+        "/v2/bot/coupon",
+        None,
+        Sent::Input,
+        200,
+    ),
+    (
+        "list-coupon",
+        "GET",
+        "/v2/bot/coupon",
+        Some("status=RUNNING&limit=20"),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "get-coupon-detail",
+        "GET",
+        "/v2/bot/coupon/COUPON-00000000000000000001",
+        Some(""),
+        Sent::Empty,
+        200,
+    ),
+    (
+        "close-coupon",
+        "PUT",
+        "/v2/bot/coupon/COUPON-00000000000000000001/close",
+        None,
+        Sent::Empty,
+        200,
+    ),
 ];
 
 /// Runs `action` with its example input and returns the result and the
@@ -626,8 +856,50 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
                 let mut sent = input.clone();
                 let fields = sent.as_object_mut().unwrap();
                 fields.remove("retryKey");
-                fields.retain(|_, v| !v.as_str().is_some_and(|v| path.split('/').any(|s| s == v)));
+                let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                fields.retain(|_, v| !path.split('/').any(|s| s == text(v)));
                 assert_eq!(req.json(), sent, "{action} body");
+            }
+            Sent::Phone => {
+                let mut sent = input.clone();
+                let tag = sent.as_object_mut().unwrap().remove("xLineDeliveryTag");
+                let phone = sent["to"].as_str().unwrap();
+                sent["to"] = json!(line_connector_host::simulator::phone_hash(phone));
+                assert_eq!(req.json(), sent, "{action} body");
+                assert_eq!(
+                    req.header("x-line-delivery-tag"),
+                    tag.as_ref().and_then(Value::as_str)
+                );
+            }
+            Sent::Form => {
+                use base64::Engine as _;
+                let content_type = req.header("content-type").unwrap();
+                assert!(
+                    content_type.starts_with("multipart/form-data; boundary="),
+                    "{action}"
+                );
+                let file = base64::engine::general_purpose::STANDARD
+                    .decode(input["file"].as_str().unwrap())
+                    .unwrap();
+                let body = String::from_utf8(req.body.clone()).unwrap();
+                assert!(
+                    body.contains(std::str::from_utf8(&file).unwrap()),
+                    "{action}: {body}"
+                );
+                for (key, value) in input
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .filter(|(k, _)| *k != "file")
+                {
+                    let part = format!(
+                        "name=\"{key}\"\r\n\r\n{}\r\n",
+                        value
+                            .as_str()
+                            .map_or_else(|| value.to_string(), str::to_owned)
+                    );
+                    assert!(body.contains(&part), "{action}: {part:?} in {body}");
+                }
             }
             Sent::Image => {
                 use base64::Engine as _;

@@ -25,6 +25,35 @@ const MESSAGE_TYPES: &str = include_str!("../fixtures/message-types.json");
 /// The token endpoints of both client-credentials flows.
 const TOKEN_PATHS: [&str; 2] = ["/oauth2/v3/token", "/v2/oauth/accessToken"];
 
+/// LINE's OpenAPI files the connector's operations are in, and the
+/// interfaces (areas) whose actions each holds; `messaging-api.yml` holds
+/// the rest.
+const SPEC_FILES: [(&str, &[&str]); 4] = [
+    ("messaging-api.yml", &[]),
+    ("channel-access-token.yml", &[]),
+    ("manage-audience.yml", &["audience"]),
+    ("insight.yml", &["insight"]),
+];
+
+/// The spec file of `action`, by its interface in the manifest.
+fn spec_file(action: &str) -> &'static str {
+    let manifest = CONNECTOR_MANIFEST.get_or_init(|| {
+        line_connector_host::manifest_of(line_connector_host::EMBEDDED_COMPONENT).unwrap()
+    });
+    let interfaces = manifest["interfaces"].as_array().unwrap();
+    let area = interfaces
+        .iter()
+        .find(|i| i["actions"].as_array().unwrap().iter().any(|a| a == action))
+        .and_then(|i| i["name"].as_str())
+        .unwrap_or_default();
+    SPEC_FILES
+        .iter()
+        .find(|(_, areas)| areas.iter().any(|a| area.contains(&format!("/{a}@"))))
+        .map_or("messaging-api.yml", |(file, _)| file)
+}
+
+static CONNECTOR_MANIFEST: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+
 /// Every action with its example input, then every message type through
 /// every action that takes messages, five (LINE's most) per request.
 fn cases() -> Vec<(String, Value)> {
@@ -52,19 +81,26 @@ fn cases() -> Vec<(String, Value)> {
     cases
 }
 
-/// Runs every case, each in a fresh instance (a progress lookup asks about
-/// the action before it: [`follow`]), then `push` and `quota` with client
-/// credentials from both token endpoints at `token_base`. Returns the
-/// failed actions.
-async fn drive(config: &Value, token_base: &str, log: &ExchangeLog) -> Vec<String> {
+/// Runs every case, each in a fresh instance with the config `config_of`
+/// gives for its action (a progress lookup asks about the action before
+/// it: [`follow`]), then `push` and `quota` with client credentials from
+/// both token endpoints at `token_base`. Returns the failed actions.
+async fn drive(
+    config_of: impl Fn(&str) -> Value,
+    token_base: &str,
+    log: &ExchangeLog,
+) -> Vec<String> {
     let mut failures = Vec::new();
     let mut previous = None;
     let mut runs: Vec<(String, Value, Value)> = cases()
         .into_iter()
-        .map(|(action, input)| (action, config.clone(), input))
+        .map(|(action, input)| {
+            let config = config_of(&action);
+            (action, config, input)
+        })
         .collect();
     for path in TOKEN_PATHS {
-        let mut client = config.clone();
+        let mut client = config_of("push");
         let object = client.as_object_mut().unwrap();
         object.remove("channelAccessToken");
         object.insert("clientId".into(), json!(simulator::CLIENT_ID));
@@ -101,18 +137,27 @@ async fn every_request_passes_prism() {
     let Some(dir) = openapi::dir_or_skip("every_request_passes_prism") else {
         return;
     };
-    let (api, tokens) = tokio::task::spawn_blocking(move || {
-        let tokens = std::thread::spawn({
-            let dir = dir.clone();
-            move || Prism::serve(&dir.join("channel-access-token.yml"))
-        });
-        (
-            Prism::serve(&dir.join("messaging-api.yml")),
-            tokens.join().unwrap(),
-        )
+    // One Prism per spec file, started side by side.
+    let prisms: Vec<(&str, Prism)> = tokio::task::spawn_blocking(move || {
+        let started: Vec<_> = SPEC_FILES
+            .iter()
+            .map(|(file, _)| {
+                let path = dir.join(file);
+                (*file, std::thread::spawn(move || Prism::serve(&path)))
+            })
+            .collect();
+        started
+            .into_iter()
+            .map(|(file, prism)| (file, prism.join().unwrap()))
+            .collect()
     })
     .await
     .unwrap();
+    let prism = |file: &str| &prisms.iter().find(|(f, _)| *f == file).unwrap().1;
+    let (api, tokens) = (
+        prism("messaging-api.yml"),
+        prism("channel-access-token.yml"),
+    );
 
     // Prism does flag a request that breaks the spec (so a pass means something).
     let bad = raw_post(
@@ -125,9 +170,12 @@ async fn every_request_passes_prism() {
         "Prism let a bad push through:\n{bad}"
     );
 
-    let config = json!({"channelAccessToken": "prism-token", "apiBaseUrl": api.url, "dataApiBaseUrl": api.url});
+    let config_of = |action: &str| {
+        let url = &prism(spec_file(action)).url;
+        json!({"channelAccessToken": "prism-token", "apiBaseUrl": url, "dataApiBaseUrl": url})
+    };
     let log = ExchangeLog::default();
-    let mut failures = drive(&config, &tokens.url, &log).await;
+    let mut failures = drive(config_of, &tokens.url, &log).await;
     let exchanges = log.lock().unwrap().clone();
     for exchange in &exchanges {
         let line = format!("{} {}", exchange.method, exchange.url);
@@ -148,42 +196,60 @@ async fn every_request_passes_prism() {
 }
 
 /// The traffic of every case against the simulator, with the specs.
-async fn simulator_traffic() -> Option<(Spec, Spec, Vec<Recorded>)> {
+async fn simulator_traffic() -> Option<(Vec<Spec>, Vec<Recorded>)> {
     let dir = openapi::dir_or_skip("simulator conformance")?;
     let sim = Simulator::start().await.unwrap();
-    let failures = drive(&token_config(&sim), &sim.url(), &ExchangeLog::default()).await;
+    let config = token_config(&sim);
+    let failures = drive(|_| config.clone(), &sim.url(), &ExchangeLog::default()).await;
     report("actions failed against the simulator", &failures);
-    let specs = (
-        Spec::load(&dir, "messaging-api.yml"),
-        Spec::load(&dir, "channel-access-token.yml"),
-    );
-    Some((specs.0, specs.1, sim.requests()))
+    let specs = SPEC_FILES.iter().map(|(file, _)| Spec::load(&dir, file));
+    Some((specs.collect(), sim.requests()))
 }
 
-/// The spec and operation a recorded request belongs to.
-fn operation<'s>(
-    api: &'s Spec,
-    tokens: &'s Spec,
-    r: &Recorded,
-) -> Result<(&'s Spec, String), String> {
-    let spec = if TOKEN_PATHS.contains(&r.path.as_str()) {
-        tokens
-    } else {
-        api
-    };
-    spec.operation(&r.method, &r.path)
-        .map(|op| (spec, op))
-        .ok_or_else(|| {
-            format!(
-                "{} {} is in no operation of {}",
-                r.method, r.path, spec.file
-            )
-        })
+/// The spec and operation a recorded request belongs to: a literal path
+/// before a template, in any of the files.
+fn operation<'s>(specs: &'s [Spec], r: &Recorded) -> Result<(&'s Spec, String), String> {
+    let found = specs
+        .iter()
+        .filter_map(|spec| Some((spec, spec.operation(&r.method, &r.path)?)))
+        .min_by_key(|(_, op)| op.contains('{'));
+    found.ok_or_else(|| format!("{} {} is in no operation of LINE's files", r.method, r.path))
+}
+
+/// A `multipart/form-data` body as an object of its parts (text; `true`,
+/// `false` and numbers as JSON where the schema says so), for the schema
+/// check.
+fn form_parts(r: &Recorded, spec: &Spec, op: &str) -> Value {
+    let content_type = r.header("content-type").unwrap_or_default();
+    let boundary = content_type.split("boundary=").nth(1).unwrap_or_default();
+    let body = String::from_utf8_lossy(&r.body);
+    let schema = format!("{op}/requestBody/content/multipart~1form-data/schema/properties");
+    let properties = spec.doc.pointer(&schema).cloned().unwrap_or_default();
+    let mut parts = serde_json::Map::new();
+    for part in body.split(&format!("--{boundary}")) {
+        let Some((head, text)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head
+            .split("name=\"")
+            .nth(1)
+            .and_then(|n| n.split('"').next())
+        else {
+            continue;
+        };
+        let text = text.strip_suffix("\r\n").unwrap_or(text);
+        let typed = match properties[name]["type"].as_str() {
+            Some("boolean" | "integer") => serde_json::from_str(text).unwrap_or(json!(text)),
+            _ => json!(text),
+        };
+        parts.insert(name.to_owned(), typed);
+    }
+    Value::Object(parts)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_request_body_matches_the_spec_schemas() {
-    let Some((api, tokens, requests)) = simulator_traffic().await else {
+    let Some((specs, requests)) = simulator_traffic().await else {
         return;
     };
     let mut failures = Vec::new();
@@ -192,7 +258,7 @@ async fn every_request_body_matches_the_spec_schemas() {
         .filter(|r| matches!(r.method.as_str(), "POST" | "PUT"))
     {
         let line = format!("{} {}", r.method, r.path);
-        match operation(&api, &tokens, r) {
+        match operation(&specs, r) {
             Ok((spec, op)) => {
                 let content_type = r.header("content-type").unwrap_or_default();
                 // An operation without a body (leaving a group) is sent none.
@@ -203,9 +269,12 @@ async fn every_request_body_matches_the_spec_schemas() {
                     }
                     continue;
                 }
-                let body = match content_type {
-                    "application/x-www-form-urlencoded" => json!(r.form()),
-                    _ => r.json(),
+                let (content_type, body) = match content_type {
+                    "application/x-www-form-urlencoded" => (content_type, json!(r.form())),
+                    form if form.starts_with("multipart/form-data") => {
+                        ("multipart/form-data", form_parts(r, spec, &op))
+                    }
+                    _ => (content_type, r.json()),
                 };
                 let problems = spec.check_request(&op, content_type, &body);
                 failures.extend(problems.into_iter().map(|p| format!("{line}: {p}")));
@@ -219,13 +288,13 @@ async fn every_request_body_matches_the_spec_schemas() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_simulator_answer_matches_the_spec() {
-    let Some((api, tokens, requests)) = simulator_traffic().await else {
+    let Some((specs, requests)) = simulator_traffic().await else {
         return;
     };
     let mut failures = Vec::new();
     for r in &requests {
         let line = format!("{} {} answered {}", r.method, r.path, r.status);
-        match operation(&api, &tokens, r) {
+        match operation(&specs, r) {
             Ok((spec, op)) => {
                 let problems = spec.check_response(&op, r.status, &r.answer);
                 failures.extend(problems.into_iter().map(|p| format!("{line}: {p}")));

@@ -71,7 +71,8 @@ fn every_schema_is_valid_json_schema_and_every_example_fits_its_action() {
             action["docsUrl"]
                 .as_str()
                 .unwrap()
-                .starts_with("https://developers.line.biz/en/reference/messaging-api/#")
+                .starts_with("https://developers.line.biz/en/reference/"),
+            "{name}: LINE's reference"
         );
         assert!(action["hints"]["rateLimit"].is_string(), "{name}");
         assert!(!action["errors"].as_array().unwrap().is_empty(), "{name}");
@@ -195,8 +196,8 @@ async fn every_action_runs_by_name_and_its_output_fits_its_schema() {
     }
     assert_eq!(
         sim.deliveries().len(),
-        5,
-        "push, reply, multicast, broadcast, narrowcast"
+        6,
+        "push, reply, multicast, broadcast, narrowcast, LINE notification message"
     );
 }
 

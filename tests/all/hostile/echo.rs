@@ -49,10 +49,17 @@ fn echoing(request: &Request) -> Vec<Step> {
         "richMenuId": echoed, "richMenuAliasId": echoed, "name": echoed, "chatBarText": echoed,
         "selected": true, "size": {"width": 2500, "height": 1686}, "areas": [],
         "richmenus": [], "aliases": [{"richMenuAliasId": echoed, "richMenuId": echoed}],
+        "audienceGroupId": 1, "audienceGroup": {"description": echoed, "status": "READY"},
+        "audienceGroups": [], "couponId": echoed, "items": [], "memberships": [],
+        "subscriptions": [], "overview": {"requestId": echoed}, "messages": [], "clicks": [],
     });
     body.as_object_mut()
         .unwrap()
         .extend(rich_menu.as_object().unwrap().clone());
+    // An audience list's `size` is a number, a rich menu's an object.
+    if request.path().contains("/audienceGroup/") {
+        body["size"] = json!(20);
+    }
     if request.path().ends_with("/webhook/test") {
         body["success"] = json!(true);
     }
