@@ -65,9 +65,7 @@ pub fn field(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
         ("size", Value::Number(n)) => in_range(path, n.as_u64(), 1, 40)?,
         ("description", Value::String(name)) => chars(path, name, 1, MAX_AUDIENCE_NAME)?,
         ("clickUrl", Value::String(url)) => click_url(path, url)?,
-        ("customAggregationUnit", Value::String(unit)) => {
-            aggregation_units(path, &[Value::String(unit.clone())])?
-        }
+        ("customAggregationUnit", Value::String(unit)) => unit_name(path, unit)?,
         ("couponId", Value::String(id)) => non_empty(path, id)?,
         ("title", Value::String(title)) => chars(path, title, 1, 60)?,
         ("usageCondition", Value::String(text)) => chars(path, text, 0, 100)?,
@@ -617,20 +615,27 @@ pub fn aggregation_units(field: &str, units: &[Value]) -> Result<(), ErrorCode> 
             format!("holds at most 1 unit, got {}", units.len()),
         ));
     }
-    let unit = |value: &Value| value.as_str().unwrap_or_default().to_owned();
-    let valid = |u: &String| {
-        (1..=30).contains(&u.len()) && u.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    };
-    match units.iter().map(unit).position(|u| !valid(&u)) {
-        Some(i) => Err(invalid(
-            format!("{field}[{i}]"),
-            format!(
-                "must be 1 to 30 letters, digits or underscores, got {}",
-                quote(&unit(&units[i]))
-            ),
-        )),
-        None => Ok(()),
+    for (i, unit) in units.iter().enumerate() {
+        unit_name(&format!("{field}[{i}]"), unit.as_str().unwrap_or_default())?;
     }
+    Ok(())
+}
+
+/// Checks an aggregation unit's name: 1 to 30 letters, digits or
+/// underscores.
+pub fn unit_name(field: &str, unit: &str) -> Result<(), ErrorCode> {
+    let valid = (1..=30).contains(&unit.len())
+        && unit.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if valid {
+        return Ok(());
+    }
+    Err(invalid(
+        field,
+        format!(
+            "must be 1 to 30 letters, digits or underscores, got {}",
+            quote(unit)
+        ),
+    ))
 }
 
 /// Checks a multicast's recipients: 1 or more user ids (sent in batches).

@@ -2,6 +2,7 @@
 //! and drive it against the LINE simulator on loopback.
 
 mod actions;
+mod audience;
 mod auth;
 mod chats;
 mod cli;

@@ -496,6 +496,33 @@ async fn the_input_schemas_refuse_what_the_component_refuses() {
             menu_with(|m| m["areas"] = json!(vec![m["areas"][0].clone(); 21])),
             "areas",
         ),
+        ("get-audience-groups", json!({"page": 0}), "page"),
+        (
+            "get-audience-groups",
+            json!({"page": 1, "size": 41}),
+            "size",
+        ),
+        (
+            "create-imp-based-audience-group",
+            json!({"description": "d".repeat(121), "requestId": "r"}),
+            "description",
+        ),
+        (
+            "create-click-based-audience-group",
+            json!({"description": "d", "requestId": "r", "clickUrl": "ftp://x"}),
+            "clickUrl",
+        ),
+        ("list-coupon", json!({"limit": 101}), "limit"),
+        (
+            "push-messages-by-phone",
+            json!({"to": "0800", "text": "x"}),
+            "to",
+        ),
+        (
+            "get-statistics-per-unit",
+            json!({"customAggregationUnit": "u", "from": "2026-11-01", "to": "20261102"}),
+            "from",
+        ),
     ];
     for (action, input, field) in cases {
         assert!(
