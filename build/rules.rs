@@ -57,6 +57,12 @@ fn rule(key: &str, property: &Value) -> Option<Value> {
         "maxUseCountPerTicket" => json!({"minimum": 1, "maximum": 1}),
         "lotteryProbability" | "percentage" => json!({"minimum": 1, "maximum": 99}),
         "maxAcquireCount" => json!({"minimum": 1, "maximum": 999999}),
+        "view" => json!({"properties": {
+            "type": {"enum": ["compact", "tall", "full"]},
+            "url": {"pattern": "^https://"},
+        }}),
+        "liffId" | "productId" | "productType" => json!({"minLength": 1, "maxLength": 1000}),
+        "botId" => json!({"pattern": USER_ID}),
         _ => return None,
     })
 }
@@ -108,6 +114,7 @@ pub fn for_endpoint(schema: &mut Value, endpoint: &super::table::Endpoint) {
             Some(Rule::Range(min, max)) => json!({"minimum": min, "maximum": max}),
             Some(Rule::Chars(min, max)) => json!({"minLength": min, "maxLength": max}),
             Some(Rule::Phone) => json!({"pattern": "^(\\+[1-9][0-9]{1,14}|[0-9A-Fa-f]{64})$"}),
+            Some(Rule::Receiver) => json!({"pattern": "^[UCR][0-9a-f]{32}$"}),
             None if endpoint.query.contains(&key.as_str()) && (key == "from" || key == "to") => {
                 json!({"pattern": "^[0-9]{8}$"})
             }

@@ -98,6 +98,8 @@ pub enum Rule {
     /// A phone number in E.164, sent as its SHA-256 in hex (or the hash
     /// itself).
     Phone,
+    /// A user, group or room id (where the name elsewhere means a user).
+    Receiver,
 }
 
 /// An operation whose answer may not be final yet (a narrowcast in
@@ -317,7 +319,7 @@ impl Endpoint {
 
 use Method::{Delete, Get, Post, Put};
 use Resend::{Free, Once, RetryKey};
-use Rule::{Chars, Phone, Range};
+use Rule::{Chars, Phone, Range, Receiver};
 
 /// Show a loading animation.
 pub const DISPLAY_LOADING: Endpoint =
@@ -1166,6 +1168,77 @@ pub const CLOSE_COUPON: Endpoint = op("close-coupon", Put, "/v2/bot/coupon/{coup
     .about("Close a coupon", "discontinue-coupon")
     .no_body();
 
+/// Add a LIFF app.
+pub const ADD_LIFF_APP: Endpoint = op("add-liff-app", Post, "/liff/v1/apps", Once).about(
+    "Add a LIFF app",
+    "https://developers.line.biz/en/reference/liff-server/#add-liff-app",
+);
+/// The channel's LIFF apps.
+pub const GET_ALL_LIFF_APPS: Endpoint = op("get-all-liff-apps", Get, "/liff/v1/apps", Free).about(
+    "List the LIFF apps",
+    "https://developers.line.biz/en/reference/liff-server/#get-all-liff-apps",
+);
+/// Update a LIFF app.
+pub const UPDATE_LIFF_APP: Endpoint = op("update-liff-app", Put, "/liff/v1/apps/{liffId}", Free)
+    .about(
+        "Update a LIFF app",
+        "https://developers.line.biz/en/reference/liff-server/#update-liff-app",
+    );
+/// Delete a LIFF app.
+pub const DELETE_LIFF_APP: Endpoint = op("delete-liff-app", Delete, "/liff/v1/apps/{liffId}", Free)
+    .about(
+        "Delete a LIFF app",
+        "https://developers.line.biz/en/reference/liff-server/#delete-liff-app",
+    );
+
+/// Detach the module from an account.
+pub const DETACH_MODULE: Endpoint =
+    op("detach-module", Post, "/v2/bot/channel/detach", Free).about(
+        "Detach the module from an account",
+        "https://developers.line.biz/en/reference/partner-docs/#unlink-detach-module-channel-by-operation-mc-admin",
+    );
+/// Take control of a chat.
+pub const ACQUIRE_CHAT_CONTROL: Endpoint = op(
+    "acquire-chat-control",
+    Post,
+    "/v2/bot/chat/{chatId}/control/acquire",
+    Free,
+)
+.about(
+    "Take control of a chat",
+    "https://developers.line.biz/en/reference/partner-docs/#acquire-control-api",
+)
+.rules(&[("chatId", Receiver), ("ttl", Range(0, 31_536_000))]);
+/// Give control of a chat back.
+pub const RELEASE_CHAT_CONTROL: Endpoint = op(
+    "release-chat-control",
+    Post,
+    "/v2/bot/chat/{chatId}/control/release",
+    Free,
+)
+.about(
+    "Give control of a chat back",
+    "https://developers.line.biz/en/reference/partner-docs/#release-control-api",
+)
+.no_body()
+.rules(&[("chatId", Receiver)]);
+/// The accounts the module is attached to.
+pub const GET_MODULES: Endpoint = op("get-modules", Get, "/v2/bot/list", Free)
+    .about(
+        "List the accounts the module is attached to",
+        "https://developers.line.biz/en/reference/partner-docs/#get-multiple-bot-info-api",
+    )
+    .query(&["start", "limit"])
+    .paged("bots")
+    .rules(&[("limit", Range(1, 100))]);
+
+/// Give a user a mission sticker.
+pub const MISSION_STICKER_V3: Endpoint = op("mission-sticker-v3", Post, "/shop/v3/mission", Once)
+    .about(
+        "Give a user a mission sticker",
+        "https://developers.line.biz/en/reference/partner-docs/#send-mission-stickers-v3",
+    );
+
 /// Every endpoint, in the order of the WIT functions.
 pub const ALL: &[&Endpoint] = &[
     &DISPLAY_LOADING,
@@ -1260,4 +1333,13 @@ pub const ALL: &[&Endpoint] = &[
     &LIST_COUPON,
     &GET_COUPON_DETAIL,
     &CLOSE_COUPON,
+    &ADD_LIFF_APP,
+    &GET_ALL_LIFF_APPS,
+    &UPDATE_LIFF_APP,
+    &DELETE_LIFF_APP,
+    &DETACH_MODULE,
+    &ACQUIRE_CHAT_CONTROL,
+    &RELEASE_CHAT_CONTROL,
+    &GET_MODULES,
+    &MISSION_STICKER_V3,
 ];

@@ -74,6 +74,9 @@ pub fn field(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
             in_range(path, n.as_u64(), 1, 99)?
         }
         ("maxAcquireCount", Value::Number(n)) => in_range(path, n.as_u64(), 1, 999_999)?,
+        ("view", Value::Object(view)) => liff_view(path, view)?,
+        ("liffId" | "productId" | "productType", Value::String(text)) => non_empty(path, text)?,
+        ("botId", Value::String(bot)) => id(path, bot, IdKind::User)?,
         _ => {}
     }
     Ok(value)
@@ -96,9 +99,32 @@ pub fn by_rule(name: &str, rule: Rule, value: Value) -> Result<Value, ErrorCode>
         (Rule::Range(min, max), Value::Number(n)) => in_range(name, n.as_u64(), min, max)?,
         (Rule::Chars(min, max), Value::String(text)) => chars(name, text, min, max)?,
         (Rule::Phone, Value::String(phone)) => return Ok(Value::String(phone_hash(name, phone)?)),
+        (Rule::Receiver, Value::String(chat)) => id(name, chat, IdKind::Receiver)?,
         _ => return field(name, name, value),
     }
     Ok(value)
+}
+
+/// Checks a LIFF app's view: `type` `compact`, `tall` or `full`, `url` an
+/// https URL (both as given; an update may leave them out).
+pub fn liff_view(field: &str, view: &serde_json::Map<String, Value>) -> Result<(), ErrorCode> {
+    if let Some(kind) = view.get("type").and_then(Value::as_str)
+        && !matches!(kind, "compact" | "tall" | "full")
+    {
+        return Err(invalid(
+            format!("{field}.type"),
+            format!("must be compact, tall or full, got {}", quote(kind)),
+        ));
+    }
+    if let Some(url) = view.get("url").and_then(Value::as_str)
+        && !(url.starts_with("https://") && url.parse::<http::Uri>().is_ok())
+    {
+        return Err(invalid(
+            format!("{field}.url"),
+            format!("must be an https URL, got {}", quote(url)),
+        ));
+    }
+    Ok(())
 }
 
 /// An audience's `description`: at most this many characters.

@@ -10,9 +10,11 @@ mod audience;
 pub mod chats;
 mod faults;
 mod insight;
+mod liff;
 pub mod line_rules;
 mod membership;
 mod messaging;
+mod module;
 pub use messaging::phone_hash;
 pub mod rich_menu;
 mod routes;
@@ -92,6 +94,9 @@ pub const SHARED_AUDIENCE: i64 = 5_389_303_728_992;
 pub const MEMBERSHIP: i64 = 3189;
 /// A coupon the account has, `RUNNING`.
 pub const COUPON: &str = "COUPON-00000000000000000001";
+
+/// A LIFF app the channel has.
+pub const LIFF_APP: &str = "1657000000-SOCliff1";
 
 /// An audience LINE finds too small: a narrowcast to it ends in phase
 /// `failed` (LINE's error code 1) and reaches no one.
@@ -315,6 +320,8 @@ const AREAS: &[&[routes::Route]] = &[
     audience::ROUTES,
     insight::ROUTES,
     membership::ROUTES,
+    liff::ROUTES,
+    module::ROUTES,
 ];
 
 async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {

@@ -50,4 +50,8 @@ pub(super) struct State {
     pub(super) audiences: super::audience::Audiences,
     /// The coupons.
     pub(super) coupons: super::membership::Coupons,
+    /// The LIFF apps.
+    pub(super) liff_apps: super::liff::LiffApps,
+    /// The module's accounts and controlled chats.
+    pub(super) modules: super::module::Modules,
 }
