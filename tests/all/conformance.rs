@@ -28,11 +28,14 @@ const TOKEN_PATHS: [&str; 2] = ["/oauth2/v3/token", "/v2/oauth/accessToken"];
 /// LINE's OpenAPI files the connector's operations are in, and the
 /// interfaces (areas) whose actions each holds; `messaging-api.yml` holds
 /// the rest.
-const SPEC_FILES: [(&str, &[&str]); 4] = [
+const SPEC_FILES: [(&str, &[&str]); 7] = [
     ("messaging-api.yml", &[]),
     ("channel-access-token.yml", &[]),
     ("manage-audience.yml", &["audience"]),
     ("insight.yml", &["insight"]),
+    ("liff.yml", &["liff"]),
+    ("module.yml", &["module"]),
+    ("shop.yml", &["shop"]),
 ];
 
 /// The spec file of `action`, by its interface in the manifest.

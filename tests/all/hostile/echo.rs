@@ -52,6 +52,7 @@ fn echoing(request: &Request) -> Vec<Step> {
         "audienceGroupId": 1, "audienceGroup": {"description": echoed, "status": "READY"},
         "audienceGroups": [], "couponId": echoed, "items": [], "memberships": [],
         "subscriptions": [], "overview": {"requestId": echoed}, "messages": [], "clicks": [],
+        "liffId": echoed, "apps": [], "bots": [],
     });
     body.as_object_mut()
         .unwrap()
