@@ -8,7 +8,7 @@
 //! names the field.
 
 use crate::error::invalid;
-use crate::names::{camel_case, snake_case};
+use crate::names::snake_case;
 use crate::record::Record;
 use crate::redact::{MAX_QUOTE_CHARS, quote};
 use crate::response::Output;
@@ -93,7 +93,7 @@ pub fn input<T: Record>(mut fields: Map<String, Value>) -> Result<T, ErrorCode> 
 /// content's bytes (if the record has them) as base64.
 pub fn output<T: Output>(mut record: T) -> Result<String, ErrorCode> {
     let bytes = record.take_bytes();
-    let mut value = camel_keys(serde_json::to_value(&record).unwrap_or_default());
+    let mut value = crate::response::camel_keys(serde_json::to_value(&record).unwrap_or_default());
     if let (Some(field), Value::Object(object)) = (T::BYTES, &mut value) {
         let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
         object.insert(field.into(), Value::String(encoded));
@@ -150,20 +150,5 @@ fn join(path: &str, key: &str) -> String {
         key.to_owned()
     } else {
         format!("{path}.{key}")
-    }
-}
-
-/// Rust's field names to camelCase, recursively; `null`s left out.
-fn camel_keys(value: Value) -> Value {
-    match value {
-        Value::Object(object) => Value::Object(
-            object
-                .into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (camel_case(&k), camel_keys(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
-        other => other,
     }
 }

@@ -147,26 +147,14 @@ fn checked(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
             })
             .collect::<Result<Map<_, _>, _>>()
             .map(Value::Object)?,
-        Value::Array(items) => Value::Array(items.into_iter().map(record_keys).collect()),
+        // The records inside a list in LINE's names; the list's own rule
+        // checks them.
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(crate::response::camel_keys).collect())
+        }
         value => value,
     };
     validate::field(path, name, value)
-}
-
-/// The records inside a list in LINE's names (camelCase keys), their empty
-/// options left out; the list's own rule checks them.
-fn record_keys(value: Value) -> Value {
-    match value {
-        Value::Object(record) => Value::Object(
-            record
-                .into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(key, v)| (camel_case(&key), record_keys(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(record_keys).collect()),
-        other => other,
-    }
 }
 
 /// The path template with each `{name}` replaced by the input field `name`

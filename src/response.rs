@@ -178,6 +178,22 @@ fn fields(answer: Answer, batches: Vec<Batch>) -> Result<Merged, ErrorCode> {
     })
 }
 
+/// Rust's field names as LINE's camelCase keys, at every level; `null`s
+/// (absent options) left out.
+pub fn camel_keys(value: Value) -> Value {
+    match value {
+        Value::Object(object) => Value::Object(
+            object
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (crate::names::camel_case(&k), camel_keys(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
+        other => other,
+    }
+}
+
 /// LINE's camelCase keys as Rust's field names, at every level.
 pub fn snake_keys(value: Value) -> Value {
     match value {
