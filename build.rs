@@ -6,7 +6,8 @@
 //! (`OUT_DIR/exports.rs`, see `build/exports.rs`), one per table row.
 //!
 //! JSON shapes follow the host's and `invoke`'s rules: a record is an object
-//! whose keys are the field names in camelCase, an `option` field may be left
+//! whose keys are the field names in camelCase (LINE's snake_case in the
+//! interfaces `names::SNAKE_CASE_INTERFACES` names), an `option` field may be left
 //! out, and a `string` field that carries LINE objects as JSON text
 //! (`messages`, `recipient`, `filter`, `limit`) takes the objects themselves.
 
@@ -33,7 +34,15 @@ use wit_parser::{Docs, Resolve, Type, TypeDefKind, TypeId};
 const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// The config fields that hold secrets.
-const SECRET_FIELDS: [&str; 2] = ["channel-access-token", "client-secret"];
+const SECRET_FIELDS: [&str; 3] = [
+    "channel-access-token",
+    "client-secret",
+    "assertion-private-key",
+];
+
+/// The fields of LINE's token endpoints that hold secrets, in inputs and
+/// results alike (LINE's names): an issued token, a secret, a signed JWT.
+const SECRET_OUTPUTS: [&str; 3] = ["access_token", "client_secret", "client_assertion"];
 
 /// LINE's message types (the `type` of a message object).
 const MESSAGE_TYPES: [&str; 11] = [
@@ -228,16 +237,15 @@ impl Manifest<'_> {
     fn config_schema(&self, config: Type) -> Value {
         let mut schema = self.root(self.schema(config));
         for field in SECRET_FIELDS {
-            let property = &mut schema["properties"][camel_case(field)];
-            property["writeOnly"] = json!(true);
-            property["format"] = json!("password");
-            property["x-secret"] = json!(true);
+            mark_secret(&mut schema["properties"][camel_case(field)]);
         }
         schema["oneOf"] = json!([
             {"title": "Channel access token", "required": ["channelAccessToken"],
-             "not": {"anyOf": [{"required": ["clientId"]}, {"required": ["clientSecret"]}]}},
+             "not": {"anyOf": [{"required": ["clientId"]}, {"required": ["clientSecret"]}, {"required": ["assertionPrivateKey"]}]}},
             {"title": "Client credentials (channel id and secret)", "required": ["clientId", "clientSecret"],
-             "not": {"required": ["channelAccessToken"]}},
+             "not": {"anyOf": [{"required": ["channelAccessToken"]}, {"required": ["assertionPrivateKey"]}]}},
+            {"title": "JWT assertion (channel id and assertion signing key)", "required": ["clientId", "assertionPrivateKey", "assertionKeyId"],
+             "not": {"anyOf": [{"required": ["channelAccessToken"]}, {"required": ["clientSecret"]}]}},
         ]);
         schema
     }
@@ -268,8 +276,9 @@ impl Manifest<'_> {
             TypeDefKind::Record(record) => {
                 let mut properties = Map::new();
                 let mut required = Vec::new();
+                let interface = interface_of(self.resolve, id);
                 for field in &record.fields {
-                    let key = camel_case(&field.name);
+                    let key = names::json_name(interface, &field.name);
                     let (ty, optional) = match field.ty {
                         Type::Id(id) => match &self.resolve.types[id].kind {
                             TypeDefKind::Option(inner) => (*inner, true),
@@ -279,6 +288,9 @@ impl Manifest<'_> {
                     };
                     let as_text = (ty == Type::String).then(|| json_text_field(&key));
                     let mut property = as_text.flatten().unwrap_or_else(|| self.schema(ty));
+                    if SECRET_OUTPUTS.contains(&key.as_str()) {
+                        mark_secret(&mut property);
+                    }
                     if let Some(docs) = text(&field.docs) {
                         property["description"] = json!(docs);
                     }
@@ -359,7 +371,25 @@ fn hints(endpoint: &table::Endpoint) -> Value {
         "dryRun": endpoint.dry_run.is_some(),
         "batchSize": endpoint.batch.map(|(_, size)| size),
         "rateLimit": endpoint.rate_limit,
+        "credentials": credentials(endpoint),
     })
+}
+
+/// Which auth modes of the config an action works with (unless its input
+/// gives the credentials itself): `any`, `clientSecret` (the channel id and
+/// secret), `assertionPrivateKey` (the JWT-assertion mode), or
+/// `clientSecretOrAssertionPrivateKey`.
+fn credentials(endpoint: &table::Endpoint) -> &'static str {
+    use table::{Auth, Fill};
+    match endpoint.auth {
+        Auth::Basic => "clientSecret",
+        Auth::Fields(fills) if fills.contains(&Fill::Secret) => "clientSecret",
+        Auth::Fields(fills) if fills.contains(&Fill::Assertion) => "assertionPrivateKey",
+        Auth::Fields(fills) if fills.contains(&Fill::SecretOrAssertion) => {
+            "clientSecretOrAssertionPrivateKey"
+        }
+        _ => "any",
+    }
 }
 
 /// The schema of a field that carries LINE objects as JSON text in WIT: the
@@ -399,6 +429,24 @@ fn result_types(resolve: &Resolve, result: Type) -> (Type, Type) {
     match &resolve.types[id(result)].kind {
         TypeDefKind::Result(r) => (r.ok.unwrap(), r.err.unwrap()),
         _ => panic!("actions return result<_, error-code>"),
+    }
+}
+
+/// Marks a property as a secret, for a platform's vault and forms.
+fn mark_secret(property: &mut Value) {
+    property["writeOnly"] = json!(true);
+    property["format"] = json!("password");
+    property["x-secret"] = json!(true);
+}
+
+/// The name of the interface that defines type `id` (empty for none).
+pub fn interface_of(resolve: &Resolve, id: TypeId) -> &str {
+    match resolve.types[id].owner {
+        wit_parser::TypeOwner::Interface(owner) => resolve.interfaces[owner]
+            .name
+            .as_deref()
+            .unwrap_or_default(),
+        _ => "",
     }
 }
 

@@ -109,7 +109,12 @@ fn record_impl(resolve: &Resolve, record: TypeId, name: &str) -> String {
             crate::names::camel_case(&f.name)
         )
     });
-    format!("impl crate::record::Record for {name} {{\n{bytes}}}\n")
+    let snake = crate::names::SNAKE_CASE_INTERFACES.contains(&super::interface_of(resolve, record));
+    let snake = match snake {
+        true => "    const SNAKE_CASE: bool = true;\n",
+        false => "",
+    };
+    format!("impl crate::record::Record for {name} {{\n{bytes}{snake}}}\n")
 }
 
 /// The output record's `Output` impl: its list fields, which LINE may leave

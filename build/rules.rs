@@ -63,6 +63,8 @@ fn rule(key: &str, property: &Value) -> Option<Value> {
         }}),
         "liffId" | "productId" | "productType" => json!({"minLength": 1, "maxLength": 1000}),
         "botId" => json!({"pattern": USER_ID}),
+        "access_token" | "client_id" | "client_secret" | "client_assertion" | "code"
+        | "redirect_uri" | "code_verifier" => json!({"minLength": 1, "maxLength": 8192}),
         _ => return None,
     })
 }

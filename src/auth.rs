@@ -1,10 +1,12 @@
-//! The two auth modes: a channel access token given directly, or OAuth2
-//! client credentials exchanged at a token URL. A fetched token is kept for
-//! later calls in the same component instance until shortly before it
-//! expires.
+//! The three auth modes: a channel access token given directly, OAuth2
+//! client credentials, or a JWT assertion signed with the channel's key
+//! ([`crate::jwt`]), each of the last two exchanged at a token URL. A
+//! fetched token is kept for later calls in the same component instance
+//! until shortly before it expires.
 
 use crate::error::{self, invalid};
 use crate::http::{self, Outgoing, Timeouts};
+use crate::jwt;
 use crate::retry::Step;
 use crate::types::{ApiError, Config, ErrorCode, TransportKind};
 use serde_json::Value;
@@ -28,7 +30,27 @@ pub enum Credentials<'a> {
         /// The token endpoint.
         token_url: &'a str,
     },
+    /// A JWT assertion, signed with the channel's key, to exchange at
+    /// `token_url`.
+    Assertion {
+        /// The channel id.
+        id: &'a str,
+        /// The assertion signing key: an RSA private JWK, checked.
+        key: &'a str,
+        /// The key's id at LINE.
+        key_id: &'a str,
+        /// The lifetime asked for a token v2.1, in seconds.
+        token_exp: u32,
+        /// The token endpoint.
+        token_url: &'a str,
+    },
 }
+
+/// The lifetime asked for a token v2.1 when the config names none.
+pub const DEFAULT_TOKEN_EXP: u32 = 900;
+
+/// The longest lifetime LINE gives a token v2.1 (30 days).
+pub const MAX_TOKEN_EXP: u32 = 30 * 24 * 3600;
 
 /// A bearer token, and whether it was fetched (so LINE may have expired it).
 pub struct Bearer {
@@ -63,28 +85,101 @@ impl<'a> Credentials<'a> {
         let token = checked("config.channelAccessToken", &config.channel_access_token)?;
         let id = checked("config.clientId", &config.client_id)?;
         let secret = checked("config.clientSecret", &config.client_secret)?;
-        match (token, id, secret) {
-            (Some(token), None, None) => Ok(Credentials::Token(token)),
-            (None, Some(id), Some(secret)) => Ok(Credentials::Client {
+        let key = given(&config.assertion_private_key).map(str::trim);
+        let token_url = given(&config.token_url).unwrap_or(DEFAULT_TOKEN_URL);
+        match (token, id, secret, key) {
+            (Some(token), None, None, None) => Ok(Credentials::Token(token)),
+            (None, Some(id), Some(secret), None) => Ok(Credentials::Client {
                 id,
                 secret,
-                token_url: given(&config.token_url).unwrap_or(DEFAULT_TOKEN_URL),
+                token_url,
             }),
-            (Some(_), _, _) => Err(invalid(
+            (None, Some(id), None, Some(key)) => assertion(config, id, key, token_url),
+            (Some(_), _, _, _) => Err(invalid(
                 "config.channelAccessToken",
-                "give either channelAccessToken or clientId with clientSecret, not both",
+                "give one auth mode: channelAccessToken, clientId with clientSecret, or clientId with assertionPrivateKey",
             )),
-            (None, Some(_), None) => {
-                Err(invalid("config.clientSecret", "is required with clientId"))
-            }
-            (None, None, Some(_)) => {
-                Err(invalid("config.clientId", "is required with clientSecret"))
-            }
-            (None, None, None) => Err(invalid(
+            (None, _, Some(_), Some(_)) => Err(invalid(
+                "config.assertionPrivateKey",
+                "give either clientSecret or assertionPrivateKey, not both",
+            )),
+            (None, Some(_), None, None) => Err(invalid(
+                "config.clientSecret",
+                "is required with clientId (or assertionPrivateKey)",
+            )),
+            (None, None, _, _) if secret.is_some() || key.is_some() => Err(invalid(
+                "config.clientId",
+                "is required with clientSecret or assertionPrivateKey",
+            )),
+            (None, _, _, _) => Err(invalid(
                 "config.channelAccessToken",
-                "is required (or clientId with clientSecret)",
+                "is required (or clientId with clientSecret, or with assertionPrivateKey)",
             )),
         }
+    }
+
+    /// The channel id and secret, for an endpoint that takes them in its
+    /// own fields or as HTTP Basic; `why` says what needs them.
+    pub fn id_and_secret(&self, why: &str) -> Result<(&'a str, &'a str), ErrorCode> {
+        match *self {
+            Credentials::Client { id, secret, .. } => Ok((id, secret)),
+            Credentials::Assertion { .. } => Err(invalid(
+                "config.clientSecret",
+                format!("is required: {why}"),
+            )),
+            Credentials::Token(_) => Err(invalid(
+                "config.clientId",
+                format!("and clientSecret are required: {why}"),
+            )),
+        }
+    }
+
+    /// A newly signed JWT assertion, in the JWT-assertion mode; `why` says
+    /// what needs it.
+    pub fn assertion(&self, why: &str) -> Result<String, ErrorCode> {
+        let Credentials::Assertion {
+            id,
+            key,
+            key_id,
+            token_exp,
+            ..
+        } = *self
+        else {
+            return Err(invalid(
+                "config.assertionPrivateKey",
+                format!("is required: {why}"),
+            ));
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let claims = jwt::Claims {
+            channel_id: id,
+            key_id,
+            token_exp,
+            now,
+        };
+        let signed = jwt::sign(key, &claims)?;
+        crate::redact::add(&signed);
+        Ok(signed)
+    }
+
+    /// The token endpoint's form for this mode (none for a given token).
+    fn form(&self) -> Result<Option<Vec<(&'static str, String)>>, ErrorCode> {
+        let grant = ("grant_type", "client_credentials".to_owned());
+        Ok(Some(match *self {
+            Credentials::Token(_) => return Ok(None),
+            Credentials::Client { id, secret, .. } => vec![
+                grant,
+                ("client_id", id.to_owned()),
+                ("client_secret", secret.to_owned()),
+            ],
+            Credentials::Assertion { .. } => vec![
+                grant,
+                ("client_assertion_type", jwt::ASSERTION_TYPE.to_owned()),
+                ("client_assertion", self.assertion("to fetch a token")?),
+            ],
+        }))
     }
 
     /// The bearer token: the given one, a cached one, or a new one fetched
@@ -102,6 +197,9 @@ impl<'a> Credentials<'a> {
                 secret,
                 token_url,
             } => (id, secret, token_url),
+            Credentials::Assertion {
+                id, key, token_url, ..
+            } => (id, key, token_url),
         };
         let owner = (token_url.to_owned(), id.to_owned(), secret.to_owned());
         let cached = CACHE.with(|c| {
@@ -116,7 +214,8 @@ impl<'a> Credentials<'a> {
                 fetched: true,
             });
         }
-        let (token, lifetime) = fetch(id, secret, token_url, timeouts, deadline)?;
+        let form = self.form().map_err(Step::Fail)?.unwrap_or_default();
+        let (token, lifetime) = fetch(&form, token_url, timeouts, deadline)?;
         // Stop reusing a token a little before LINE would refuse it.
         let lifetime = lifetime.min(MAX_TOKEN_LIFETIME);
         let margin = (lifetime / 10).min(Duration::from_secs(60));
@@ -136,19 +235,64 @@ impl<'a> Credentials<'a> {
     }
 }
 
-/// Exchanges client credentials for a token and its lifetime.
+/// The JWT-assertion mode from the config: the key checked, the key id
+/// required, `tokenExp` in LINE's range.
+fn assertion<'a>(
+    config: &'a Config,
+    id: &'a str,
+    key: &'a str,
+    token_url: &'a str,
+) -> Result<Credentials<'a>, ErrorCode> {
+    if key.len() > MAX_KEY_BYTES {
+        return Err(invalid(
+            jwt::FIELD,
+            format!(
+                "is {} bytes long; at most {MAX_KEY_BYTES} are taken",
+                key.len()
+            ),
+        ));
+    }
+    jwt::check(key)?;
+    let key_id = match config.assertion_key_id.as_deref().map(str::trim) {
+        Some(kid) if !kid.is_empty() => secret("config.assertionKeyId", kid)?,
+        _ => {
+            return Err(invalid(
+                "config.assertionKeyId",
+                "is required with assertionPrivateKey (the kid LINE returned for the public key)",
+            ));
+        }
+    };
+    let token_exp = config.token_exp.unwrap_or(DEFAULT_TOKEN_EXP);
+    if !(1..=MAX_TOKEN_EXP).contains(&token_exp) {
+        return Err(invalid(
+            "config.tokenExp",
+            format!("must be 1 to {MAX_TOKEN_EXP} seconds (30 days), got {token_exp}"),
+        ));
+    }
+    for part in jwt::private_parts(key) {
+        crate::redact::add(&part);
+    }
+    Ok(Credentials::Assertion {
+        id,
+        key,
+        key_id,
+        token_exp,
+        token_url,
+    })
+}
+
+/// The longest assertion key taken, in bytes (a 4096-bit JWK with every
+/// member is about 3,300).
+pub const MAX_KEY_BYTES: usize = 16 << 10;
+
+/// Exchanges client credentials or an assertion (`form`) for a token and
+/// its lifetime.
 fn fetch(
-    id: &str,
-    secret: &str,
+    form: &[(&str, String)],
     token_url: &str,
     timeouts: Timeouts,
     deadline: Instant,
 ) -> Result<(String, Duration), Step> {
-    let form = [
-        ("grant_type", "client_credentials"),
-        ("client_id", id),
-        ("client_secret", secret),
-    ];
     let body: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(form)
         .finish();
@@ -219,7 +363,7 @@ pub fn header_safe(value: &str) -> bool {
 
 /// A config secret, trimmed, checked: not too long, and nothing a header
 /// cannot carry.
-fn secret<'a>(field: &str, value: &'a str) -> Result<&'a str, ErrorCode> {
+pub fn secret<'a>(field: &str, value: &'a str) -> Result<&'a str, ErrorCode> {
     let value = value.trim();
     if value.len() > MAX_SECRET_BYTES {
         return Err(invalid(

@@ -8,6 +8,7 @@ use crate::error::invalid;
 use crate::image::{self, Image};
 use crate::lookup;
 use crate::multipart;
+use crate::oauth;
 use crate::record::Record;
 use crate::redact;
 use crate::request::{self, Draft};
@@ -23,6 +24,9 @@ use std::time::{Duration, Instant};
 /// The media type of a JSON body.
 const JSON: &str = "application/json";
 
+/// The media type of a form body (LINE's token endpoints).
+const FORM: &str = "application/x-www-form-urlencoded";
+
 /// Runs `endpoint` with `input`. Everything is checked before the first
 /// byte is sent, so an `invalid-input` error means nothing left; no result
 /// or error carries the channel secret or a token ([`redact`]).
@@ -31,7 +35,11 @@ pub fn run<Res: Output, In: Record>(
     config: &Config,
     mut input: In,
 ) -> Result<Res, ErrorCode> {
-    let secrets = [&config.channel_access_token, &config.client_secret];
+    let secrets = [
+        &config.channel_access_token,
+        &config.client_secret,
+        &config.assertion_private_key,
+    ];
     redact::begin(secrets.into_iter().flatten().map(String::as_str));
     let bytes = input.take_bytes();
     checked(endpoint, config, &input, bytes).map_err(redact::error)
@@ -46,7 +54,7 @@ fn checked<Res: Output, In: Record>(
     input: &In,
     bytes: Vec<u8>,
 ) -> Result<Res, ErrorCode> {
-    let mut draft = request::draft(endpoint, input, In::BYTES)?;
+    let mut draft = request::draft(endpoint, input, In::BYTES, In::SNAKE_CASE)?;
     let (endpoint, mut bytes) = by_file(endpoint, &mut draft, bytes);
     let image = match endpoint.body {
         Body::Image => Some(image::checked(
@@ -61,6 +69,7 @@ fn checked<Res: Output, In: Record>(
         _ => None,
     };
     let settings = Settings::from_config(config)?;
+    oauth::fill(endpoint, &settings, &mut draft)?;
     let endpoint = match endpoint.dry_run.filter(|_| draft.dry_run) {
         Some(validate) => {
             draft.body.retain(|field, _| field == "messages");
@@ -212,6 +221,7 @@ fn parts(
     let Some((field, chunks)) = list else {
         let (body, content_type) = match (endpoint.body, image) {
             (Body::Json, _) => (json_body(&draft.body)?, Some(JSON.to_owned())),
+            (Body::Form, _) => (form_body(&draft.body), Some(FORM.to_owned())),
             (Body::Image, Some(image)) => (image.bytes, Some(image.media_type.to_owned())),
             (Body::Multipart, _) => {
                 let form = multipart::form(&draft.body, &file, get_random_u64);
@@ -254,6 +264,19 @@ fn parts(
             })
         })
         .collect()
+}
+
+/// The fields as a form body: strings as they are, anything else as its
+/// JSON.
+fn form_body(body: &serde_json::Map<String, Value>) -> Vec<u8> {
+    let text = |value: &Value| match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(body.iter().map(|(name, value)| (name, text(value))))
+        .finish()
+        .into_bytes()
 }
 
 fn json_body(body: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<u8>, ErrorCode> {

@@ -10,6 +10,8 @@ use crate::types::{Config, ErrorCode};
 pub const DEFAULT_API_BASE_URL: &str = "https://api.line.me";
 /// Default data API base URL.
 pub const DEFAULT_DATA_API_BASE_URL: &str = "https://api-data.line.me";
+/// Default LINE Official Account Manager base URL.
+pub const DEFAULT_MANAGER_BASE_URL: &str = "https://manager.line.biz";
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT_MS: u32 = 10_000;
 /// Default first-byte and between-bytes timeout of one attempt.
@@ -30,6 +32,8 @@ pub struct Settings<'a> {
     pub api_base: &'a str,
     /// Data API base URL, without a trailing `/`.
     pub data_base: &'a str,
+    /// LINE Official Account Manager base URL, without a trailing `/`.
+    pub manager_base: &'a str,
     /// How to authenticate.
     pub credentials: Credentials<'a>,
     /// Timeouts of one attempt.
@@ -59,7 +63,9 @@ impl<'a> Settings<'a> {
             ));
         }
         let credentials = Credentials::from_config(config)?;
-        if let Credentials::Client { token_url, .. } = credentials {
+        if let Credentials::Client { token_url, .. } | Credentials::Assertion { token_url, .. } =
+            credentials
+        {
             check_url("config.tokenUrl", token_url)?;
         }
         Ok(Settings {
@@ -76,6 +82,13 @@ impl<'a> Settings<'a> {
                     .data_api_base_url
                     .as_deref()
                     .unwrap_or(DEFAULT_DATA_API_BASE_URL),
+            )?,
+            manager_base: check_url(
+                "config.managerBaseUrl",
+                config
+                    .manager_base_url
+                    .as_deref()
+                    .unwrap_or(DEFAULT_MANAGER_BASE_URL),
             )?,
             credentials,
             timeouts: Timeouts {

@@ -89,11 +89,15 @@ pub fn input<T: Record>(mut fields: Map<String, Value>) -> Result<T, ErrorCode> 
     Ok(record)
 }
 
-/// A result record as JSON text: camelCase keys, absent options left out,
+/// A result record as JSON text: camelCase keys (or LINE's snake_case,
+/// [`Record::SNAKE_CASE`]), absent options left out,
 /// content's bytes (if the record has them) as base64.
 pub fn output<T: Output>(mut record: T) -> Result<String, ErrorCode> {
     let bytes = record.take_bytes();
-    let mut value = crate::response::camel_keys(serde_json::to_value(&record).unwrap_or_default());
+    let mut value = serde_json::to_value(&record).unwrap_or_default();
+    if !T::SNAKE_CASE {
+        value = crate::response::camel_keys(value);
+    }
     if let (Some(field), Value::Object(object)) = (T::BYTES, &mut value) {
         let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
         object.insert(field.into(), Value::String(encoded));

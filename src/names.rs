@@ -8,6 +8,22 @@
 #[allow(dead_code)] // read by build.rs and the host; the guest reads the schemas
 pub const JSON_TEXT_FIELDS: [&str; 4] = ["messages", "recipient", "filter", "limit"];
 
+/// The interfaces whose records keep LINE's own snake_case names in JSON
+/// (`access_token`, `client_id`): LINE's OAuth-style endpoints name their
+/// fields so, and its reference with them. Everywhere else JSON is camelCase.
+#[allow(dead_code)] // read by build.rs and the host
+pub const SNAKE_CASE_INTERFACES: [&str; 2] = ["channel-access-token", "module-attach"];
+
+/// A WIT field's JSON name in a record of `interface`: camelCase, or LINE's
+/// snake_case in [`SNAKE_CASE_INTERFACES`].
+#[allow(dead_code)] // read by build.rs and the host
+pub fn json_name(interface: &str, field: &str) -> String {
+    match SNAKE_CASE_INTERFACES.contains(&interface) {
+        true => field.replace('-', "_"),
+        false => camel_case(field),
+    }
+}
+
 /// `notification-disabled` or `notification_disabled` → `notificationDisabled`;
 /// Rust's `type_` → `type`.
 pub fn camel_case(name: &str) -> String {

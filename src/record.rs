@@ -12,6 +12,10 @@ pub trait Record: Serialize + DeserializeOwned {
     /// Its byte list, if it has one: camelCase name.
     const BYTES: Option<&'static str> = None;
 
+    /// Whether its JSON keeps LINE's snake_case names
+    /// ([`crate::names::SNAKE_CASE_INTERFACES`]) instead of camelCase.
+    const SNAKE_CASE: bool = false;
+
     /// Puts the bytes in the record.
     fn set_bytes(&mut self, _bytes: Vec<u8>) {}
 

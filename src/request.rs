@@ -1,5 +1,6 @@
 //! How an action's input becomes LINE's request, for every operation alike:
-//! the input record in LINE's names (camelCase), each field checked by its
+//! the input record in LINE's names (camelCase, or snake_case where LINE
+//! uses it), each field checked by its
 //! rule in [`validate`], then placed in the path (`{name}` in the table's
 //! template), the query string (the table's `query` fields) or the JSON
 //! body. The fields that steer the connector (`retryKey`, `dryRun`, `text`,
@@ -48,10 +49,14 @@ pub struct Draft {
 ///
 /// `bytes` names the input's byte list (an image), which is sent apart
 /// and left out here.
+///
+/// `snake_case`: the input's names are LINE's snake_case
+/// ([`crate::record::Record::SNAKE_CASE`]), kept as they are.
 pub fn draft(
     endpoint: &Endpoint,
     input: &impl Serialize,
     bytes: Option<&str>,
+    snake_case: bool,
 ) -> Result<Draft, ErrorCode> {
     let mut fields = match serde_json::to_value(input) {
         Ok(Value::Object(fields)) => fields,
@@ -69,7 +74,10 @@ pub fn draft(
     let (mut all, mut max_pages) = (false, validate::MAX_PAGES.1);
     let mut rest = Map::new();
     for (key, value) in fields {
-        let name = camel_case(&key);
+        let name = match snake_case {
+            true => key,
+            false => camel_case(&key),
+        };
         match (name.as_str(), value) {
             // A record with `messages` needs them, or the `text` shortcut.
             ("messages", messages) => {
@@ -123,7 +131,7 @@ pub fn draft(
         draft.headers.push((header, query_text(&value)));
     }
     match endpoint.body {
-        Body::Json | Body::Multipart => draft.body = rest,
+        Body::Json | Body::Multipart | Body::Form => draft.body = rest,
         Body::None | Body::Image => {
             if let Some(field) = rest.keys().next() {
                 return Err(invalid(field.as_str(), "has no place in this request"));

@@ -9,8 +9,9 @@ use crate::http::{self, Outgoing, Reply, Timeouts};
 use crate::redact;
 use crate::response::{self, Answer, BatchOf, Sent};
 use crate::retry::{self, Resend, Step};
-use crate::table::{Answer as AnswerKind, Endpoint, Host};
+use crate::table::{Answer as AnswerKind, Auth, Endpoint, Host};
 use crate::types::ErrorCode;
+use base64::Engine as _;
 use std::time::{Duration, Instant};
 
 /// The most bytes of one of LINE's answers read (LINE's largest JSON
@@ -109,6 +110,7 @@ pub fn url(endpoint: &Endpoint, settings: &Settings, draft: &crate::request::Dra
     let base = match endpoint.host {
         Host::Api => settings.api_base,
         Host::Data => settings.data_base,
+        Host::Manager => settings.manager_base,
     };
     let mut url = format!("{base}{}", draft.path);
     if !draft.query.is_empty() {
@@ -169,15 +171,12 @@ impl Attempts<'_> {
             first_byte_ms: t.first_byte_ms.min(left),
             between_bytes_ms: t.between_bytes_ms.min(left),
         };
-        let bearer = match self.settings.credentials.bearer(timeouts, deadline) {
-            Ok(bearer) => bearer,
+        let (authorization, fetched) = match self.authorization(timeouts, deadline) {
+            Ok(found) => found,
             Err(step) => return step,
         };
-        redact::add(&bearer.token);
-        let mut headers = vec![
-            ("user-agent", USER_AGENT.to_owned()),
-            ("authorization", format!("Bearer {}", bearer.token)),
-        ];
+        let mut headers = vec![("user-agent", USER_AGENT.to_owned())];
+        headers.extend(authorization.map(|value| ("authorization", value)));
         if let Some(media_type) = &self.part.content_type {
             headers.push(("content-type", media_type.clone()));
         }
@@ -198,7 +197,7 @@ impl Attempts<'_> {
         let resend = self.endpoint.resend;
         match http::send(&out, timeouts, deadline) {
             Ok(reply) => match content(self.endpoint, reply) {
-                Ok(reply) => judge_reply(reply, resend, bearer.fetched),
+                Ok(reply) => judge_reply(reply, resend, fetched),
                 Err(error) => Step::Fail(error),
             },
             Err(failure) if matches!(&failure.error, ErrorCode::Transport(t) if t.kind == crate::types::TransportKind::Denied) => {
@@ -208,6 +207,38 @@ impl Attempts<'_> {
                 Step::Retry(failure.error)
             }
             Err(failure) => Step::Fail(failure.error),
+        }
+    }
+}
+
+impl Attempts<'_> {
+    /// The `Authorization` header the endpoint takes (none for LINE's
+    /// token endpoints, whose credentials are in the body), and whether it
+    /// carries a token fetched earlier (which LINE may have expired).
+    fn authorization(
+        &self,
+        timeouts: Timeouts,
+        deadline: Instant,
+    ) -> Result<(Option<String>, bool), Step> {
+        let credentials = &self.settings.credentials;
+        match self.endpoint.auth {
+            Auth::Fields(_) => Ok((None, false)),
+            Auth::Basic => {
+                let (id, secret) = credentials
+                    .id_and_secret(
+                        "attaching a module authenticates with the module channel's id and secret",
+                    )
+                    .map_err(Step::Fail)?;
+                let pair =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
+                redact::add(&pair);
+                Ok((Some(format!("Basic {pair}")), false))
+            }
+            Auth::Bearer => {
+                let bearer = credentials.bearer(timeouts, deadline)?;
+                redact::add(&bearer.token);
+                Ok((Some(format!("Bearer {}", bearer.token)), bearer.fetched))
+            }
         }
     }
 }

@@ -16,6 +16,39 @@ pub enum Host {
     Api,
     /// The data API (`data-api-base-url`, default `https://api-data.line.me`).
     Data,
+    /// LINE Official Account Manager (`manager-base-url`, default
+    /// `https://manager.line.biz`): attaching a module.
+    Manager,
+}
+
+/// How a request proves who sends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Bearer` with the channel access token (the given one,
+    /// or one fetched with the config's credentials).
+    Bearer,
+    /// No header: the credentials travel in the request's own fields (LINE's
+    /// token endpoints). Each of these the input leaves out is filled in
+    /// from the config ([`crate::oauth`]).
+    Fields(&'static [Fill]),
+    /// HTTP Basic with the config's channel id and secret (`attachModule`).
+    Basic,
+}
+
+/// Credential fields of LINE's token endpoints the config can fill in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fill {
+    /// `grant_type`: `client_credentials`.
+    GrantType,
+    /// `client_id` and `client_secret`: the config's channel id and secret.
+    Secret,
+    /// `client_assertion_type` and `client_assertion`: a JWT the component
+    /// signs with the config's assertion key.
+    Assertion,
+    /// The channel secret or a JWT, by the config's auth mode.
+    SecretOrAssertion,
+    /// `access_token`: the config's channel access token (given or fetched).
+    Token,
 }
 
 /// The HTTP methods LINE's operations use.
@@ -56,6 +89,9 @@ pub enum Body {
     /// `multipart/form-data`: the input's fields as text parts, its byte
     /// list as the part `file` (a text file of ids, [`crate::multipart`]).
     Multipart,
+    /// `application/x-www-form-urlencoded`: the input's remaining fields
+    /// (LINE's token endpoints).
+    Form,
 }
 
 /// What LINE answers with.
@@ -135,6 +171,8 @@ pub struct Endpoint {
     pub method: Method,
     /// The host the path is relative to.
     pub host: Host,
+    /// How the request is authenticated.
+    pub auth: Auth,
     /// The path, as in LINE's reference: `{name}` stands for the input
     /// field `name` (percent-encoded).
     pub path: &'static str,
@@ -184,6 +222,7 @@ const fn op(action: &'static str, method: Method, path: &'static str, resend: Re
         action,
         method,
         host: Host::Api,
+        auth: Auth::Bearer,
         path,
         query: &[],
         body: match method {
@@ -239,6 +278,30 @@ impl Endpoint {
     const fn on_data_host(self) -> Self {
         Endpoint {
             host: Host::Data,
+            ..self
+        }
+    }
+
+    /// LINE's token endpoints: a form body (none for a GET), no bearer
+    /// token; `fills` are the credential fields the config fills in.
+    const fn oauth(self, fills: &'static [Fill]) -> Self {
+        Endpoint {
+            auth: Auth::Fields(fills),
+            body: match self.method {
+                Method::Post => Body::Form,
+                _ => Body::None,
+            },
+            ..self
+        }
+    }
+
+    /// `attachModule`: a form body to LINE Official Account Manager, with
+    /// the channel id and secret as HTTP Basic.
+    const fn on_manager_host(self) -> Self {
+        Endpoint {
+            host: Host::Manager,
+            auth: Auth::Basic,
+            body: Body::Form,
             ..self
         }
     }
@@ -1232,12 +1295,107 @@ pub const GET_MODULES: Endpoint = op("get-modules", Get, "/v2/bot/list", Free)
     .paged("bots")
     .rules(&[("limit", Range(1, 100))]);
 
+/// Attach the module to an account.
+pub const ATTACH_MODULE: Endpoint = op("attach-module", Post, "/module/auth/v1/token", Once)
+    .about(
+        "Attach the module to an account",
+        "https://developers.line.biz/en/reference/partner-docs/#link-attach-by-operation-module-channel-provider",
+    )
+    .on_manager_host();
+
 /// Give a user a mission sticker.
 pub const MISSION_STICKER_V3: Endpoint = op("mission-sticker-v3", Post, "/shop/v3/mission", Once)
     .about(
         "Give a user a mission sticker",
         "https://developers.line.biz/en/reference/partner-docs/#send-mission-stickers-v3",
     );
+
+/// Issue a stateless channel access token (15 minutes).
+pub const ISSUE_STATELESS_CHANNEL_TOKEN: Endpoint = op(
+    "issue-stateless-channel-token",
+    Post,
+    "/oauth2/v3/token",
+    Free,
+)
+.about(
+    "Issue a stateless channel access token",
+    "issue-stateless-channel-access-token",
+)
+.oauth(&[Fill::GrantType, Fill::SecretOrAssertion]);
+/// Issue a short-lived channel access token (30 days).
+pub const ISSUE_CHANNEL_TOKEN: Endpoint =
+    op("issue-channel-token", Post, "/v2/oauth/accessToken", Once)
+        .about(
+            "Issue a short-lived channel access token",
+            "issue-shortlived-channel-access-token",
+        )
+        .oauth(&[Fill::GrantType, Fill::Secret]);
+/// Issue a channel access token v2.1 with a JWT assertion.
+pub const ISSUE_CHANNEL_TOKEN_BY_JWT: Endpoint = op(
+    "issue-channel-token-by-jwt",
+    Post,
+    "/oauth2/v2.1/token",
+    Once,
+)
+.about(
+    "Issue a channel access token v2.1",
+    "issue-channel-access-token-v2-1",
+)
+.oauth(&[Fill::GrantType, Fill::Assertion]);
+/// Verify a short-lived or long-lived channel access token.
+pub const VERIFY_CHANNEL_TOKEN: Endpoint =
+    op("verify-channel-token", Post, "/v2/oauth/verify", Free)
+        .about(
+            "Verify a channel access token",
+            "verify-channel-access-token",
+        )
+        .oauth(&[Fill::Token]);
+/// Verify a channel access token v2.1.
+pub const VERIFY_CHANNEL_TOKEN_BY_JWT: Endpoint = op(
+    "verify-channel-token-by-jwt",
+    Get,
+    "/oauth2/v2.1/verify",
+    Free,
+)
+.about(
+    "Verify a channel access token v2.1",
+    "verify-channel-access-token-v2-1",
+)
+.query(&["access_token"])
+.oauth(&[Fill::Token]);
+/// Revoke a short-lived or long-lived channel access token.
+pub const REVOKE_CHANNEL_TOKEN: Endpoint =
+    op("revoke-channel-token", Post, "/v2/oauth/revoke", Free)
+        .about(
+            "Revoke a channel access token",
+            "revoke-longlived-or-shortlived-channel-access-token",
+        )
+        .oauth(&[]);
+/// Revoke a channel access token v2.1.
+pub const REVOKE_CHANNEL_TOKEN_BY_JWT: Endpoint = op(
+    "revoke-channel-token-by-jwt",
+    Post,
+    "/oauth2/v2.1/revoke",
+    Free,
+)
+.about(
+    "Revoke a channel access token v2.1",
+    "revoke-channel-access-token-v2-1",
+)
+.oauth(&[Fill::Secret]);
+/// The key ids of the channel's valid v2.1 tokens.
+pub const GETS_ALL_VALID_CHANNEL_ACCESS_TOKEN_KEY_IDS: Endpoint = op(
+    "gets-all-valid-channel-access-token-key-ids",
+    Get,
+    "/oauth2/v2.1/tokens/kid",
+    Free,
+)
+.about(
+    "List the key ids of the valid v2.1 tokens",
+    "get-all-valid-channel-access-token-key-ids-v2-1",
+)
+.query(&["client_assertion_type", "client_assertion"])
+.oauth(&[Fill::Assertion]);
 
 /// Every endpoint, in the order of the WIT functions.
 pub const ALL: &[&Endpoint] = &[
@@ -1341,5 +1499,14 @@ pub const ALL: &[&Endpoint] = &[
     &ACQUIRE_CHAT_CONTROL,
     &RELEASE_CHAT_CONTROL,
     &GET_MODULES,
+    &ATTACH_MODULE,
     &MISSION_STICKER_V3,
+    &ISSUE_STATELESS_CHANNEL_TOKEN,
+    &ISSUE_CHANNEL_TOKEN,
+    &ISSUE_CHANNEL_TOKEN_BY_JWT,
+    &VERIFY_CHANNEL_TOKEN,
+    &VERIFY_CHANNEL_TOKEN_BY_JWT,
+    &REVOKE_CHANNEL_TOKEN,
+    &REVOKE_CHANNEL_TOKEN_BY_JWT,
+    &GETS_ALL_VALID_CHANNEL_ACCESS_TOKEN_KEY_IDS,
 ];

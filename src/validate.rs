@@ -77,6 +77,11 @@ pub fn field(path: &str, name: &str, value: Value) -> Result<Value, ErrorCode> {
         ("view", Value::Object(view)) => liff_view(path, view)?,
         ("liffId" | "productId" | "productType", Value::String(text)) => non_empty(path, text)?,
         ("botId", Value::String(bot)) => id(path, bot, IdKind::User)?,
+        (
+            "access_token" | "client_id" | "client_secret" | "client_assertion" | "code"
+            | "redirect_uri" | "code_verifier",
+            Value::String(text),
+        ) => credential(path, text)?,
         _ => {}
     }
     Ok(value)
@@ -613,6 +618,21 @@ pub fn id(field: &str, value: &str, kind: IdKind) -> Result<(), ErrorCode> {
 
 /// The longest token-like value taken (a reply token, a request id).
 pub const MAX_TOKEN_CHARS: usize = 1000;
+
+/// A credential field of LINE's token endpoints (a token, a secret, a
+/// JWT, an authorization code): not empty, at most
+/// [`crate::auth::MAX_SECRET_BYTES`] long; never quoted.
+fn credential(field: &str, value: &str) -> Result<(), ErrorCode> {
+    let max = crate::auth::MAX_SECRET_BYTES;
+    match value.trim().is_empty() {
+        true => Err(invalid(field, "must not be empty")),
+        false if value.len() > max => Err(invalid(
+            field,
+            format!("must be at most {max} bytes long, got {}", value.len()),
+        )),
+        false => Ok(()),
+    }
+}
 
 /// Checks that `value` is not empty, nor longer than any of LINE's tokens
 /// and ids ([`MAX_TOKEN_CHARS`]).

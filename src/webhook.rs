@@ -7,7 +7,7 @@ use crate::bindings::exports::line::messaging::webhook::{
     CallbackRequest, EventPayload, Guest, WebhookError, WebhookEvent, WebhookSource,
 };
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 

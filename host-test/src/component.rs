@@ -52,6 +52,8 @@ pub struct Action {
     index: ComponentExportIndex,
     /// Whether its input or result holds a byte list (an image, content).
     bytes: bool,
+    /// How its input's and result's fields are named in JSON.
+    names: json::Names,
 }
 
 impl Action {
@@ -341,7 +343,7 @@ impl Session<'_> {
         match &results[0] {
             Val::Result(Ok(value)) => Ok(Ok(value
                 .as_deref()
-                .map(json::from_val)
+                .map(|value| json::from_val_named(value, action.names))
                 .unwrap_or(Value::Null))),
             Val::Result(Err(error)) => Ok(Err(error
                 .as_deref()
@@ -362,7 +364,7 @@ fn build_params(
     for (i, (_, ty)) in action.ty.params().enumerate() {
         params.push(match i {
             0 => json::to_val(&ty, config, "config")?,
-            _ => json::to_val(&ty, input, "")?,
+            _ => json::to_val_named(&ty, input, "", action.names)?,
         });
     }
     if !action.takes_input() {
@@ -502,11 +504,16 @@ fn list_actions(engine: &Engine, component: &Component) -> Result<Vec<Action>> {
                     .ok_or_else(|| anyhow!("missing export {name}"))?;
                 let types = ty.params().map(|(_, t)| t).chain(ty.results());
                 let bytes = types.collect::<Vec<_>>().iter().any(holds_bytes);
+                let area = interface_name.split(['/', '@']).nth(1).unwrap_or_default();
                 actions.push(Action {
                     name: name.to_owned(),
                     ty,
                     index,
                     bytes,
+                    names: match json::snake_case_interface(area) {
+                        true => json::snake_name,
+                        false => json::camel_case,
+                    },
                 });
             }
         }

@@ -16,23 +16,49 @@ pub fn config(sim: &Simulator) -> Value {
         "tokenUrl": format!("{}/oauth2/v3/token", sim.url()),
         "apiBaseUrl": sim.url(),
         "dataApiBaseUrl": sim.url(),
+        "managerBaseUrl": sim.url(),
     })
+}
+
+/// The JWT-assertion config against the simulator: the channel id and the
+/// key pair the simulator registered at start.
+pub fn assertion_config(sim: &Simulator) -> Value {
+    let mut config = config(sim);
+    let fields = config.as_object_mut().expect("an object");
+    fields.remove("clientSecret");
+    fields.insert(
+        "assertionPrivateKey".into(),
+        simulator::assertion_private_jwk().into(),
+    );
+    fields.insert("assertionKeyId".into(), simulator::ASSERTION_KEY_ID.into());
+    config
+}
+
+/// The config for an action whose manifest hints say which credentials it
+/// takes (`hints.credentials`): the JWT-assertion mode where it needs an
+/// assertion key, client credentials otherwise.
+pub fn config_for(sim: &Simulator, credentials: &str) -> Value {
+    match credentials {
+        "assertionPrivateKey" => assertion_config(sim),
+        _ => config(sim),
+    }
 }
 
 /// Runs every action once and writes one line per action; returns how many
 /// failed.
 pub async fn run(connector: &Connector, out: &mut impl Write) -> Result<usize> {
     let sim = Simulator::start().await?;
-    let config = config(&sim);
+    let manifest = crate::component::manifest_of(crate::EMBEDDED_COMPONENT)?;
     writeln!(
         out,
-        "LINE simulator at {} (client credentials, stateless token endpoint)",
+        "LINE simulator at {} (client credentials, stateless token endpoint; a JWT assertion where an action needs one)",
         sim.url()
     )?;
     let mut failed = 0;
     let mut previous = None;
     for action in connector.actions() {
         let input = in_order(&action.name, previous.as_ref()).unwrap_or_else(|| json!({}));
+        let config = config_for(&sim, credentials_of(&manifest, &action.name));
         let outcome = connector.run(&action.name, &config, &input).await?;
         let (mark, shown) = match &outcome {
             Ok(result) => ("ok  ", result),
@@ -50,6 +76,15 @@ pub async fn run(connector: &Connector, out: &mut impl Write) -> Result<usize> {
         sim.requests().len()
     )?;
     Ok(failed)
+}
+
+/// The `credentials` hint of `action` in `manifest` (`any` if none).
+pub fn credentials_of<'m>(manifest: &'m Value, action: &str) -> &'m str {
+    let actions = manifest["actions"].as_array().into_iter().flatten();
+    let entry = actions.into_iter().find(|a| a["name"] == action);
+    entry
+        .and_then(|a| a["hints"]["credentials"].as_str())
+        .unwrap_or("any")
 }
 
 /// A result for one line: any string longer than 60 characters (content's

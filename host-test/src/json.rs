@@ -75,8 +75,30 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// How a WIT field is named in JSON: [`camel_case`], or LINE's snake_case
+/// ([`snake_name`]) for the actions of `names::SNAKE_CASE_INTERFACES`.
+pub type Names = fn(&str) -> String;
+
+/// `access-token` → `access_token`: LINE's name in the interfaces that keep
+/// LINE's snake_case.
+pub fn snake_name(field: &str) -> String {
+    field.replace('-', "_")
+}
+
+/// Whether the actions of the interface `name` (its short name, e.g.
+/// `channel-access-token`) name their fields in snake_case.
+pub fn snake_case_interface(name: &str) -> bool {
+    names::SNAKE_CASE_INTERFACES.contains(&name)
+}
+
 /// Converts `value` to a component value of type `ty`; `path` names it in errors.
 pub fn to_val(ty: &Type, value: &Value, path: &str) -> Result<Val, InputError> {
+    to_val_named(ty, value, path, camel_case)
+}
+
+/// [`to_val`] with fields named by `names`.
+pub fn to_val_named(ty: &Type, value: &Value, path: &str, names: Names) -> Result<Val, InputError> {
+    let to_val = |ty: &Type, value: &Value, path: &str| to_val_named(ty, value, path, names);
     let expected = |what: &str| InputError::new(path, format!("must be {what}"));
     Ok(match ty {
         Type::Bool => Val::Bool(value.as_bool().ok_or_else(|| expected("true or false"))?),
@@ -119,7 +141,7 @@ pub fn to_val(ty: &Type, value: &Value, path: &str) -> Result<Val, InputError> {
             let mut fields = Vec::new();
             let mut known = Vec::new();
             for field in record.fields() {
-                let key = camel_case(field.name);
+                let key = names(field.name);
                 let field_path = join(path, &key);
                 let val = match (object.get(&key), &field.ty) {
                     (None, Type::Option(_)) => Val::Option(None),
@@ -188,6 +210,12 @@ pub fn expect_empty(input: &Value) -> Result<(), InputError> {
 /// Converts a component value to JSON (records with camelCase keys, empty
 /// options left out).
 pub fn from_val(val: &Val) -> Value {
+    from_val_named(val, camel_case)
+}
+
+/// [`from_val`] with fields named by `names`.
+pub fn from_val_named(val: &Val, names: Names) -> Value {
+    let from_val = |val: &Val| from_val_named(val, names);
     match val {
         Val::Bool(b) => Value::Bool(*b),
         Val::S8(n) => json!(n),
@@ -218,7 +246,7 @@ pub fn from_val(val: &Val) -> Value {
             let mut object = Map::new();
             for (name, value) in fields {
                 if !matches!(value, Val::Option(None)) {
-                    object.insert(camel_case(name), from_val(value));
+                    object.insert(names(name), from_val(value));
                 }
             }
             Value::Object(object)

@@ -10,9 +10,10 @@ use std::sync::{Arc, Mutex};
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 /// LINE's hosts the component reaches when the config names no other.
-pub const LINE_HOSTS: [(&str, &str); 3] = [
+pub const LINE_HOSTS: [(&str, &str); 4] = [
     ("apiBaseUrl", "api.line.me"),
     ("dataApiBaseUrl", "api-data.line.me"),
+    ("managerBaseUrl", "manager.line.biz"),
     ("tokenUrl", "api.line.me"),
 ];
 
@@ -91,8 +92,8 @@ impl Sandbox {
         self
     }
 
-    /// The hosts of the config's `apiBaseUrl`, `dataApiBaseUrl` and
-    /// `tokenUrl`, or LINE's own where a URL is not given.
+    /// The hosts of the config's `apiBaseUrl`, `dataApiBaseUrl`,
+    /// `managerBaseUrl` and `tokenUrl`, or LINE's own where a URL is not given.
     pub fn for_config(config: &Value) -> Self {
         let host = |(key, default): &(&str, &str)| match config.get(*key).and_then(Value::as_str) {
             Some(url) => url

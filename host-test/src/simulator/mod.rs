@@ -37,7 +37,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokens::{authorize, issue_token};
+use tokens::authorize;
+pub use tokens::{ASSERTION_KEY_ID, ATTACH_CODE, ATTACHED_BOT, assertion_private_jwk, private_jwk};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -308,7 +309,14 @@ impl Simulator {
 
     /// Makes tokens issued from now on expire after `lifetime`.
     pub fn set_token_lifetime(&self, lifetime: Duration) {
-        self.state.lock().unwrap().token_lifetime = Some(lifetime);
+        self.state.lock().unwrap().tokens.lifetime = Some(lifetime);
+    }
+
+    /// Registers `key` as the channel's public key for JWT assertions under
+    /// `key_id`, as LINE's console does (one is registered from the start:
+    /// [`ASSERTION_KEY_ID`]).
+    pub fn register_assertion_key(&self, key_id: &str, key: rsa::PublicKey) {
+        self.state.lock().unwrap().tokens.register(key_id, key);
     }
 }
 
@@ -322,6 +330,7 @@ const AREAS: &[&[routes::Route]] = &[
     membership::ROUTES,
     liff::ROUTES,
     module::ROUTES,
+    tokens::ROUTES,
 ];
 
 async fn serve(listener: TcpListener, state: Arc<Mutex<State>>) {
@@ -410,12 +419,8 @@ async fn handle(
 }
 
 fn route(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
-    let token_endpoint = matches!(
-        req.path.as_str(),
-        "/oauth2/v3/token" | "/v2/oauth/accessToken"
-    );
-    if !token_endpoint {
-        authorize(state, req)?;
+    if !tokens::OAUTH_PATHS.contains(&req.path.as_str()) {
+        authorize(&state.tokens, req)?;
         check_retry_key(state, req)?;
     }
     let fault = next_fault(state, &req.path).filter(|f| *f != Fault::Pass);
@@ -425,11 +430,7 @@ fn route(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
             return Err(refusal);
         }
     }
-    let mut done = match req.path.as_str() {
-        "/oauth2/v3/token" if req.method == "POST" => issue_token(state, req, 900),
-        "/v2/oauth/accessToken" if req.method == "POST" => issue_token(state, req, 2_592_000),
-        _ => routes::dispatch(AREAS, state, req, request_id),
-    };
+    let mut done = routes::dispatch(AREAS, state, req, request_id);
     if let (Ok(ok), Some(key)) = (&done, req.header("x-line-retry-key")) {
         state
             .accepted_keys

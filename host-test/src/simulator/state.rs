@@ -1,4 +1,5 @@
-//! What the simulator remembers, as LINE does: requests, issued tokens,
+//! What the simulator remembers, as LINE does: requests, tokens (issued,
+//! revoked) and assertion keys,
 //! used reply tokens, deliveries, narrowcasts, accepted retry keys, the
 //! groups and rooms left, read receipts, the webhook setting, aggregation
 //! units, rich menus, audiences, coupons, and the faults scripted for the
@@ -7,7 +8,7 @@
 use super::{Delivery, Fault, RandomFaults, Recorded};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 /// A narrowcast LINE accepted.
 pub(super) struct Narrowcast {
@@ -19,8 +20,8 @@ pub(super) struct Narrowcast {
 #[derive(Default)]
 pub(super) struct State {
     pub(super) requests: Vec<Recorded>,
-    pub(super) tokens: HashMap<String, Instant>,
-    pub(super) token_lifetime: Option<Duration>,
+    /// Tokens issued and revoked, and the registered assertion keys.
+    pub(super) tokens: super::tokens::Tokens,
     pub(super) used_reply_tokens: HashSet<String>,
     pub(super) deliveries: Vec<Delivery>,
     pub(super) narrowcasts: HashMap<String, Narrowcast>,
