@@ -41,6 +41,11 @@ pub fn run<Res: Output, In: Record>(
         &config.assertion_private_key,
     ];
     redact::begin(secrets.into_iter().flatten().map(String::as_str));
+    // The key's private members alone, should a server echo one.
+    let key = config.assertion_private_key.as_deref().unwrap_or_default();
+    crate::jwt::private_parts(key)
+        .iter()
+        .for_each(|part| redact::add(part));
     let bytes = input.take_bytes();
     checked(endpoint, config, &input, bytes).map_err(redact::error)
 }

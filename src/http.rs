@@ -195,8 +195,11 @@ fn read(response: IncomingResponse, limit: usize, deadline: Instant) -> Result<R
         .into_iter()
         .filter(|(name, _)| kept_header(name))
         .map(|(name, value)| {
-            let value = String::from_utf8_lossy(&value[..value.len().min(MAX_HEADER_BYTES)]);
-            (name.to_ascii_lowercase(), redact::clean(&value))
+            // Cleaned whole, then cut: a cut first could leave the start of
+            // a long secret (a JWT) that no longer matches it.
+            let value = redact::clean(&String::from_utf8_lossy(&value));
+            let value = crate::shown::cut(&value, MAX_HEADER_BYTES).into_owned();
+            (name.to_ascii_lowercase(), value)
         })
         .collect();
     let declared = headers

@@ -94,10 +94,11 @@ pub fn input<T: Record>(mut fields: Map<String, Value>) -> Result<T, ErrorCode> 
 /// content's bytes (if the record has them) as base64.
 pub fn output<T: Output>(mut record: T) -> Result<String, ErrorCode> {
     let bytes = record.take_bytes();
-    let mut value = serde_json::to_value(&record).unwrap_or_default();
-    if !T::SNAKE_CASE {
-        value = crate::response::camel_keys(value);
-    }
+    let value = serde_json::to_value(&record).unwrap_or_default();
+    let mut value = match T::SNAKE_CASE {
+        true => crate::response::snake_output(value),
+        false => crate::response::camel_keys(value),
+    };
     if let (Some(field), Value::Object(object)) = (T::BYTES, &mut value) {
         let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
         object.insert(field.into(), Value::String(encoded));

@@ -181,15 +181,25 @@ fn fields(answer: Answer, batches: Vec<Batch>) -> Result<Merged, ErrorCode> {
 /// Rust's field names as LINE's camelCase keys, at every level; `null`s
 /// (absent options) left out.
 pub fn camel_keys(value: Value) -> Value {
+    keys_as(value, &|k| crate::names::camel_case(&k))
+}
+
+/// Rust's field names kept (LINE's snake_case), at every level; `null`s
+/// (absent options) left out.
+pub fn snake_output(value: Value) -> Value {
+    keys_as(value, &|k| k)
+}
+
+fn keys_as(value: Value, name: &dyn Fn(String) -> String) -> Value {
     match value {
         Value::Object(object) => Value::Object(
             object
                 .into_iter()
                 .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (crate::names::camel_case(&k), camel_keys(v)))
+                .map(|(k, v)| (name(k), keys_as(v, name)))
                 .collect(),
         ),
-        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| keys_as(v, name)).collect()),
         other => other,
     }
 }

@@ -22,6 +22,10 @@ enum Sent {
     /// `multipart/form-data`: the input's fields as parts, its `file` (base64
     /// in the input) as the part `file`.
     Form,
+    /// LINE's token endpoints and attaching a module: the input's fields,
+    /// and the credential fields the config fills in, form-encoded (or in
+    /// the query of a GET); no bearer token.
+    Credentials,
 }
 
 /// Each action, the method and path (with its parameters) LINE's reference
@@ -830,11 +834,83 @@ const REFERENCE: &[(&str, &str, &str, Option<&str>, Sent, u16)] = &[
         200,
     ),
     (
+        "attach-module",
+        "POST",
+        "/module/auth/v1/token",
+        None,
+        Sent::Credentials,
+        200,
+    ),
+    (
         "mission-sticker-v3",
         "POST",
         "/shop/v3/mission",
         None,
         Sent::Input,
+        200,
+    ),
+    (
+        "issue-stateless-channel-token",
+        "POST",
+        "/oauth2/v3/token",
+        None,
+        Sent::Credentials,
+        200,
+    ),
+    (
+        "issue-channel-token",
+        "POST",
+        "/v2/oauth/accessToken",
+        None,
+        Sent::Credentials,
+        200,
+    ),
+    (
+        "issue-channel-token-by-jwt",
+        "POST",
+        "/oauth2/v2.1/token",
+        None,
+        Sent::Credentials,
+        200,
+    ),
+    (
+        "verify-channel-token",
+        "POST",
+        "/v2/oauth/verify",
+        None,
+        Sent::Credentials,
+        200,
+    ),
+    (
+        "verify-channel-token-by-jwt",
+        "GET",
+        "/oauth2/v2.1/verify",
+        None,
+        Sent::Credentials,
+        200,
+    ),
+    (
+        "revoke-channel-token",
+        "POST",
+        "/v2/oauth/revoke",
+        None,
+        Sent::Credentials,
+        200,
+    ),
+    (
+        "revoke-channel-token-by-jwt",
+        "POST",
+        "/oauth2/v2.1/revoke",
+        None,
+        Sent::Credentials,
+        200,
+    ),
+    (
+        "gets-all-valid-channel-access-token-key-ids",
+        "GET",
+        "/oauth2/v2.1/tokens/kid",
+        None,
+        Sent::Credentials,
         200,
     ),
 ];
@@ -848,7 +924,8 @@ async fn run_example(
     lookups: usize,
 ) -> (Value, Recorded) {
     let before = sim.requests().len();
-    let result = run(action, &token_config(sim), input)
+    let config = with_credentials(action, token_config(sim), &sim.url());
+    let result = run(action, &config, input)
         .await
         .unwrap_or_else(|e| panic!("{action} failed: {e}"));
     let requests = sim.requests();
@@ -888,6 +965,11 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
             "{action}"
         );
         assert_eq!(req.status, status, "{action}: the simulator accepted it");
+        if sent == Sent::Credentials {
+            sends_credentials(action, &input, &result, &req);
+            previous = Some(result);
+            continue;
+        }
         assert_eq!(
             req.header("authorization"),
             Some(format!("Bearer {CHANNEL_ACCESS_TOKEN}").as_str()),
@@ -982,6 +1064,7 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
                 assert_eq!(req.header("content-type"), Some("image/png"), "{action}");
             }
             Sent::Empty => assert!(req.body.is_empty(), "{action} sends no body"),
+            Sent::Credentials => unreachable!("checked above"),
         }
         let expected_query = match query {
             Some(query) => query.to_owned(),
@@ -1000,6 +1083,59 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
             "{action} query"
         );
         previous = Some(result);
+    }
+}
+
+/// A token endpoint's (or attachModule's) request: the input's fields as
+/// given, the credentials the config filled in, form-encoded or in the
+/// query; HTTP Basic for attachModule, otherwise no `Authorization`.
+fn sends_credentials(action: &str, input: &Value, result: &Value, req: &Recorded) {
+    assert_eq!(result["request_id"], json!(req.request_id), "{action}");
+    let fields: std::collections::HashMap<String, String> = match req.method.as_str() {
+        "GET" => form_urlencoded::parse(req.query.as_deref().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect(),
+        _ => {
+            assert_eq!(
+                req.header("content-type"),
+                Some("application/x-www-form-urlencoded"),
+                "{action}"
+            );
+            req.form()
+        }
+    };
+    for (key, value) in input.as_object().unwrap() {
+        assert_eq!(
+            fields.get(key).map(String::as_str),
+            value.as_str(),
+            "{action}: {key}"
+        );
+    }
+    let filled: Vec<&str> = fields.keys().map(String::as_str).collect();
+    match action {
+        "attach-module" => {
+            assert_eq!(fields["grant_type"], "authorization_code", "{action}");
+            assert!(
+                req.header("authorization").unwrap().starts_with("Basic "),
+                "{action}"
+            );
+        }
+        _ => assert_eq!(req.header("authorization"), None, "{action}: {filled:?}"),
+    }
+    if action.starts_with("issue-") {
+        assert_eq!(fields["grant_type"], "client_credentials", "{action}");
+        assert!(
+            result["access_token"]
+                .as_str()
+                .unwrap()
+                .starts_with("sim-issued-")
+        );
+    }
+    if action.ends_with("-by-jwt") && action.starts_with("issue") || action.starts_with("gets-") {
+        assert!(
+            fields["client_assertion"].split('.').count() == 3,
+            "{action}: a JWT"
+        );
     }
 }
 

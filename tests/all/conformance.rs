@@ -28,9 +28,10 @@ const TOKEN_PATHS: [&str; 2] = ["/oauth2/v3/token", "/v2/oauth/accessToken"];
 /// LINE's OpenAPI files the connector's operations are in, and the
 /// interfaces (areas) whose actions each holds; `messaging-api.yml` holds
 /// the rest.
-const SPEC_FILES: [(&str, &[&str]); 7] = [
+const SPEC_FILES: [(&str, &[&str]); 8] = [
     ("messaging-api.yml", &[]),
-    ("channel-access-token.yml", &[]),
+    ("channel-access-token.yml", &["channel-access-token"]),
+    ("module-attach.yml", &["module-attach"]),
     ("manage-audience.yml", &["audience"]),
     ("insight.yml", &["insight"]),
     ("liff.yml", &["liff"]),
@@ -175,7 +176,9 @@ async fn every_request_passes_prism() {
 
     let config_of = |action: &str| {
         let url = &prism(spec_file(action)).url;
-        json!({"channelAccessToken": "prism-token", "apiBaseUrl": url, "dataApiBaseUrl": url})
+        let config =
+            json!({"channelAccessToken": "prism-token", "apiBaseUrl": url, "dataApiBaseUrl": url});
+        with_credentials(action, config, &prism("channel-access-token.yml").url)
     };
     let log = ExchangeLog::default();
     let mut failures = drive(config_of, &tokens.url, &log).await;
@@ -203,7 +206,8 @@ async fn simulator_traffic() -> Option<(Vec<Spec>, Vec<Recorded>)> {
     let dir = openapi::dir_or_skip("simulator conformance")?;
     let sim = Simulator::start().await.unwrap();
     let config = token_config(&sim);
-    let failures = drive(|_| config.clone(), &sim.url(), &ExchangeLog::default()).await;
+    let config_of = |action: &str| with_credentials(action, config.clone(), &sim.url());
+    let failures = drive(config_of, &sim.url(), &ExchangeLog::default()).await;
     report("actions failed against the simulator", &failures);
     let specs = SPEC_FILES.iter().map(|(file, _)| Spec::load(&dir, file));
     Some((specs.collect(), sim.requests()))

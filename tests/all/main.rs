@@ -24,4 +24,5 @@ mod sandbox;
 mod secrets;
 mod soak;
 mod support;
+mod tokens;
 mod webhook;

@@ -107,16 +107,21 @@ fn every_schema_is_valid_json_schema_and_every_example_fits_its_action() {
 }
 
 #[test]
-fn the_config_schema_knows_both_auth_modes_and_marks_the_secrets() {
+fn the_config_schema_knows_the_three_auth_modes_and_marks_the_secrets() {
     let schema = &manifest()["configSchema"];
     let token = json!({"channelAccessToken": "t", "apiBaseUrl": "https://api.line.me"});
     let client = json!({"clientId": "1234567890", "clientSecret": "s", "timeoutMs": 5000});
-    assert_eq!(violations(schema, &token), Vec::<String>::new());
-    assert_eq!(violations(schema, &client), Vec::<String>::new());
+    let assertion =
+        json!({"clientId": "1234567890", "assertionPrivateKey": "{}", "assertionKeyId": "k"});
+    for good in [&token, &client, &assertion] {
+        assert_eq!(violations(schema, good), Vec::<String>::new(), "{good}");
+    }
     for bad in [
         json!({}),
         json!({"channelAccessToken": "t", "clientSecret": "s"}),
         json!({"clientId": "1"}),
+        json!({"clientId": "1", "assertionPrivateKey": "{}"}),
+        json!({"clientId": "1", "clientSecret": "s", "assertionPrivateKey": "{}", "assertionKeyId": "k"}),
         json!({"channelAccessToken": "t", "timeoutMs": -1}),
         json!({"channelAccessToken": "t", "channelSecret": "s"}),
     ] {
@@ -128,7 +133,10 @@ fn the_config_schema_knows_both_auth_modes_and_marks_the_secrets() {
         .filter(|(_, p)| p["writeOnly"] == true)
         .map(|(k, _)| k)
         .collect();
-    assert_eq!(secret, ["channelAccessToken", "clientSecret"]);
+    assert_eq!(
+        secret,
+        ["channelAccessToken", "clientSecret", "assertionPrivateKey"]
+    );
 }
 
 #[test]
@@ -177,11 +185,11 @@ fn hints_follow_what_each_action_does() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_action_runs_by_name_and_its_output_fits_its_schema() {
     let sim = Simulator::start().await.unwrap();
-    let config = token_config(&sim);
     let manifest = manifest();
     let mut previous = None;
     for action in actions(&manifest) {
         let name = action["name"].as_str().unwrap();
+        let config = with_credentials(name, token_config(&sim), &sim.url());
         let mut input = action["examples"][0].clone();
         line_connector_host::examples::follow(name, &mut input, previous.as_ref());
         let output = invoke(name, &config, &input)
@@ -210,10 +218,11 @@ async fn invoke_and_the_typed_function_send_the_same_and_answer_alike() {
             Simulator::start().await.unwrap(),
             Simulator::start().await.unwrap(),
         );
-        let config = token_config(&typed_sim);
+        let config_of = |sim: &Simulator| with_credentials(name, token_config(sim), &sim.url());
+        let config = config_of(&typed_sim);
         let mut typed_session = session(&config).await;
         let typed = typed_session.run_typed(name, &config, input).await.unwrap();
-        let invoked = invoke(name, &token_config(&invoked_sim), input).await;
+        let invoked = invoke(name, &config_of(&invoked_sim), input).await;
         let keys = |o: &Result<Value, Value>| {
             let v = o.as_ref().unwrap_or_else(|e| e);
             let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();

@@ -32,11 +32,16 @@ async fn the_default_allow_list_is_the_configs_hosts() {
     let sim = Simulator::start().await.unwrap();
     assert_eq!(
         Sandbox::for_config(&token_config(&sim)).hosts(),
-        ["127.0.0.1", "127.0.0.1", "api.line.me"]
+        ["127.0.0.1", "127.0.0.1", "manager.line.biz", "api.line.me"]
     );
     assert_eq!(
         Sandbox::for_config(&json!({})).hosts(),
-        ["api.line.me", "api-data.line.me", "api.line.me"]
+        [
+            "api.line.me",
+            "api-data.line.me",
+            "manager.line.biz",
+            "api.line.me"
+        ]
     );
     run("quota", &token_config(&sim), json!({})).await.unwrap();
 }

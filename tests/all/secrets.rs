@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use line_connector_host::Sandbox;
-use line_connector_host::simulator::{CHANNEL_ACCESS_TOKEN, CLIENT_SECRET, Fault, Simulator};
+use line_connector_host::simulator::{self, CHANNEL_ACCESS_TOKEN, CLIENT_SECRET, Fault, Simulator};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -14,6 +14,16 @@ fn assert_clean(what: &str, output: &str) {
     for secret in [CLIENT_SECRET, CHANNEL_ACCESS_TOKEN, "sim-issued-"] {
         assert!(!output.contains(secret), "{what} leaks {secret}: {output}");
     }
+    // The assertion key's private members, and any JWT (`{"` in base64url).
+    let key: Value = serde_json::from_str(&simulator::assertion_private_jwk()).unwrap();
+    for member in ["d", "p", "q"] {
+        let secret = &key[member].as_str().unwrap()[..24];
+        assert!(
+            !output.contains(secret),
+            "{what} leaks the key's {member}: {output}"
+        );
+    }
+    assert!(!output.contains("eyJ"), "{what} leaks a JWT: {output}");
 }
 
 fn quick(mut config: Value) -> Value {
@@ -65,6 +75,27 @@ async fn no_error_path_shows_a_secret() {
                 ),
             )],
             push.clone(),
+        ),
+        (
+            "token endpoint echoes the JWT assertion",
+            assertion_config(&sim),
+            vec![(TOKEN, Fault::EchoBody(400))],
+            push.clone(),
+        ),
+        (
+            "401 twice echoes tokens fetched with a JWT",
+            assertion_config(&sim),
+            vec![(PUSH, echo(401)), (PUSH, echo(401))],
+            push.clone(),
+        ),
+        (
+            "a private key member pasted into a field",
+            assertion_config(&sim),
+            vec![],
+            {
+                let key: Value = serde_json::from_str(&simulator::assertion_private_jwk()).unwrap();
+                json!({"to": key["d"], "messages": text("x")})
+            },
         ),
         (
             "401 echoes the given token",
@@ -156,6 +187,54 @@ async fn no_error_path_shows_a_secret() {
         .unwrap_err();
     assert_eq!(denied["kind"], "denied");
     assert_clean("denied", &denied.to_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_actions_show_no_secret_on_any_error_path() {
+    // The token endpoints echo the form (the secret, the JWT, the token to
+    // verify or revoke) into their errors.
+    let sim = Simulator::start().await.unwrap();
+    for (action, path, config, input) in [
+        (
+            "issue-channel-token",
+            "/v2/oauth/accessToken",
+            client_config(&sim),
+            json!({}),
+        ),
+        (
+            "issue-stateless-channel-token",
+            TOKEN,
+            assertion_config(&sim),
+            json!({}),
+        ),
+        (
+            "issue-channel-token-by-jwt",
+            "/oauth2/v2.1/token",
+            assertion_config(&sim),
+            json!({}),
+        ),
+        (
+            "verify-channel-token",
+            "/v2/oauth/verify",
+            token_config(&sim),
+            json!({}),
+        ),
+        (
+            "revoke-channel-token-by-jwt",
+            "/oauth2/v2.1/revoke",
+            client_config(&sim),
+            json!({"access_token": "sim-issued-0123456789abcdef"}),
+        ),
+    ] {
+        sim.script(path, [Fault::EchoBody(400)]);
+        let error = run(action, &quick(config), input).await.unwrap_err();
+        assert_eq!(error["status"], 400, "{action}: {error}");
+        assert!(
+            error.to_string().contains("[redacted]"),
+            "{action}: {error}"
+        );
+        assert_clean(action, &error.to_string());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

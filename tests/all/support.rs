@@ -30,6 +30,52 @@ pub fn client_config(sim: &Simulator) -> Value {
     })
 }
 
+/// The JWT-assertion config against the simulator (the key pair it
+/// registered at start), exchanged at its stateless token endpoint.
+pub fn assertion_config(sim: &Simulator) -> Value {
+    json!({
+        "clientId": simulator::CLIENT_ID,
+        "assertionPrivateKey": simulator::assertion_private_jwk(),
+        "assertionKeyId": simulator::ASSERTION_KEY_ID,
+        "tokenUrl": format!("{}/oauth2/v3/token", sim.url()),
+        "apiBaseUrl": sim.url(),
+    })
+}
+
+/// `config` (a channel access token's, at `base`) turned into what
+/// `action`'s manifest hint `credentials` asks for: client credentials or
+/// the JWT-assertion mode (token endpoint at `token_base`); as it is for
+/// `any`. LINE Official Account Manager is at `base` too.
+pub fn with_credentials(action: &str, mut config: Value, token_base: &str) -> Value {
+    static MANIFEST: LazyLock<Value> = LazyLock::new(|| {
+        line_connector_host::manifest_of(line_connector_host::EMBEDDED_COMPONENT).unwrap()
+    });
+    let base = config["apiBaseUrl"].clone();
+    let fields = config.as_object_mut().unwrap();
+    fields.insert("managerBaseUrl".into(), base);
+    let credentials = line_connector_host::demo::credentials_of(&MANIFEST, action);
+    if credentials == "any" {
+        return config;
+    }
+    fields.remove("channelAccessToken");
+    fields.insert("clientId".into(), json!(simulator::CLIENT_ID));
+    fields.insert(
+        "tokenUrl".into(),
+        json!(format!("{token_base}/oauth2/v3/token")),
+    );
+    match credentials {
+        "assertionPrivateKey" => {
+            fields.insert(
+                "assertionPrivateKey".into(),
+                json!(simulator::assertion_private_jwk()),
+            );
+            fields.insert("assertionKeyId".into(), json!(simulator::ASSERTION_KEY_ID));
+        }
+        _ => drop(fields.insert("clientSecret".into(), json!(simulator::CLIENT_SECRET))),
+    }
+    config
+}
+
 /// Runs an action through the component.
 pub async fn run(action: &str, config: &Value, input: Value) -> Outcome {
     CONNECTOR

@@ -35,6 +35,13 @@ pub(super) fn refuse(fault: &Fault, req: &Recorded) -> Option<Answer> {
                 json!({"message": format!("Rejected: {auth}"), "details": [{"message": auth, "property": auth}]}),
             )
         }
+        Fault::EchoBody(status) => {
+            let body = String::from_utf8_lossy(&req.body);
+            answer(
+                *status,
+                json!({"error": "invalid_request", "error_description": format!("Rejected: {body}")}),
+            )
+        }
         Fault::Pass | Fault::CloseAfterAccept | Fault::Delay(_) => return None,
     })
 }

@@ -182,6 +182,9 @@ pub enum Fault {
     /// Answer this status with the request's `Authorization` header in the
     /// message (a server that echoes secrets); nothing is done.
     EchoAuthorization(u16),
+    /// Answer this status with the request's body in the message (a token
+    /// endpoint that echoes the form: the secret, the JWT); nothing is done.
+    EchoBody(u16),
 }
 
 /// Seeded random faults: each request to one of `paths` gets one of
