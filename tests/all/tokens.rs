@@ -34,7 +34,7 @@ async fn the_three_auth_modes_run_the_same_actions() {
     for (mode, config) in modes {
         let before = sim.requests().len();
         let results = push_and_read(&config).await;
-        assert_eq!(results[1]["basicId"].is_string(), true, "{mode}");
+        assert!(results[1]["basicId"].is_string(), "{mode}");
         let requests = sim.requests()[before..].to_vec();
         let fetches: Vec<_> = requests
             .iter()
@@ -267,6 +267,19 @@ async fn a_malformed_key_is_invalid_input_and_nothing_is_sent() {
         (with("n", json!(short_n)), "2048"),
         // Well-formed, but d is not the private exponent of n and e.
         (with("d", good["p"].clone()), "consistent"),
+        // Numbers no RSA key has: the component says so, and never traps.
+        (with("e", json!("AA")), "consistent"),
+        (with("e", json!("AQ")), "consistent"),
+        (with("p", json!("AQ")), "consistent"),
+        (with("q", json!("AA")), "consistent"),
+        (
+            with("n", json!(URL_SAFE_NO_PAD.encode([0xFFu8; 256]))),
+            "consistent",
+        ),
+        (
+            with("d", json!(URL_SAFE_NO_PAD.encode([0xFFu8; 1024]))),
+            "consistent",
+        ),
     ];
     for (key, expected) in cases {
         let sim = Simulator::start().await.unwrap();
