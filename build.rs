@@ -372,6 +372,7 @@ fn hints(endpoint: &table::Endpoint) -> Value {
         "batchSize": endpoint.batch.map(|(_, size)| size),
         "rateLimit": endpoint.rate_limit,
         "credentials": credentials(endpoint),
+        "connectionTest": endpoint.connection_test,
     })
 }
 

@@ -65,10 +65,24 @@ struct Cached {
     owner: (String, String, String),
     token: String,
     reuse_until: Instant,
+    expires: Instant,
 }
 
 thread_local! {
     static CACHE: RefCell<Option<Cached>> = const { RefCell::new(None) };
+}
+
+/// Seconds until the token fetched in this instance expires, if there is
+/// one.
+pub fn fetched_expires_in() -> Option<u64> {
+    CACHE.with(|c| {
+        let cached = c.borrow();
+        let left = cached
+            .as_ref()?
+            .expires
+            .saturating_duration_since(Instant::now());
+        Some(left.as_secs())
+    })
 }
 
 /// Drops the cached token (LINE refused it).
@@ -115,6 +129,20 @@ impl<'a> Credentials<'a> {
                 "config.channelAccessToken",
                 "is required (or clientId with clientSecret, or with assertionPrivateKey)",
             )),
+        }
+    }
+
+    /// Whether the token is given as it is (not fetched).
+    pub fn is_given(&self) -> bool {
+        matches!(self, Credentials::Token(_))
+    }
+
+    /// The mode's name, as the config's field that picks it.
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Credentials::Token(_) => "channelAccessToken",
+            Credentials::Client { .. } => "clientSecret",
+            Credentials::Assertion { .. } => "assertionPrivateKey",
         }
     }
 
@@ -221,11 +249,13 @@ impl<'a> Credentials<'a> {
         let margin = (lifetime / 10).min(Duration::from_secs(60));
         let now = Instant::now();
         let reuse_until = now.checked_add(lifetime - margin).unwrap_or(now);
+        let expires = now.checked_add(lifetime).unwrap_or(now);
         CACHE.with(|c| {
             *c.borrow_mut() = Some(Cached {
                 owner,
                 token: token.clone(),
                 reuse_until,
+                expires,
             })
         });
         Ok(Bearer {

@@ -103,6 +103,16 @@ fn checked<Res: Output, In: Record>(
             .map(|part| send(endpoint, &settings, &url, part, draft.dry_run))
             .collect();
         let mut merged = response::merge(sent)?;
+        if endpoint.connection_test {
+            merged
+                .fields
+                .insert("auth_mode".into(), settings.credentials.mode().into());
+            let expires_in =
+                crate::auth::fetched_expires_in().filter(|_| !settings.credentials.is_given());
+            merged
+                .fields
+                .insert("token_expires_in".into(), expires_in.into());
+        }
         if let Some(pages) = endpoint.pages {
             merged = read_on(endpoint, &settings, &mut draft, &parts[0], pages, merged)?;
         }

@@ -211,6 +211,9 @@ pub struct Endpoint {
     /// LINE's rate limit for the endpoint.
     #[allow(dead_code)] // read by build.rs, for the manifest
     pub rate_limit: &'static str,
+    /// The connection test: the result also says how the config
+    /// authenticated (and when a fetched token expires).
+    pub connection_test: bool,
 }
 
 /// LINE's Messaging API reference; an endpoint's `docs` is an anchor in it.
@@ -241,6 +244,7 @@ const fn op(action: &'static str, method: Method, path: &'static str, resend: Re
         title: "",
         docs: "",
         rate_limit: "2,000 requests per second",
+        connection_test: false,
     }
 }
 
@@ -302,6 +306,13 @@ impl Endpoint {
             host: Host::Manager,
             auth: Auth::Basic,
             body: Body::Form,
+            ..self
+        }
+    }
+
+    const fn connection_test(self) -> Self {
+        Endpoint {
+            connection_test: true,
             ..self
         }
     }
@@ -384,6 +395,10 @@ use Method::{Delete, Get, Post, Put};
 use Resend::{Free, Once, RetryKey};
 use Rule::{Chars, Phone, Range, Receiver};
 
+/// Test the connection: the config's credentials, then the bot's account.
+pub const CHECK: Endpoint = op("check", Get, "/v2/bot/info", Free)
+    .about("Test the connection", "get-bot-info")
+    .connection_test();
 /// Show a loading animation.
 pub const DISPLAY_LOADING: Endpoint =
     op("display-loading", Post, "/v2/bot/chat/loading/start", Free)
@@ -1399,6 +1414,7 @@ pub const GETS_ALL_VALID_CHANNEL_ACCESS_TOKEN_KEY_IDS: Endpoint = op(
 
 /// Every endpoint, in the order of the WIT functions.
 pub const ALL: &[&Endpoint] = &[
+    &CHECK,
     &DISPLAY_LOADING,
     &PUSH,
     &REPLY,

@@ -33,6 +33,7 @@ enum Sent {
 /// holds, and the status LINE answers with.
 #[allow(clippy::type_complexity)]
 const REFERENCE: &[(&str, &str, &str, Option<&str>, Sent, u16)] = &[
+    ("check", "GET", "/v2/bot/info", Some(""), Sent::Empty, 200),
     (
         "display-loading",
         "POST",

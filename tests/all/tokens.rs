@@ -1,5 +1,5 @@
 //! Channel access tokens and the JWT-assertion auth mode: the three auth
-//! modes side by side, the JWT checked by OpenSSL (not our code), a token's
+//! modes side by side, the connection test in each, the JWT checked by OpenSSL (not our code), a token's
 //! life (issue, verify, list, revoke, then refused everywhere), bad keys
 //! refused before anything is sent, attaching a module with HTTP Basic,
 //! and LINE's snake_case names in and out.
@@ -587,7 +587,9 @@ async fn the_manifest_names_every_operation_of_lines_files() {
         Vec::<String>::new(),
         "operations without an action"
     );
-    assert_eq!(actions.len(), 110, "110 of 110, and nothing else");
+    // Beside them only the connection test, which is LINE's getBotInfo too.
+    assert_eq!(actions.len(), 111, "110 of 110, and `check`");
+    assert_eq!(actions[0], "check");
 }
 
 /// LINE's operationId in kebab-case: `getProfile` → `get-profile`,
@@ -648,4 +650,58 @@ fn the_manifest_marks_issued_tokens_and_given_secrets_as_secrets() {
     );
     let endpoint = action("attach-module")["endpoint"].clone();
     assert_eq!(endpoint, "POST /module/auth/v1/token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_test_says_who_and_how_and_each_failure_is_typed() {
+    let sim = Simulator::start().await.unwrap();
+    for (mode, config, fetched) in [
+        ("channelAccessToken", token_config(&sim), false),
+        ("clientSecret", client_config(&sim), true),
+        ("assertionPrivateKey", assertion_config(&sim), true),
+    ] {
+        let before = sim.requests().len();
+        let result = run("check", &config, json!({})).await.unwrap();
+        let requests = sim.requests()[before..].to_vec();
+        let info = requests.last().unwrap();
+        assert_eq!(info.path, "/v2/bot/info", "{mode}");
+        assert_eq!(result["requestId"], json!(info.request_id), "{mode}");
+        assert_eq!(result["displayName"], info.answer["displayName"], "{mode}");
+        assert_eq!(result["basicId"], info.answer["basicId"], "{mode}");
+        assert_eq!(result["authMode"], mode);
+        let expires_in = result.get("tokenExpiresIn").and_then(Value::as_u64);
+        match fetched {
+            true => {
+                assert_eq!(requests.len(), 2, "{mode}: a token fetched, then used");
+                assert!(
+                    expires_in.is_some_and(|s| s > 800 && s <= 900),
+                    "{mode}: {result}"
+                );
+            }
+            false => assert_eq!(expires_in, None, "{mode}: {result}"),
+        }
+    }
+    // Each failure is the usual typed error.
+    let mut bad_secret = client_config(&sim);
+    bad_secret["clientSecret"] = json!("wrong-secret-0000");
+    let mut unreachable = token_config(&sim);
+    unreachable["apiBaseUrl"] = json!("http://127.0.0.1:9");
+    unreachable["maxAttempts"] = json!(1);
+    let mut revoked = token_config(&sim);
+    revoked["channelAccessToken"] = json!("sim-revoked-token-0001");
+    for (config, expected) in [
+        (json!({}), "invalid-input"),
+        (bad_secret, "authentication"),
+        (revoked, "authentication"),
+        (unreachable, "transport"),
+    ] {
+        let error = run("check", &config, json!({})).await.unwrap_err();
+        assert_eq!(error["type"], expected, "{error}");
+    }
+    let manifest =
+        line_connector_host::manifest_of(line_connector_host::EMBEDDED_COMPONENT).unwrap();
+    let first = &manifest["actions"][0];
+    assert_eq!(first["name"], "check");
+    assert_eq!(first["hints"]["connectionTest"], true);
+    assert_eq!(manifest["actions"][1]["hints"]["connectionTest"], false);
 }
