@@ -72,6 +72,14 @@ fn main() {
     )
     .unwrap();
     std::fs::write(out.join("exports.rs"), exports::source(&resolve, &areas)).unwrap();
+    // A copy beside the component (OUT_DIR is `<profile dir>/build/<crate>/out`),
+    // which the host's build script puts at the component's top level.
+    let beside = out.ancestors().nth(3).unwrap();
+    std::fs::write(
+        beside.join("line_connector.manifest.json"),
+        serde_json::to_string(&manifest).unwrap(),
+    )
+    .unwrap();
 }
 
 /// An interface of actions (one area of LINE's API) and its functions.

@@ -27,12 +27,79 @@ fn main() {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
 
-    let wasm = build_guest(&root);
+    let built = build_guest(&root);
+    let wasm = finish(&root, &built);
     println!("cargo:rustc-env=LINE_CONNECTOR_WASM={}", wasm.display());
     write_examples(&root.join("examples"));
 }
 
-/// Compiles the guest and returns the component's path.
+/// The component as platforms get it: the guest as built, with two custom
+/// sections at its top level, where generic tools look: the manifest
+/// (`line-connector-manifest`) and the WIT's documentation (`package-docs`,
+/// which `wasm-tools component wit` prints). Written beside the guest's
+/// build as `target/guest/line_connector.wasm`.
+fn finish(root: &Path, built: &Path) -> PathBuf {
+    let manifest = built.with_file_name("line_connector.manifest.json");
+    let mut wasm = fs::read(built).expect("the guest component was built");
+    let docs = world_docs(&root.join("wit"));
+    let manifest = fs::read(manifest).expect("the guest's build script wrote the manifest");
+    custom_section(&mut wasm, "line-connector-manifest", &manifest);
+    custom_section(&mut wasm, wit_parser::PackageMetadata::SECTION_NAME, &docs);
+    let finished = built.parent().unwrap().join("../../line_connector.wasm");
+    fs::write(&finished, wasm).unwrap();
+    finished.canonicalize().unwrap()
+}
+
+/// The `package-docs` section for the component: the world's `///` text.
+/// Decoding a component, wasm-tools names its world `root` (in a package of
+/// its own) and reads docs for that package only: the world's docs show,
+/// while the exported interfaces, from the package `line:messaging`, keep
+/// theirs in `wit/` and the manifest.
+fn world_docs(wit: &Path) -> Vec<u8> {
+    let mut resolve = wit_parser::Resolve::default();
+    let (package, _) = resolve.push_dir(wit).expect("wit/ parses");
+    let world = resolve.packages[package].worlds["connector"];
+    let text = resolve.worlds[world]
+        .docs
+        .contents
+        .clone()
+        .unwrap_or_default();
+    // The section's version byte, as wit-parser writes it, then its JSON.
+    let encoded = wit_parser::PackageMetadata::extract(&resolve, package)
+        .encode()
+        .expect("the WIT docs encode");
+    let mut section = vec![encoded[0]];
+    let metadata = serde_json::json!({"worlds": {"root": {"docs": text}}});
+    section.extend(serde_json::to_vec(&metadata).unwrap());
+    section
+}
+
+/// Appends a custom section (id 0: size, name, data) to a component.
+fn custom_section(wasm: &mut Vec<u8>, name: &str, data: &[u8]) {
+    let mut body = leb128(name.len());
+    body.extend_from_slice(name.as_bytes());
+    body.extend_from_slice(data);
+    wasm.push(0);
+    wasm.extend(leb128(body.len()));
+    wasm.extend(body);
+}
+
+/// `n` as unsigned LEB128, as wasm writes sizes.
+fn leb128(mut n: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return out;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// Compiles the guest (its build script leaves a copy of the manifest
+/// beside it) and returns the component's path.
 fn build_guest(root: &Path) -> PathBuf {
     ensure_target();
     // A separate target dir: the outer cargo holds the lock on the main one.

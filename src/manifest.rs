@@ -1,5 +1,7 @@
 //! The manifest (written by `build.rs` from the WIT contract, the endpoint
-//! table and `examples/`), and the `manifest` exports: `describe` returns
+//! table and `examples/`; the host's build script also puts it at the
+//! component's top level, as the custom section `line-connector-manifest`),
+//! and the `manifest` exports: `describe` returns
 //! it, `invoke` runs an action by name from JSON checked against its schemas.
 
 use crate::bindings::exports::line::messaging::manifest::Guest;
@@ -17,12 +19,6 @@ pub static MANIFEST: &str = match std::str::from_utf8(BYTES) {
     Ok(text) => text,
     Err(_) => panic!("the manifest is UTF-8"),
 };
-
-/// The manifest as the custom section `line-connector-manifest`, so a
-/// platform can read it from the `.wasm` without running anything.
-#[allow(dead_code)] // nothing reads it at run time; it is there for the file
-#[unsafe(link_section = "line-connector-manifest")]
-static SECTION: [u8; BYTES.len()] = *BYTES;
 
 /// The manifest, parsed once per instance.
 fn parsed() -> &'static Value {

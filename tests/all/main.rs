@@ -26,3 +26,4 @@ mod soak;
 mod support;
 mod tokens;
 mod webhook;
+mod world;
