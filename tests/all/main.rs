@@ -17,6 +17,7 @@ mod manifest;
 mod openapi;
 mod playbook;
 mod prism;
+mod python;
 mod resources;
 mod retries;
 mod rich_menu;

@@ -26,7 +26,14 @@ fn wasm_tools() -> &'static Path {
         if !tool.exists() {
             let pip = |extra: &[&str]| {
                 Command::new("python3")
-                    .args(["-m", "pip", "install", "--quiet", "--target"])
+                    .args([
+                        "-m",
+                        "pip",
+                        "install",
+                        "--quiet",
+                        "--root-user-action=ignore",
+                        "--target",
+                    ])
                     .arg(&root)
                     .args(extra)
                     .arg(PACKAGE)
