@@ -32,8 +32,9 @@ enum Command {
     Run {
         /// The action, e.g. `push` (see `actions`).
         action: String,
-        /// The config as a JSON file: channelAccessToken, or clientId and
-        /// clientSecret (+ tokenUrl); apiBaseUrl, dataApiBaseUrl, timeoutMs.
+        /// The config as a JSON file: channelAccessToken, or clientId with
+        /// clientSecret or with assertionPrivateKey and assertionKeyId
+        /// (+ tokenUrl); apiBaseUrl, dataApiBaseUrl, managerBaseUrl, timeoutMs.
         #[arg(long, value_name = "FILE")]
         config: PathBuf,
         /// The input: JSON text, or @FILE. Default `{}`.
@@ -41,7 +42,7 @@ enum Command {
         input: String,
         /// A host the component may reach, `HOST` (any port) or `HOST:PORT`
         /// (that port only); repeat for more. Default: the hosts of the
-        /// config's apiBaseUrl, dataApiBaseUrl and tokenUrl.
+        /// config's apiBaseUrl, dataApiBaseUrl, managerBaseUrl and tokenUrl.
         #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
         allow_hosts: Vec<String>,
         /// For the send actions: only validate the messages with LINE's
