@@ -2,6 +2,7 @@
 //! one `InstancePre`, and a fresh instance per action (as a platform runs it).
 
 use crate::json::{self, InputError};
+use crate::network::Network;
 use crate::pool::Pool;
 use crate::sandbox::Sandbox;
 use anyhow::{Context, Result, anyhow, bail};
@@ -97,7 +98,9 @@ impl Connector {
         Self::with_limits(wasm, Limits::for_this_process())
     }
 
-    /// Loads a component given as bytes, with these [`Limits`].
+    /// Loads a component given as bytes, with these [`Limits`]; its
+    /// connections go by the environment's proxy and roots
+    /// ([`Network::from_env`]) until [`Connector::with_network`] says otherwise.
     pub fn with_limits(wasm: &[u8], limits: Limits) -> Result<Self> {
         let engine = Engine::new(&engine_config(&limits))
             .map_err(anyhow::Error::from)
@@ -135,9 +138,16 @@ impl Connector {
             engine,
             pre,
             actions,
-            pool: Arc::default(),
+            pool: Arc::new(Pool::new(Network::from_env()?)),
             limits,
         })
+    }
+
+    /// The same connector, its connections going by `network` (a proxy,
+    /// added roots) instead; connections kept so far are dropped.
+    pub fn with_network(mut self, network: Network) -> Self {
+        self.pool = Arc::new(Pool::new(network));
+        self
     }
 
     /// What this connector reserves.

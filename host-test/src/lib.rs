@@ -10,11 +10,13 @@ pub mod demo;
 pub mod examples;
 pub mod json;
 pub mod listen;
+pub mod network;
 pub use simulator::line_rules;
 pub mod pool;
 pub mod sandbox;
 pub mod simulator;
 
 pub use component::{Action, Connector, EMBEDDED_COMPONENT, Outcome, Session, manifest_of};
+pub use network::Network;
 pub use sandbox::{Exchange, ExchangeLog, Sandbox};
 pub use simulator::Simulator;

@@ -3,7 +3,9 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use line_connector_host::{Connector, Sandbox, Simulator, bench, demo, manifest_of, simulator};
+use line_connector_host::{
+    Connector, Network, Sandbox, Simulator, bench, demo, manifest_of, simulator,
+};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +17,15 @@ struct Cli {
     /// The component to load (default: the one built into this command).
     #[arg(long, global = true, value_name = "FILE")]
     component: Option<PathBuf>,
+    /// Reach LINE through this HTTP proxy, `http://[USER:PASSWORD@]HOST:PORT`
+    /// (CONNECT tunnels for https; default: $HTTPS_PROXY, $HTTP_PROXY or
+    /// $ALL_PROXY; $NO_PROXY names the hosts reached directly either way).
+    #[arg(long, global = true, value_name = "URL")]
+    proxy: Option<String>,
+    /// Trust the CA certificates in this PEM file as well as the built-in
+    /// roots (a TLS-inspecting proxy's CA; $SSL_CERT_FILE adds one too).
+    #[arg(long = "ca-file", global = true, value_name = "FILE")]
+    ca_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -112,9 +123,12 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
-    let connector = || match &cli.component {
-        Some(path) => Connector::from_file(path),
-        None => Connector::embedded(),
+    let connector = || {
+        let connector = match &cli.component {
+            Some(path) => Connector::from_file(path),
+            None => Connector::embedded(),
+        }?;
+        anyhow::Ok(connector.with_network(network(&cli)?))
     };
     match &cli.command {
         Command::Describe { action } => {
@@ -263,6 +277,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
     }
+}
+
+/// The environment's proxy and roots, with `--proxy` and `--ca-file` over them.
+fn network(cli: &Cli) -> Result<Network> {
+    let mut network = Network::from_env()?;
+    if let Some(url) = &cli.proxy {
+        network = network.proxy(url).context("--proxy")?;
+    }
+    if let Some(file) = &cli.ca_file {
+        network = network.ca_file(file).context("--ca-file")?;
+    }
+    Ok(network)
 }
 
 /// With `--output FILE`: the result's content (base64) written to FILE as

@@ -7,8 +7,10 @@
 //!
 //! A connection goes back to the pool only once its answer's body has been
 //! read to the end; one that closed, or sat idle longer than
-//! [`IDLE_LIMIT`], is dropped instead of reused.
+//! [`IDLE_LIMIT`], is dropped instead of reused. Connections go through the
+//! proxy and trust the roots that the pool's [`Network`] names.
 
+use crate::network::{self, Network};
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::client::conn::http1::SendRequest;
@@ -36,10 +38,12 @@ type Key = (bool, String);
 /// A kept-alive connection and when it went idle.
 type Idle = (SendRequest<WasiBody>, Instant);
 
-/// Idle connections, by destination.
+/// Idle connections, by destination (each destination goes through the
+/// network's proxy or not, always the same way).
 #[derive(Default)]
 pub struct Pool {
     idle: Mutex<HashMap<Key, Vec<Idle>>>,
+    network: Network,
 }
 
 impl std::fmt::Debug for Pool {
@@ -56,6 +60,14 @@ pub type Sent = (
 );
 
 impl Pool {
+    /// An empty pool whose connections go by `network`.
+    pub fn new(network: Network) -> Self {
+        Pool {
+            idle: Mutex::default(),
+            network,
+        }
+    }
+
     /// Sends `request` on an idle connection to its destination, or a new
     /// one; the connection returns to the pool when the answer is read.
     pub async fn send(
@@ -76,17 +88,32 @@ impl Pool {
             timeout(|o| o.first_byte_timeout),
             timeout(|o| o.between_bytes_timeout),
         );
-        // Only the path goes on the request line (no proxy).
-        let path = request
-            .uri()
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .to_owned();
-        *request.uri_mut() = http::Uri::try_from(path).map_err(|_| Error::HttpRequestUriInvalid)?;
+        let proxy = self.network.proxy_for(request.uri());
+        match (&proxy, tls) {
+            // Plain HTTP through a proxy: the whole URL on the request
+            // line, and the proxy's credentials in its own header.
+            (Some(proxy), false) => {
+                if let Some(auth) = proxy.basic_auth() {
+                    request
+                        .headers_mut()
+                        .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
+                }
+            }
+            // Otherwise only the path goes on the request line.
+            _ => {
+                let path = request
+                    .uri()
+                    .path_and_query()
+                    .map_or("/", |p| p.as_str())
+                    .to_owned();
+                *request.uri_mut() =
+                    http::Uri::try_from(path).map_err(|_| Error::HttpRequestUriInvalid)?;
+            }
+        }
 
         let mut sender = match self.take(&key).await {
             Some(sender) => sender,
-            None => open(&key, connect).await?,
+            None => open(&key, proxy.as_ref(), &self.network, connect).await?,
         };
         let response = tokio::time::timeout(first_byte, sender.send_request(request))
             .await
@@ -147,25 +174,32 @@ impl Pool {
     }
 }
 
-/// A new connection to `key`, TLS as wasmtime's default sender does it.
-async fn open((tls, authority): &Key, timeout: Duration) -> Result<SendRequest<WasiBody>, Error> {
+/// A new connection to `key` (directly, or through `proxy`: a `CONNECT`
+/// tunnel for TLS), TLS with the network's roots.
+async fn open(
+    (tls, authority): &Key,
+    proxy: Option<&network::Intercept>,
+    network: &Network,
+    timeout: Duration,
+) -> Result<SendRequest<WasiBody>, Error> {
     let connect = async {
-        let stream = TcpStream::connect(authority)
-            .await
-            .map_err(Error::Connect)?;
-        let _ = stream.set_nodelay(true);
+        let stream = match (proxy, tls) {
+            (None, _) => {
+                let stream = TcpStream::connect(authority)
+                    .await
+                    .map_err(Error::Connect)?;
+                let _ = stream.set_nodelay(true);
+                stream
+            }
+            (Some(proxy), true) => network::tunnel(proxy, authority).await?,
+            (Some(proxy), false) => network::to_proxy(proxy).await?,
+        };
         if !tls {
             return hyper::client::conn::http1::handshake(TokioIo::new(stream))
                 .await
                 .map(spawn)
                 .map_err(Error::from);
         }
-        let roots = rustls::RootCertStore {
-            roots: webpki_roots::TLS_SERVER_ROOTS.into(),
-        };
-        let config = rustls::ClientConfig::builder()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
         let host = authority
             .rsplit_once(':')
             .map_or(authority.as_str(), |(host, _)| host);
@@ -175,7 +209,7 @@ async fn open((tls, authority): &Key, timeout: Duration) -> Result<SendRequest<W
             .to_owned();
         let name = rustls::pki_types::ServerName::try_from(host)
             .map_err(|_| Error::HttpRequestUriInvalid)?;
-        let stream = tokio_rustls::TlsConnector::from(Arc::new(config))
+        let stream = tokio_rustls::TlsConnector::from(network.tls())
             .connect(name, stream)
             .await
             .map_err(Error::Tls)?;
