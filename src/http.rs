@@ -344,6 +344,12 @@ fn describe(code: &wasi::ErrorCode) -> String {
         E::HttpResponseTimeout => "timed out waiting for the answer".into(),
         E::ConnectionReadTimeout => "timed out reading the answer".into(),
         E::ConnectionTerminated => "the connection closed before the answer was complete".into(),
+        E::DestinationUnavailable => {
+            "the destination could not be reached (a proxy may have refused the tunnel)".into()
+        }
+        E::TlsProtocolError | E::TlsCertificateError => {
+            "TLS with the server failed (its certificate may not be trusted by this host)".into()
+        }
         other => crate::shown::cut(&format!("{other:?}"), redact::MAX_QUOTE_CHARS).into_owned(),
     }
 }

@@ -390,6 +390,10 @@ async fn a_server_the_added_cas_did_not_sign_is_refused() {
         assert_eq!(code, 1, "{error} {stderr}");
         assert_eq!(error["type"], "transport", "{error}");
         assert_eq!(error["kind"], "connect", "{error}");
+        assert!(
+            error["message"].as_str().unwrap().contains("TLS"),
+            "{error}"
+        );
     }
     assert_eq!(front.handshakes.load(Ordering::SeqCst), 0);
     assert_eq!(sent_pushes(&sim), 0);
@@ -469,6 +473,10 @@ async fn a_proxy_that_refuses_is_a_connect_error_that_shows_no_password() {
     assert_eq!(error["type"], "transport", "{error}");
     // The tunnel was refused before anything reached LINE: a connect error.
     assert_eq!(error["kind"], "connect", "{error}");
+    assert!(
+        error["message"].as_str().unwrap().contains("proxy"),
+        "{error}"
+    );
     assert!(!error.to_string().contains(wrong) && !stderr.contains(wrong));
     assert!(!proxy.asked().is_empty());
     assert_eq!(sent_pushes(&sim), 0);
