@@ -28,6 +28,19 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use wasmtime_wasi_http::Error;
 
+/// The environment variables a proxy comes from (curl's, as hyper-util's
+/// matcher reads them).
+pub const PROXY_VARIABLES: [&str; 8] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
 /// The most a proxy's answer to `CONNECT` may hold before its blank line.
 const MAX_CONNECT_ANSWER: usize = 16 * 1024;
 
@@ -66,14 +79,7 @@ impl Network {
     /// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, upper or
     /// lower case) and `SSL_CERT_FILE`'s roots added to webpki's.
     pub fn from_env() -> Result<Self> {
-        for name in [
-            "HTTPS_PROXY",
-            "https_proxy",
-            "HTTP_PROXY",
-            "http_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
+        for name in &PROXY_VARIABLES[..6] {
             if let Some(url) = std::env::var(name).ok().filter(|u| !u.trim().is_empty()) {
                 check_proxy_url(&url).with_context(|| format!("${name}"))?;
             }

@@ -5,7 +5,7 @@
 //! TLS to a loopback server whose certificate a test CA signed (made with
 //! OpenSSL here), trusted only through `--ca-file` or `SSL_CERT_FILE`.
 
-use crate::support::{USER, config_file, path_of, text};
+use crate::support::{USER, config_file, openssl, path_of, text};
 use line_connector_host::simulator::{self, Simulator};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -17,19 +17,6 @@ use tokio::net::{TcpListener, TcpStream};
 /// The proxy's user and password (a test value, not a real secret).
 const PROXY_USER: &str = "soc-proxy";
 const PROXY_PASSWORD: &str = "pr0xy-pa55word-7f3a";
-
-/// The environment variables a proxy may come from; each child starts
-/// without them, so the tests do not depend on the machine's.
-const PROXY_VARS: [&str; 8] = [
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-];
 
 /// Environment variables for a child.
 type Env = Vec<(&'static str, String)>;
@@ -166,18 +153,7 @@ struct TestCa {
 impl TestCa {
     fn make() -> TestCa {
         let dir = tempfile::tempdir().unwrap();
-        let openssl = |args: &[&str]| {
-            let out = std::process::Command::new("openssl")
-                .args(args)
-                .current_dir(dir.path())
-                .output()
-                .expect("openssl runs");
-            assert!(
-                out.status.success(),
-                "openssl {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
+        let openssl = |args: &[&str]| openssl(dir.path(), args);
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"];
         openssl(
             &[
@@ -282,6 +258,17 @@ impl TlsFront {
     }
 }
 
+/// The simulator, a test CA, a proxy and a TLS front of the simulator.
+async fn setup() -> (Simulator, TestCa, Proxy, TlsFront) {
+    let (sim, ca, proxy) = (
+        Simulator::start().await.unwrap(),
+        TestCa::make(),
+        Proxy::start().await,
+    );
+    let front = TlsFront::start(&ca, &sim).await;
+    (sim, ca, proxy, front)
+}
+
 /// The simulator's token, LINE's API at `api`.
 fn config_at(api: &str) -> Value {
     json!({"channelAccessToken": simulator::CHANNEL_ACCESS_TOKEN, "apiBaseUrl": api, "dataApiBaseUrl": api})
@@ -292,7 +279,7 @@ async fn command(args: Vec<String>, env: Env) -> (i32, Value, String) {
     let out = tokio::task::spawn_blocking(move || {
         let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_line-connector"));
         command.args(&args).env_remove("SSL_CERT_FILE");
-        for var in PROXY_VARS {
+        for var in line_connector_host::network::PROXY_VARIABLES {
             command.env_remove(var);
         }
         command.envs(env).output().unwrap()
@@ -342,12 +329,7 @@ fn sent_pushes(sim: &Simulator) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn https_goes_through_a_connect_tunnel_and_trusts_the_added_ca() {
-    let (sim, ca, proxy) = (
-        Simulator::start().await.unwrap(),
-        TestCa::make(),
-        Proxy::start().await,
-    );
-    let front = TlsFront::start(&ca, &sim).await;
+    let (sim, ca, proxy, front) = setup().await;
     let ca_file = ca.ca_pem();
     let (code, result, stderr) = run_with(
         "push",
@@ -376,12 +358,7 @@ async fn https_goes_through_a_connect_tunnel_and_trusts_the_added_ca() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_the_added_cas_did_not_sign_is_refused() {
-    let (sim, ca, proxy) = (
-        Simulator::start().await.unwrap(),
-        TestCa::make(),
-        Proxy::start().await,
-    );
-    let front = TlsFront::start(&ca, &sim).await;
+    let (sim, _ca, proxy, front) = setup().await;
     // Through the proxy and directly: without the test CA, its server's
     // certificate is not trusted, and nothing is sent.
     for env in [vec![("HTTPS_PROXY", proxy.url(PROXY_PASSWORD))], vec![]] {
@@ -401,12 +378,7 @@ async fn a_server_the_added_cas_did_not_sign_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ssl_cert_file_adds_the_ca_and_no_proxy_goes_direct() {
-    let (sim, ca, proxy) = (
-        Simulator::start().await.unwrap(),
-        TestCa::make(),
-        Proxy::start().await,
-    );
-    let front = TlsFront::start(&ca, &sim).await;
+    let (sim, ca, proxy, front) = setup().await;
     let env = vec![
         ("HTTPS_PROXY", proxy.url(PROXY_PASSWORD)),
         ("NO_PROXY", "example.com, localhost".to_owned()),
@@ -448,12 +420,7 @@ async fn plain_http_goes_to_the_proxy_in_absolute_form() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proxy_that_refuses_is_a_connect_error_that_shows_no_password() {
-    let (sim, ca, proxy) = (
-        Simulator::start().await.unwrap(),
-        TestCa::make(),
-        Proxy::start().await,
-    );
-    let front = TlsFront::start(&ca, &sim).await;
+    let (sim, ca, proxy, front) = setup().await;
     let ca_file = ca.ca_pem();
     let wrong = "wr0ng-pa55word-91c2";
     let (code, error, stderr) = run_with(
@@ -544,12 +511,7 @@ async fn a_proxy_url_it_cannot_use_is_a_usage_error_that_quotes_no_password() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_host_library_takes_a_network_too() {
-    let (sim, ca, proxy) = (
-        Simulator::start().await.unwrap(),
-        TestCa::make(),
-        Proxy::start().await,
-    );
-    let front = TlsFront::start(&ca, &sim).await;
+    let (sim, ca, proxy, front) = setup().await;
     let network = line_connector_host::Network::default()
         .proxy(&proxy.url(PROXY_PASSWORD))
         .unwrap()
@@ -566,5 +528,6 @@ async fn the_host_library_takes_a_network_too() {
     }
     // The kept-alive tunnel served all three.
     assert_eq!(proxy.asked().len(), 1, "{:?}", proxy.asked());
+    assert_eq!(sim.requests().len(), 3);
     assert_eq!(front.handshakes.load(Ordering::SeqCst), 1);
 }

@@ -183,3 +183,18 @@ pub fn pip_install(dir: &std::path::Path, args: &[&str]) {
         dir.display()
     );
 }
+
+/// Runs `openssl ARGS` in `dir` (test keys and certificates are made by
+/// OpenSSL, not by our code); panics with its stderr unless it succeeds.
+pub fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

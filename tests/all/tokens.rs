@@ -83,17 +83,7 @@ fn openssl_key(dir: &std::path::Path) -> (Vec<u8>, std::path::PathBuf) {
     let pem = dir.join("key.pem");
     let public = dir.join("public.pem");
     let der = dir.join("key.der");
-    let openssl = |args: &[&str]| {
-        let out = Command::new("openssl")
-            .args(args)
-            .output()
-            .expect("openssl runs");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let openssl = |args: &[&str]| openssl(dir, args);
     let path = |p: &std::path::Path| p.to_str().unwrap().to_owned();
     openssl(&[
         "genpkey",
