@@ -50,6 +50,9 @@ const MESSAGE_TYPES: [&str; 11] = [
     "flex", "coupon",
 ];
 
+/// The guest's stack, in bytes.
+const STACK_SIZE: usize = 128 * 1024;
+
 fn main() {
     for watched in [
         "wit",
@@ -61,6 +64,11 @@ fn main() {
     ] {
         println!("cargo:rerun-if-changed={watched}");
     }
+    // A 128 KiB stack instead of Rust's 1 MiB for wasm32: it is part of
+    // every instance's linear memory. The deepest the component goes (JSON
+    // nested 128 deep, its checks, RSA signing) fits in a fraction of it:
+    // the whole test suite, hostile inputs included, passed with 32 KiB.
+    println!("cargo:rustc-link-arg=-zstack-size={STACK_SIZE}");
     let mut resolve = Resolve::default();
     let (package, _) = resolve.push_dir("wit").expect("wit/ parses");
     let areas = areas(&resolve, package);
@@ -72,12 +80,55 @@ fn main() {
     )
     .unwrap();
     std::fs::write(out.join("exports.rs"), exports::source(&resolve, &areas)).unwrap();
+    write_deflated(&out, &manifest);
     // A copy beside the component (OUT_DIR is `<profile dir>/build/<crate>/out`),
     // which the host's build script puts at the component's top level.
     let beside = out.ancestors().nth(3).unwrap();
     std::fs::write(
         beside.join("line_connector.manifest.json"),
         serde_json::to_string(&manifest).unwrap(),
+    )
+    .unwrap();
+}
+
+/// The manifest deflated (`manifest.deflate`, for `describe`), and the
+/// config's and each action's input schema deflated one by one into
+/// `schemas.deflate`, with their places in it (`schemas.rs`), so that
+/// `invoke` inflates and parses only the schemas it checks against.
+fn write_deflated(out: &Path, manifest: &Value) {
+    let deflate = |value: &Value| {
+        miniz_oxide::deflate::compress_to_vec(serde_json::to_string(value).unwrap().as_bytes(), 10)
+    };
+    std::fs::write(out.join("manifest.deflate"), deflate(manifest)).unwrap();
+    let mut blob = Vec::new();
+    let mut place = |value: &Value| {
+        let start = blob.len();
+        blob.extend(deflate(value));
+        format!("{start}..{}", blob.len())
+    };
+    let config = place(&manifest["configSchema"]);
+    let actions: Vec<String> = manifest["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            format!(
+                "    ({:?}, {}),\n",
+                a["name"].as_str().unwrap(),
+                place(&a["inputSchema"])
+            )
+        })
+        .collect();
+    std::fs::write(out.join("schemas.deflate"), &blob).unwrap();
+    std::fs::write(
+        out.join("schemas.rs"),
+        format!(
+            "/// Where the config's schema is in `schemas.deflate`.\n\
+             pub const CONFIG_SCHEMA: std::ops::Range<usize> = {config};\n\
+             /// Each action's input schema in `schemas.deflate`, by name.\n\
+             pub const INPUT_SCHEMAS: &[(&str, std::ops::Range<usize>)] = &[\n{}];\n",
+            actions.concat()
+        ),
     )
     .unwrap();
 }

@@ -10,32 +10,46 @@ use crate::types::{Config, ErrorCode};
 use serde_json::Value;
 use std::sync::OnceLock;
 
-/// The manifest's bytes (one constant, so the data holds one copy).
-const BYTES: &[u8; include_bytes!(concat!(env!("OUT_DIR"), "/manifest.json")).len()] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/manifest.json"));
+/// The manifest, deflated (inflated for `describe` only: kept as text it
+/// would be 340 KB of every instance's linear memory).
+const MANIFEST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/manifest.deflate"));
 
-/// The manifest, as JSON text.
-pub static MANIFEST: &str = match std::str::from_utf8(BYTES) {
-    Ok(text) => text,
-    Err(_) => panic!("the manifest is UTF-8"),
-};
+/// The config's and every action's input schema, each deflated on its own.
+const SCHEMAS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/schemas.deflate"));
 
-/// The manifest, parsed once per instance.
-fn parsed() -> &'static Value {
+/// Where each schema is in [`SCHEMAS`].
+mod places {
+    include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
+}
+
+/// The JSON text deflated in `bytes` (written by this crate's build script).
+fn inflate(bytes: &[u8]) -> String {
+    let text = miniz_oxide::inflate::decompress_to_vec(bytes).expect("the build wrote deflate");
+    String::from_utf8(text).expect("the build wrote UTF-8")
+}
+
+/// The schema at `place` in [`SCHEMAS`], parsed.
+fn schema(place: &std::ops::Range<usize>) -> Value {
+    serde_json::from_str(&inflate(&SCHEMAS[place.clone()])).expect("the build wrote JSON")
+}
+
+/// The config's schema, parsed once per instance.
+fn config_schema() -> &'static Value {
     static PARSED: OnceLock<Value> = OnceLock::new();
-    PARSED.get_or_init(|| serde_json::from_str(MANIFEST).expect("the manifest is JSON"))
+    PARSED.get_or_init(|| schema(&places::CONFIG_SCHEMA))
 }
 
 /// The input schema of `action`, if there is such an action.
-fn input_schema(action: &str) -> Option<&'static Value> {
-    let actions = parsed()["actions"].as_array()?;
-    let entry = actions.iter().find(|a| a["name"] == action)?;
-    Some(&entry["inputSchema"])
+fn input_schema(action: &str) -> Option<Value> {
+    let (_, place) = places::INPUT_SCHEMAS
+        .iter()
+        .find(|(name, _)| *name == action)?;
+    Some(schema(place))
 }
 
 impl Guest for crate::Connector {
     fn describe() -> String {
-        MANIFEST.to_owned()
+        inflate(MANIFEST)
     }
 
     fn invoke(
@@ -65,16 +79,16 @@ fn by_name(action: &str, config_json: &str, input_json: &str) -> Result<String, 
             ),
         ));
     };
-    let config = json::fields(config_json, &parsed()["configSchema"], "config")?;
+    let config = json::fields(config_json, config_schema(), "config")?;
     let config: Config = json::into(config, "config")?;
-    let input = json::fields(input_json, schema, "")?;
+    let input = json::fields(input_json, &schema, "")?;
     crate::endpoints::dispatch(action, config, input)
 }
 
 /// The values of the config's secret fields (marked `x-secret` in its schema).
 fn secrets(config_json: &str) -> Vec<String> {
     let config: Value = serde_json::from_str(config_json).unwrap_or_default();
-    let properties = parsed()["configSchema"]["properties"].as_object();
+    let properties = config_schema()["properties"].as_object();
     let secret_fields = properties
         .into_iter()
         .flatten()
