@@ -30,11 +30,45 @@ const FORM: &str = "application/x-www-form-urlencoded";
 /// Runs `endpoint` with `input`. Everything is checked before the first
 /// byte is sent, so an `invalid-input` error means nothing left; no result
 /// or error carries the channel secret or a token ([`redact`]).
+///
+/// Only the conversions from and to the records are generic; the rest is
+/// one copy for all 110 operations ([`by_fields`]), which keeps the
+/// component small.
 pub fn run<Res: Output, In: Record>(
     endpoint: &'static Endpoint,
     config: &Config,
     mut input: In,
 ) -> Result<Res, ErrorCode> {
+    let bytes = input.take_bytes();
+    let fields = request::fields(&input);
+    let kind = Kind {
+        bytes: In::BYTES,
+        snake_case: In::SNAKE_CASE,
+        lists: Res::LISTS,
+    };
+    let merged = by_fields(endpoint, config, fields, kind, bytes)?;
+    response::record(merged).map_err(redact::error)
+}
+
+/// What [`by_fields`] needs to know of an action's records.
+struct Kind {
+    /// The input's byte list field, if it has one.
+    bytes: Option<&'static str>,
+    /// Whether the input keeps LINE's snake_case names.
+    snake_case: bool,
+    /// The output's list fields, which LINE leaves out when empty.
+    lists: &'static [&'static str],
+}
+
+/// [`run`] with the input as its JSON fields: LINE's merged answer, ready
+/// for the output record.
+fn by_fields(
+    endpoint: &'static Endpoint,
+    config: &Config,
+    fields: Result<serde_json::Map<String, Value>, ErrorCode>,
+    kind: Kind,
+    bytes: Vec<u8>,
+) -> Result<response::Merged, ErrorCode> {
     let secrets = [
         &config.channel_access_token,
         &config.client_secret,
@@ -46,29 +80,31 @@ pub fn run<Res: Output, In: Record>(
     crate::jwt::private_parts(key)
         .iter()
         .for_each(|part| redact::add(part));
-    let bytes = input.take_bytes();
-    checked(endpoint, config, &input, bytes).map_err(redact::error)
+    fields
+        .and_then(|fields| checked(endpoint, config, fields, &kind, bytes))
+        .map_err(redact::error)
 }
 
 /// Checks the input and the config, builds every request, then sends them,
 /// and again at growing intervals while LINE's answer is not final and the
 /// input's `waitSeconds` allows.
-fn checked<Res: Output, In: Record>(
+fn checked(
     endpoint: &'static Endpoint,
     config: &Config,
-    input: &In,
+    fields: serde_json::Map<String, Value>,
+    kind: &Kind,
     bytes: Vec<u8>,
-) -> Result<Res, ErrorCode> {
-    let mut draft = request::draft(endpoint, input, In::BYTES, In::SNAKE_CASE)?;
+) -> Result<response::Merged, ErrorCode> {
+    let mut draft = request::draft(endpoint, fields, kind.bytes, kind.snake_case)?;
     let (endpoint, mut bytes) = by_file(endpoint, &mut draft, bytes);
     let image = match endpoint.body {
         Body::Image => Some(image::checked(
-            In::BYTES.unwrap_or("image"),
+            kind.bytes.unwrap_or("image"),
             std::mem::take(&mut bytes),
         )?),
         Body::Multipart => {
             let ifa = draft.body.get("isIfaAudience") == Some(&Value::Bool(true));
-            validate::ids_file(In::BYTES.unwrap_or("file"), &bytes, ifa)?;
+            validate::ids_file(kind.bytes.unwrap_or("file"), &bytes, ifa)?;
             None
         }
         _ => None,
@@ -118,7 +154,7 @@ fn checked<Res: Output, In: Record>(
         }
         let left = deadline.saturating_duration_since(Instant::now());
         if response::is_final(endpoint.poll.as_ref(), &merged) || left.is_zero() {
-            return response::record(merged, polls);
+            return Ok(response::finished(merged, polls, kind.lists));
         }
         std::thread::sleep(retry::poll_interval(polls).min(left));
     }

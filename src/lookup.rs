@@ -61,7 +61,7 @@ pub fn image_fits_menu(settings: &Settings, draft: &Draft, image: &Image) -> Res
 /// Reads `endpoint` with `input` (its path and query fields): LINE's JSON
 /// answer, or the error.
 fn read(endpoint: &Endpoint, settings: &Settings, input: Value) -> Result<Value, ErrorCode> {
-    let draft = request::draft(endpoint, &input, None, false)?;
+    let draft = request::draft(endpoint, request::fields(&input)?, None, false)?;
     let url = url(endpoint, settings, &draft);
     let sent = send(endpoint, settings, &url, &Part::empty(), false);
     sent.answer.map(|answer| answer.body)

@@ -43,7 +43,16 @@ pub struct Draft {
     pub headers: Vec<(&'static str, String)>,
 }
 
-/// The request for `input` to `endpoint`, every field checked: an
+/// An input record's JSON fields (Rust's names), as [`draft`] takes them.
+pub fn fields(input: &impl Serialize) -> Result<Map<String, Value>, ErrorCode> {
+    match serde_json::to_value(input) {
+        Ok(Value::Object(fields)) => Ok(fields),
+        Ok(_) => Ok(Map::new()),
+        Err(e) => Err(invalid("input", e.to_string())),
+    }
+}
+
+/// The request for `fields` (an input record's, [`fields`]) to `endpoint`, every field checked: an
 /// `invalid-input` error names the first field that breaks a rule, and
 /// nothing has been sent.
 ///
@@ -54,15 +63,10 @@ pub struct Draft {
 /// ([`crate::record::Record::SNAKE_CASE`]), kept as they are.
 pub fn draft(
     endpoint: &Endpoint,
-    input: &impl Serialize,
+    mut fields: Map<String, Value>,
     bytes: Option<&str>,
     snake_case: bool,
 ) -> Result<Draft, ErrorCode> {
-    let mut fields = match serde_json::to_value(input) {
-        Ok(Value::Object(fields)) => fields,
-        Ok(_) => Map::new(),
-        Err(e) => return Err(invalid("input", e.to_string())),
-    };
     if let Some(name) = bytes {
         fields.remove(&crate::names::snake_case(name));
     }

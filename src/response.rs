@@ -123,32 +123,48 @@ pub trait Output: Record {
     const LISTS: &'static [&'static str];
 }
 
-/// The output record from the merged fields, having asked LINE `polls`
-/// times.
-pub fn record<Res: Output>(mut merged: Merged, polls: u32) -> Result<Res, ErrorCode> {
+/// The merged answer as the output record takes it, having asked LINE
+/// `polls` times: `polls` added, and the `lists` LINE left out (or sent as
+/// null) empty.
+pub fn finished(mut merged: Merged, polls: u32, lists: &[&str]) -> Merged {
     merged.fields.insert("polls".into(), polls.into());
-    for list in Res::LISTS {
+    for list in lists {
         let field = merged.fields.entry(*list).or_insert_with(|| json!([]));
         if field.is_null() {
             *field = json!([]);
         }
     }
-    let bytes = merged.bytes.take();
-    let mut record: Res = serde_json::from_value(Value::Object(merged.fields)).map_err(|e| {
-        ErrorCode::Api(ApiError {
-            status: merged.status,
-            message: format!(
-                "LINE's answer does not have what its reference promises: {}",
-                crate::redact::quote(&e.to_string())
-            ),
-            details: Vec::new(),
-            request_id: Some(merged.request_id),
-        })
-    })?;
+    merged
+}
+
+/// The output record from a [`finished`] answer (the one step that is
+/// generic over the record).
+pub fn record<Res: Output>(merged: Merged) -> Result<Res, ErrorCode> {
+    let Merged {
+        fields,
+        status,
+        request_id,
+        bytes,
+    } = merged;
+    let mut record: Res = serde_json::from_value(Value::Object(fields))
+        .map_err(|e| unexpected(status, request_id, &e))?;
     if let Some(bytes) = bytes {
         record.set_bytes(bytes);
     }
     Ok(record)
+}
+
+/// LINE's answer did not fit the output record.
+fn unexpected(status: u16, request_id: String, error: &serde_json::Error) -> ErrorCode {
+    ErrorCode::Api(ApiError {
+        status,
+        message: format!(
+            "LINE's answer does not have what its reference promises: {}",
+            crate::redact::quote(&error.to_string())
+        ),
+        details: Vec::new(),
+        request_id: Some(request_id),
+    })
 }
 
 /// LINE's fields and the connector's, for one answer.
