@@ -478,6 +478,9 @@ pub fn engine_config(limits: &Limits) -> Config {
         .table_keep_resident(64 << 10)
         .async_stack_keep_resident(256 << 10);
     let mut config = Config::new();
+    if std::env::var_os("LINE_CONNECTOR_PERFMAP").is_some() {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     config
         .memory_reservation(limits.memory_bytes)
         .memory_reservation_for_growth(0)

@@ -139,23 +139,29 @@ pub fn to_val_named(ty: &Type, value: &Value, path: &str, names: Names) -> Resul
         Type::Record(record) => {
             let object = value.as_object().ok_or_else(|| expected("an object"))?;
             let mut fields = Vec::new();
-            let mut known = Vec::new();
+            let mut given = 0;
+            // A field path is only made for a field that is there (or
+            // missing and required): most of a record's options are absent.
             for field in record.fields() {
                 let key = names(field.name);
-                let field_path = join(path, &key);
                 let val = match (object.get(&key), &field.ty) {
                     (None, Type::Option(_)) => Val::Option(None),
-                    (None, _) => return Err(InputError::new(&field_path, "is required")),
-                    (Some(v), ty) => to_val(ty, v, &field_path)?,
+                    (None, _) => return Err(InputError::new(&join(path, &key), "is required")),
+                    (Some(v), ty) => {
+                        given += 1;
+                        to_val(ty, v, &join(path, &key))?
+                    }
                 };
                 fields.push((field.name.to_owned(), val));
-                known.push(key);
             }
-            if let Some(unknown) = object.keys().find(|k| !known.contains(k)) {
-                return Err(InputError::new(
-                    &join(path, &cut(unknown, 200)),
-                    format!("is not a field here; the fields are {}", known.join(", ")),
-                ));
+            if given < object.len() {
+                let known: Vec<String> = record.fields().map(|f| names(f.name)).collect();
+                if let Some(unknown) = object.keys().find(|k| !known.contains(k)) {
+                    return Err(InputError::new(
+                        &join(path, &cut(unknown, 200)),
+                        format!("is not a field here; the fields are {}", known.join(", ")),
+                    ));
+                }
             }
             Val::Record(fields)
         }

@@ -128,6 +128,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Some(path) => Connector::from_file(path),
             None => Connector::embedded(),
         }?;
+        // The connector already goes by the environment's proxy and roots.
+        if cli.proxy.is_none() && cli.ca_file.is_none() {
+            return anyhow::Ok(connector);
+        }
         anyhow::Ok(connector.with_network(network(&cli)?))
     };
     match &cli.command {
