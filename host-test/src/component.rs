@@ -399,8 +399,8 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// 256 instances of 256 MiB each (64 GiB of address space, of which an
-    /// action touches about 1 MiB).
+    /// 256 instances of 256 MiB each (64 GiB of address space, of which a
+    /// push touches 320 KiB).
     fn default() -> Self {
         Limits {
             instances: 256,
@@ -472,7 +472,7 @@ pub fn engine_config(limits: &Limits) -> Config {
         .total_tables(n * 8)
         .total_stacks(n)
         .max_memory_size(usize::try_from(limits.memory_bytes).unwrap_or(usize::MAX))
-        // An action touches about 1 MiB of linear memory: resetting it with
+        // An action touches a few hundred KiB of linear memory: resetting it with
         // memset beats unmapping it (page faults, TLB shootdowns) each time.
         .linear_memory_keep_resident(2 << 20)
         .table_keep_resident(64 << 10)
