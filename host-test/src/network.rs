@@ -49,7 +49,7 @@ const MAX_CONNECT_ANSWER: usize = 16 * 1024;
 #[derive(Clone)]
 pub struct Network {
     proxy: Option<Arc<Matcher>>,
-    added_roots: Vec<CertificateDer<'static>>,
+    roots: rustls::RootCertStore,
     tls: Arc<rustls::ClientConfig>,
 }
 
@@ -58,7 +58,7 @@ impl std::fmt::Debug for Network {
         // The matcher's Debug shows proxy URLs without their credentials.
         f.debug_struct("Network")
             .field("proxy", &self.proxy)
-            .field("added_roots", &self.added_roots.len())
+            .field("roots", &self.roots.len())
             .finish()
     }
 }
@@ -66,10 +66,13 @@ impl std::fmt::Debug for Network {
 impl Default for Network {
     /// No proxy; webpki's roots only.
     fn default() -> Self {
+        let roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.into(),
+        };
         Network {
             proxy: None,
-            added_roots: Vec::new(),
-            tls: Arc::new(client_config(&[]).expect("webpki's roots")),
+            tls: client_config(&roots),
+            roots,
         }
     }
 }
@@ -119,10 +122,14 @@ impl Network {
         if roots.is_empty() {
             bail!("{}: holds no PEM certificate", path.display());
         }
-        self.added_roots.extend(roots);
-        self.tls = Arc::new(
-            client_config(&self.added_roots).with_context(|| format!("{}", path.display()))?,
-        );
+        // A system bundle (SSL_CERT_FILE) may hold a certificate webpki
+        // cannot take as a root; it is passed over, as OpenSSL-based tools
+        // do, but a file none of whose certificates can be a root is refused.
+        let (usable, _) = self.roots.add_parsable_certificates(roots);
+        if usable == 0 {
+            bail!("{}: none of its certificates can be a root", path.display());
+        }
+        self.tls = client_config(&self.roots);
         Ok(self)
     }
 
@@ -155,20 +162,12 @@ fn check_proxy_url(url: &str) -> Result<()> {
     Ok(())
 }
 
-/// A TLS client config trusting webpki's roots and `added` (each of which
-/// must be a certificate rustls can use as a root).
-fn client_config(added: &[CertificateDer<'static>]) -> Result<rustls::ClientConfig> {
-    let mut roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.into(),
-    };
-    for (n, root) in added.iter().enumerate() {
-        roots
-            .add(root.clone())
-            .with_context(|| format!("certificate {} cannot be a root", n + 1))?;
-    }
-    Ok(rustls::ClientConfig::builder()
-        .with_root_certificates(roots)
-        .with_no_client_auth())
+/// A TLS client config trusting `roots`.
+fn client_config(roots: &rustls::RootCertStore) -> Arc<rustls::ClientConfig> {
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots.clone())
+        .with_no_client_auth();
+    Arc::new(config)
 }
 
 /// A TCP connection to `destination` (`host:port`) through `proxy`: the

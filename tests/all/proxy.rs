@@ -493,6 +493,7 @@ async fn a_proxy_url_it_cannot_use_is_a_usage_error_that_quotes_no_password() {
             )],
         ),
         (vec!["--ca-file", "/nonexistent/ca.pem"], vec![]),
+        (vec!["--ca-file", path_of(&config)], vec![]),
     ];
     for (extra, env) in cases {
         let mut args: Vec<String> = ["run", "quota", "--config", path_of(&config)]
