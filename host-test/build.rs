@@ -30,6 +30,9 @@ fn main() {
     let built = build_guest(&root);
     let wasm = finish(&root, &built);
     println!("cargo:rustc-env=LINE_CONNECTOR_WASM={}", wasm.display());
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(fs::read(&wasm).unwrap());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    println!("cargo:rustc-env=LINE_CONNECTOR_WASM_SHA256={hex}");
     write_examples(&root.join("examples"));
 }
 

@@ -94,6 +94,22 @@ async fn the_command_line_compiles_once_and_then_loads_from_the_cache() {
     let files = entries();
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].to_string_lossy().ends_with(".cwasm"));
+    // Keyed by the embedded component's SHA-256 (made at build time, and
+    // the same as hashing its bytes now).
+    let embedded = line_connector_host::EMBEDDED_COMPONENT;
+    let hex: String = sha2::Sha256::digest(embedded)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(line_connector_host::cache::digest(embedded), hex);
+    assert_eq!(line_connector_host::cache::digest(&embedded.to_vec()), hex);
+    assert!(
+        files[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(&hex)
+    );
     let written = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
     run_quota().await;
     assert_eq!(
