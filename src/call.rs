@@ -61,7 +61,8 @@ struct Kind {
 }
 
 /// [`run`] with the input as its JSON fields: LINE's merged answer, ready
-/// for the output record.
+/// for the output record. `fields` may already be an error (a record that
+/// did not become JSON); it is cleaned of secrets like any other.
 fn by_fields(
     endpoint: &'static Endpoint,
     config: &Config,

@@ -1,8 +1,10 @@
 //! The manifest (written by `build.rs` from the WIT contract, the endpoint
 //! table and `examples/`; the host's build script also puts it at the
 //! component's top level, as the custom section `line-connector-manifest`),
-//! and the `manifest` exports: `describe` returns
-//! it, `invoke` runs an action by name from JSON checked against its schemas.
+//! and the `manifest` exports: `describe` returns it, `invoke` runs an action
+//! by name from JSON checked against its schemas. Both are kept deflated in
+//! the data (the whole manifest, and each schema `invoke` needs on its own),
+//! so an instance's linear memory does not hold 340 KB of text.
 
 use crate::bindings::exports::line::messaging::manifest::Guest;
 use crate::json;
