@@ -53,8 +53,8 @@ pub fn fields(input: &impl Serialize) -> Result<Map<String, Value>, ErrorCode> {
 }
 
 /// The request for `fields` (an input record's, [`fields`]) to `endpoint`,
-/// every field checked: an `invalid-input` error names the first field that breaks a rule, and
-/// nothing has been sent.
+/// every field checked: an `invalid-input` error names the first field that
+/// breaks a rule, and nothing has been sent.
 ///
 /// `bytes` names the input's byte list (an image), which is sent apart
 /// and left out here.
