@@ -3,16 +3,20 @@
 //! milliseconds, so a `line-connector run` does not pay the compile each
 //! time. Entries are keyed by the component's SHA-256 and the engine's
 //! compatibility hash (wasmtime's version and settings), so a changed
-//! component or host never loads a stale artifact; each file starts with the
-//! SHA-256 of the artifact it holds, checked before loading, so a truncated,
-//! corrupted or altered file is compiled anew instead.
+//! component or host never loads a stale artifact. Each file is the artifact
+//! followed by its CRC-32, checked before loading, so a truncated or
+//! corrupted file is compiled anew instead. The file is mapped, not read:
+//! wasmtime runs the code from the page cache and only the pages an action
+//! touches are paged in.
 //!
 //! The folder is `$LINE_CONNECTOR_CACHE` (`off` disables the cache), else
 //! `$XDG_CACHE_HOME/line-connector`, else `~/.cache/line-connector`. It must
 //! be the user's own: compiled code in it is loaded and run as it is.
 
 use anyhow::{Context, Result};
+use memmap2::Mmap;
 use sha2::{Digest, Sha256};
+use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use wasmtime::Engine;
@@ -37,31 +41,45 @@ pub fn load(engine: &Engine, wasm: &[u8]) -> Result<Component> {
         return compile(engine, wasm);
     };
     let path = dir.join(format!("{}.cwasm", key(engine, wasm)));
-    let file = std::fs::read(&path).unwrap_or_default();
-    if let Some(artifact) = checked(&file) {
-        // SAFETY: the artifact was written by `Component::serialize` below
-        // for this very component and a compatible engine (both are in the
-        // file's name), and its stored SHA-256 matches, so it is the bytes
-        // written then (not a truncated or altered file); wasmtime checks its
-        // header and compatibility again, and anything refused is recompiled.
-        if let Ok(component) = unsafe { Component::deserialize(engine, artifact) } {
+    if intact(&path) {
+        // SAFETY: the file was written by `store` below from
+        // `Component::serialize` for this very component and a compatible
+        // engine (both are in its name), and its CRC-32 matches, so it is
+        // the bytes written then, not a truncated or damaged file (writes are
+        // atomic renames, so a file found at this name is always a whole
+        // one). wasmtime checks its header and compatibility again, and
+        // anything refused is compiled anew. The folder is the user's own
+        // (see the module's doc): no check guards against someone who can
+        // write there, and none is claimed.
+        if let Ok(component) = unsafe { Component::deserialize_file(engine, &path) } {
             return Ok(component);
         }
     }
     let component = compile(engine, wasm)?;
-    if let Ok(artifact) = component.serialize() {
-        let mut file = Sha256::digest(&artifact).to_vec();
-        file.extend_from_slice(&artifact);
-        let _ = store(&dir, &path, &file);
+    if let Ok(mut artifact) = component.serialize() {
+        let crc = crc32fast::hash(&artifact);
+        artifact.extend_from_slice(&crc.to_le_bytes());
+        let _ = store(&dir, &path, &artifact);
     }
     Ok(component)
 }
 
-/// The artifact in a cache file (its SHA-256, then the artifact), if the
-/// digest matches.
-fn checked(file: &[u8]) -> Option<&[u8]> {
-    let (digest, artifact) = file.split_at_checked(32)?;
-    (Sha256::digest(artifact).as_slice() == digest).then_some(artifact)
+/// Whether the file at `path` ends with the CRC-32 of what precedes it
+/// (read through a mapping, so checking does not copy the artifact).
+fn intact(path: &Path) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    // SAFETY: the mapping is read-only and dropped before this returns;
+    // cache files are replaced by renaming, never written in place, so the
+    // mapped bytes do not change under it.
+    let Ok(map) = (unsafe { Mmap::map(&file) }) else {
+        return false;
+    };
+    let Some((artifact, crc)) = map.split_last_chunk::<4>() else {
+        return false;
+    };
+    crc32fast::hash(artifact) == u32::from_le_bytes(*crc)
 }
 
 fn compile(engine: &Engine, wasm: &[u8]) -> Result<Component> {

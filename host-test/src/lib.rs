@@ -16,7 +16,7 @@ pub mod pool;
 pub mod sandbox;
 pub mod simulator;
 
-pub use component::{Action, Connector, EMBEDDED_COMPONENT, Outcome, Session, manifest_of};
+pub use component::{Action, Connector, EMBEDDED_COMPONENT, Limits, Outcome, Session, manifest_of};
 pub use network::Network;
 pub use sandbox::{Exchange, ExchangeLog, Sandbox};
 pub use simulator::Simulator;

@@ -4,7 +4,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use line_connector_host::{
-    Connector, Network, Sandbox, Simulator, bench, demo, manifest_of, simulator,
+    Connector, Limits, Network, Sandbox, Simulator, bench, demo, manifest_of, simulator,
 };
 use serde_json::Value;
 use std::path::PathBuf;
@@ -123,10 +123,20 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
-    let connector = || {
+    // `once` for a command that runs one action and exits: its pool then
+    // holds one instance, not 256 (each a stack and guard pages to map,
+    // which was a tenth of a whole `run`).
+    let connector = |once: bool| {
+        let mut limits = Limits::for_this_process();
+        if once {
+            limits.instances = 1;
+        }
         let connector = match &cli.component {
-            Some(path) => Connector::from_file(path),
-            None => Connector::embedded(),
+            Some(path) => Connector::with_limits(
+                &std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+                limits,
+            ),
+            None => Connector::with_limits(line_connector_host::EMBEDDED_COMPONENT, limits),
         }?;
         // The connector already goes by the environment's proxy and roots.
         if cli.proxy.is_none() && cli.ca_file.is_none() {
@@ -155,7 +165,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Actions => {
-            for action in connector()?.actions() {
+            for action in connector(true)?.actions() {
                 println!("{}", action.name);
             }
             Ok(ExitCode::SUCCESS)
@@ -183,7 +193,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 true => Sandbox::for_config(&config),
                 false => Sandbox::checked(allow_hosts)?,
             };
-            let connector = connector()?;
+            let connector = connector(true)?;
             let outcome = connector
                 .session(sandbox)
                 .await?
@@ -216,7 +226,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     Some(url) => line_connector_host::listen::Sink::Forward(url.clone()),
                     None => line_connector_host::listen::Sink::Stdout,
                 };
-                let connector = std::sync::Arc::new(connector()?);
+                let connector = std::sync::Arc::new(connector(false)?);
                 line_connector_host::listen::listen(connector, secret, *bind, sink).await?;
                 return Ok(ExitCode::SUCCESS);
             }
@@ -235,7 +245,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 "verify"
             };
-            let outcome = connector()?
+            let outcome = connector(true)?
                 .session(Sandbox::allowing(Vec::<String>::new()))
                 .await?
                 .webhook(function, &secret, &body, signature)
@@ -265,7 +275,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 iterations: *iterations,
             };
             bench::run(
-                std::sync::Arc::new(connector()?),
+                std::sync::Arc::new(connector(false)?),
                 &options,
                 &mut std::io::stdout(),
             )
@@ -273,7 +283,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let failed = demo::run(&connector()?, &mut std::io::stdout()).await?;
+            let failed = demo::run(&connector(false)?, &mut std::io::stdout()).await?;
             Ok(if failed == 0 {
                 ExitCode::SUCCESS
             } else {

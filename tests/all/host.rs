@@ -118,15 +118,19 @@ async fn the_command_line_compiles_once_and_then_loads_from_the_cache() {
         "loaded, not rewritten"
     );
 
-    // Each entry starts with the SHA-256 of the artifact that follows.
+    // Each entry is the artifact, then its CRC-32 (little-endian).
     let stored = std::fs::read(&files[0]).unwrap();
-    let digest = sha2::Sha256::digest(&stored[32..]);
-    assert_eq!(&stored[..32], digest.as_slice());
+    let (artifact, crc) = stored.split_last_chunk::<4>().unwrap();
+    assert_eq!(crc32fast::hash(artifact).to_le_bytes(), *crc);
+    assert!(artifact.starts_with(b"\x7fELF"), "wasmtime's ELF artifact");
 
     // A damaged entry is compiled anew and replaced: one not a component at
-    // all, and one with a single byte changed deep inside the artifact
-    // (where wasmtime's own header check would not look).
+    // all, one cut short, and one with a single byte changed deep inside the
+    // artifact (where wasmtime's own header check would not look).
     std::fs::write(&files[0], b"not a compiled component").unwrap();
+    run_quota().await;
+    assert_eq!(std::fs::read(&files[0]).unwrap().len(), stored.len());
+    std::fs::write(&files[0], &stored[..stored.len() - 4096]).unwrap();
     run_quota().await;
     assert_eq!(std::fs::read(&files[0]).unwrap().len(), stored.len());
     let mut altered = stored.clone();
@@ -134,7 +138,7 @@ async fn the_command_line_compiles_once_and_then_loads_from_the_cache() {
     std::fs::write(&files[0], &altered).unwrap();
     run_quota().await;
     assert_eq!(std::fs::read(&files[0]).unwrap(), stored, "rewritten whole");
-    assert_eq!(sim.requests().len(), 4);
+    assert_eq!(sim.requests().len(), 5);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
