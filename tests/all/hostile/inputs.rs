@@ -121,6 +121,39 @@ async fn deeply_nested_input_is_an_error_not_a_trap() {
     assert!(sim.requests().is_empty());
 }
 
+/// The deepest JSON the component takes (serde_json's limit is 128 levels)
+/// goes through every step that walks it (parse, checks, redaction,
+/// serialising the body) on the guest's stack without a trap: this test is
+/// what the stack size (build.rs) is measured against.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deepest_accepted_input_runs_within_the_guest_stack() {
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim).to_string();
+    let mut session = session(&token_config(&sim)).await;
+    let mut outcomes = Vec::new();
+    // The input object, `messages`, the message and `contents` are four
+    // levels; `extra` adds the rest, up to one past the limit.
+    for levels in [120, 123, 124] {
+        let deep = format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+        let input = format!(
+            r#"{{"to": "{USER}", "messages": [{{"type": "flex", "altText": "a",
+              "contents": {{"type": "bubble", "extra": {deep}}}}}]}}"#
+        );
+        let outcome = session
+            .invoke_text("push", &config, &input)
+            .await
+            .expect("no trap");
+        outcomes.push(match outcome {
+            Ok(_) => "sent".to_owned(),
+            Err(error) => error["type"].as_str().unwrap_or_default().to_owned(),
+        });
+    }
+    // Within the limit it is LINE's to judge (the simulator takes it); one
+    // past it is refused before anything is sent.
+    assert_eq!(outcomes, ["sent", "sent", "invalid-input"]);
+    assert_eq!(sim.requests().len(), 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_must_be_strings_a_header_can_carry() {
     let sim = Simulator::start().await.unwrap();
