@@ -1,6 +1,6 @@
 //! The compiled-component cache on disk. Compiling the component with
-//! Cranelift takes most of a second; loading a compiled one takes a few
-//! milliseconds, so a `line-connector run` does not pay the compile each
+//! Cranelift takes about a second; loading a compiled one about a
+//! millisecond, so a `line-connector run` does not pay the compile each
 //! time. Entries are keyed by the component's SHA-256 and the engine's
 //! compatibility hash (wasmtime's version and settings), so a changed
 //! component or host never loads a stale artifact. Each file is the artifact
