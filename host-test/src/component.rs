@@ -89,10 +89,11 @@ impl Connector {
         Self::from_bytes(EMBEDDED_COMPONENT)
     }
 
-    /// Loads a component from a `.wasm` file.
-    pub fn from_file(path: &std::path::Path) -> Result<Self> {
+    /// Loads a component from a `.wasm` file, with these [`Limits`]
+    /// ([`Limits::for_this_process`] unless the caller knows better).
+    pub fn from_file(path: &std::path::Path, limits: Limits) -> Result<Self> {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        Self::from_bytes(&bytes)
+        Self::with_limits(&bytes, limits)
     }
 
     /// Loads a component given as bytes: compiled, or from the

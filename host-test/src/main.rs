@@ -132,10 +132,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             limits.instances = 1;
         }
         let connector = match &cli.component {
-            Some(path) => Connector::with_limits(
-                &std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
-                limits,
-            ),
+            Some(path) => Connector::from_file(path, limits),
             None => Connector::with_limits(line_connector_host::EMBEDDED_COMPONENT, limits),
         }?;
         // The connector already goes by the environment's proxy and roots.
