@@ -20,25 +20,27 @@ use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-/// Where LINE's OpenAPI files are, if they are there.
-pub fn dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("LINE_OPENAPI_DIR") {
+/// Where LINE's OpenAPI files are looked for: `LINE_OPENAPI_DIR`, or
+/// `../shared/line-openapi` beside the project.
+fn place() -> PathBuf {
+    match std::env::var_os("LINE_OPENAPI_DIR") {
         Some(dir) => PathBuf::from(dir),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/line-openapi"),
-    };
-    dir.join("messaging-api.yml").is_file().then_some(dir)
+    }
 }
 
-/// The spec folder, or `None` after saying plainly why the caller skips.
-pub fn dir_or_skip(test: &str) -> Option<PathBuf> {
-    let found = dir();
-    if found.is_none() {
-        eprintln!(
-            "{test}: skipped: LINE's OpenAPI files are not at ../shared/line-openapi \
-             (set LINE_OPENAPI_DIR to the folder holding messaging-api.yml)"
-        );
-    }
-    found
+/// The folder of LINE's OpenAPI files. A conformance test cannot pass
+/// without them: when they are missing this panics, saying where it looked.
+pub fn dir() -> PathBuf {
+    let dir = place();
+    assert!(
+        dir.join("messaging-api.yml").is_file(),
+        "LINE's OpenAPI files are missing: no messaging-api.yml in {} \
+         (put them at ../shared/line-openapi beside the project, or set LINE_OPENAPI_DIR \
+         to the folder holding them); the conformance tests need them and do not skip",
+        dir.display()
+    );
+    dir
 }
 
 /// One OpenAPI file, translated for JSON Schema validation.
