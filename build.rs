@@ -22,8 +22,8 @@ mod names;
 #[path = "build/exports.rs"]
 mod exports;
 
-#[path = "build/rules.rs"]
-mod rules;
+#[path = "build/fields.rs"]
+mod fields;
 
 use names::camel_case;
 use serde_json::{Map, Value, json};
@@ -56,6 +56,7 @@ const STACK_SIZE: usize = 128 * 1024;
 fn main() {
     for watched in [
         "wit",
+        "rules/src",
         "src/table.rs",
         "src/names.rs",
         "examples",
@@ -75,6 +76,7 @@ fn main() {
     let (package, _) = resolve.push_dir("wit").expect("wit/ parses");
     let areas = areas(&resolve, package);
     let manifest = Manifest { resolve: &resolve }.build(package, &areas);
+    fields::check(&manifest);
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).to_owned();
     std::fs::write(
         out.join("manifest.json"),
@@ -220,8 +222,8 @@ impl Manifest<'_> {
                     "endpoint": format!("{} {}", endpoint.method.name(), endpoint.path),
                     "inputSchema": self.root(input.map_or_else(|| empty_object("This action takes no input."), |t| {
                         let mut schema = self.schema(t);
-                        rules::add(&mut schema);
-                        rules::for_endpoint(&mut schema, endpoint);
+                        line_rules::schema::add_catalogue(&mut schema);
+                        line_rules::schema::add_own(&mut schema, endpoint.rules);
                         schema
                     })),
                     "outputSchema": self.root(self.schema(ok)),
@@ -431,10 +433,25 @@ fn hints(endpoint: &table::Endpoint) -> Value {
         "retryKey": endpoint.resend == Resend::RetryKey,
         "dryRun": endpoint.dry_run.is_some(),
         "batchSize": endpoint.batch.map(|(_, size)| size),
-        "rateLimit": endpoint.rate_limit,
+        "rateLimit": rate_limit_text(endpoint.rate_limit),
+        "rateLimitRequests": endpoint.rate_limit.requests,
+        "rateLimitSeconds": endpoint.rate_limit.per.seconds(),
         "credentials": credentials(endpoint),
         "connectionTest": endpoint.connection_test,
     })
+}
+
+/// A rate limit as LINE's table writes it: `2,000 requests per second`.
+fn rate_limit_text(limit: table::RateLimit) -> String {
+    let digits = limit.requests.to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{grouped} requests per {}", limit.per.name())
 }
 
 /// Which auth modes of the config an action works with (unless its input
@@ -463,7 +480,7 @@ fn json_text_field(key: &str) -> Option<Value> {
     let as_text = json!({"type": "string", "description": "the same, as JSON text"});
     let objects = match key {
         "messages" => json!({
-            "type": "array", "minItems": 1, "maxItems": 5,
+            "type": "array",
             "items": {"type": "object", "required": ["type"], "properties": {"type": {"enum": MESSAGE_TYPES}}},
         }),
         _ => json!({"type": "object"}),

@@ -17,6 +17,7 @@ fn main() {
     // Everything the guest is built from, its build script (and its modules) too.
     for watched in [
         "src",
+        "rules",
         "wit",
         "Cargo.toml",
         "Cargo.lock",

@@ -89,23 +89,15 @@ pub fn draft(
                 rest.insert(name, messages);
             }
             (_, Value::Null) => {}
-            ("retryKey", key) => draft.retry_key = Some(validate::retry_key("retryKey", &key)?),
+            ("retryKey", key) => draft.retry_key = Some(validate::retry_key(&key)?),
             ("dryRun", dry_run) => draft.dry_run = dry_run.as_bool().unwrap_or(false),
-            ("waitSeconds", seconds) => {
-                draft.wait = validate::wait_seconds("waitSeconds", &seconds)?
-            }
+            ("waitSeconds", seconds) => draft.wait = validate::wait_seconds(&seconds)?,
             ("all", value) => all = value.as_bool().unwrap_or(false),
             ("requireFriend", value) => draft.require_friend = value.as_bool().unwrap_or(false),
-            ("maxPages", n) => {
-                validate::in_range("maxPages", n.as_u64(), 1, validate::MAX_PAGES.0)?;
-                max_pages = n.as_u64().unwrap_or(1);
-            }
+            ("maxPages", n) => max_pages = validate::max_pages(&n)?,
             (_, value) => {
                 let value = match endpoint.rules.iter().find(|(field, _)| *field == name) {
-                    Some((_, rule)) => validate::by_rule(&name, *rule, value)?,
-                    None if endpoint.query.contains(&name.as_str()) => {
-                        validate::query_field(&name, value)?
-                    }
+                    Some((_, rule)) => validate::by_rule(&name, rule, value)?,
                     None => checked(&name, &name, value)?,
                 };
                 rest.insert(name, value);

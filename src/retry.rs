@@ -63,8 +63,3 @@ pub fn batch_key(key: &str, index: usize) -> String {
         .hyphenated()
         .to_string()
 }
-
-/// Whether `key` is a UUID in LINE's hexadecimal form.
-pub fn is_key(key: &str) -> bool {
-    key.len() == 36 && uuid::Uuid::try_parse(key).is_ok()
-}

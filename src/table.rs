@@ -123,19 +123,53 @@ pub enum Paging {
     Number,
 }
 
-/// A rule of one operation's field that differs from the field's usual rule
-/// in [`crate::validate`] (the same name means something else here).
+/// A rule of one operation's field that differs from the field's usual
+/// rule in the catalogue (the same name means something else here): one of
+/// `line_rules`'s, which both the component's check and the manifest's
+/// schema derive from.
+pub use line_rules::Rule;
+
+/// LINE's rate limit for one endpoint: at most `requests` per `per`, per
+/// channel; 2,000 per second for the endpoints LINE names no other limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Rule {
-    /// A whole number from the first to the second.
-    Range(u64, u64),
-    /// A text of the first to the second many characters.
-    Chars(usize, usize),
-    /// A phone number in E.164, sent as its SHA-256 in hex (or the hash
-    /// itself).
-    Phone,
-    /// A user, group or room id (where the name elsewhere means a user).
-    Receiver,
+pub struct RateLimit {
+    /// How many requests.
+    pub requests: u32,
+    /// In what time.
+    pub per: Per,
+}
+
+/// The time a [`RateLimit`] counts requests in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Per {
+    /// A second.
+    Second,
+    /// A minute.
+    Minute,
+    /// An hour.
+    Hour,
+}
+
+impl Per {
+    /// The unit's name, as LINE's table writes it.
+    #[allow(dead_code)] // read by build.rs, for the manifest
+    pub const fn name(self) -> &'static str {
+        match self {
+            Per::Second => "second",
+            Per::Minute => "minute",
+            Per::Hour => "hour",
+        }
+    }
+
+    /// The unit in seconds.
+    #[allow(dead_code)] // read by build.rs, for the manifest
+    pub const fn seconds(self) -> u32 {
+        match self {
+            Per::Second => 1,
+            Per::Minute => 60,
+            Per::Hour => 3600,
+        }
+    }
 }
 
 /// An operation whose answer may not be final yet (a narrowcast in
@@ -208,9 +242,10 @@ pub struct Endpoint {
     /// the whole URL of its reference elsewhere.
     #[allow(dead_code)] // read by build.rs, for the manifest
     pub docs: &'static str,
-    /// LINE's rate limit for the endpoint.
+    /// LINE's rate limit for the endpoint, per channel (LINE's table in
+    /// the reference's "Rate limits").
     #[allow(dead_code)] // read by build.rs, for the manifest
-    pub rate_limit: &'static str,
+    pub rate_limit: RateLimit,
     /// The connection test: the result also says how the config
     /// authenticated (and when a fetched token expires).
     pub connection_test: bool,
@@ -243,7 +278,10 @@ const fn op(action: &'static str, method: Method, path: &'static str, resend: Re
         rules: &[],
         title: "",
         docs: "",
-        rate_limit: "2,000 requests per second",
+        rate_limit: RateLimit {
+            requests: 2_000,
+            per: Per::Second,
+        },
         connection_test: false,
     }
 }
@@ -257,8 +295,11 @@ impl Endpoint {
         }
     }
 
-    const fn limit(self, rate_limit: &'static str) -> Self {
-        Endpoint { rate_limit, ..self }
+    const fn limit(self, requests: u32, per: Per) -> Self {
+        Endpoint {
+            rate_limit: RateLimit { requests, per },
+            ..self
+        }
     }
 
     const fn dry_run(self, validate: &'static Endpoint) -> Self {
@@ -392,8 +433,9 @@ impl Endpoint {
 }
 
 use Method::{Delete, Get, Post, Put};
+use Per::{Hour, Minute, Second};
 use Resend::{Free, Once, RetryKey};
-use Rule::{Chars, Phone, Range, Receiver};
+use line_rules::catalogue::{DATE, PHONE, RECEIVER, chars, range};
 
 /// Test the connection: the config's credentials, then the bot's account.
 pub const CHECK: Endpoint = op("check", Get, "/v2/bot/info", Free)
@@ -403,7 +445,7 @@ pub const CHECK: Endpoint = op("check", Get, "/v2/bot/info", Free)
 pub const DISPLAY_LOADING: Endpoint =
     op("display-loading", Post, "/v2/bot/chat/loading/start", Free)
         .about("Show a loading animation", "display-a-loading-indicator")
-        .limit("100 requests per second");
+        .limit(100, Second);
 /// Push a message.
 pub const PUSH: Endpoint = op("push", Post, "/v2/bot/message/push", RetryKey)
     .about("Send a push message", "send-push-message")
@@ -415,18 +457,18 @@ pub const REPLY: Endpoint = op("reply", Post, "/v2/bot/message/reply", Once)
 /// Multicast, in batches of 500 recipients.
 pub const MULTICAST: Endpoint = op("multicast", Post, "/v2/bot/message/multicast", RetryKey)
     .about("Send a multicast message", "send-multicast-message")
-    .limit("200 requests per second")
+    .limit(200, Second)
     .dry_run(&VALIDATE_MULTICAST)
     .batches("to", 500);
 /// Broadcast to every friend.
 pub const BROADCAST: Endpoint = op("broadcast", Post, "/v2/bot/message/broadcast", RetryKey)
     .about("Send a broadcast message", "send-broadcast-message")
-    .limit("60 requests per hour")
+    .limit(60, Hour)
     .dry_run(&VALIDATE_BROADCAST);
 /// Narrowcast to an audience.
 pub const NARROWCAST: Endpoint = op("narrowcast", Post, "/v2/bot/message/narrowcast", RetryKey)
     .about("Send a narrowcast message", "send-narrowcast-message")
-    .limit("60 requests per hour")
+    .limit(60, Hour)
     .dry_run(&VALIDATE_NARROWCAST);
 /// A narrowcast's progress.
 pub const NARROWCAST_PROGRESS: Endpoint = op(
@@ -553,7 +595,7 @@ pub const PUSH_MESSAGES_BY_PHONE: Endpoint =
             "https://developers.line.biz/en/reference/partner-docs/#send-line-notification-message",
         )
         .header("xLineDeliveryTag", "x-line-delivery-tag")
-        .rules(&[("to", Phone), ("xLineDeliveryTag", Chars(16, 100))]);
+        .rules(&[("to", PHONE), ("xLineDeliveryTag", chars(16, 100))]);
 /// LINE notification messages sent on a day.
 pub const GET_PNP_MESSAGE_STATISTICS: Endpoint = op(
     "get-pnp-message-statistics",
@@ -696,7 +738,8 @@ pub const GET_WEBHOOK_ENDPOINT: Endpoint = op(
 .about(
     "Get the webhook endpoint",
     "get-webhook-endpoint-information",
-);
+)
+.limit(1_000, Minute);
 /// Set the webhook URL.
 pub const SET_WEBHOOK_ENDPOINT: Endpoint = op(
     "set-webhook-endpoint",
@@ -704,7 +747,8 @@ pub const SET_WEBHOOK_ENDPOINT: Endpoint = op(
     "/v2/bot/channel/webhook/endpoint",
     Free,
 )
-.about("Set the webhook endpoint", "set-webhook-endpoint-url");
+.about("Set the webhook endpoint", "set-webhook-endpoint-url")
+.limit(1_000, Minute);
 /// Test the webhook endpoint.
 pub const TEST_WEBHOOK_ENDPOINT: Endpoint = op(
     "test-webhook-endpoint",
@@ -712,7 +756,8 @@ pub const TEST_WEBHOOK_ENDPOINT: Endpoint = op(
     "/v2/bot/channel/webhook/test",
     Free,
 )
-.about("Test the webhook endpoint", "test-webhook-endpoint");
+.about("Test the webhook endpoint", "test-webhook-endpoint")
+.limit(60, Hour);
 /// Aggregation units used this month.
 pub const GET_AGGREGATION_UNIT_USAGE: Endpoint = op(
     "get-aggregation-unit-usage",
@@ -736,7 +781,9 @@ pub const GET_AGGREGATION_UNIT_NAME_LIST: Endpoint = op(
     "get-name-list-of-units-used-this-month",
 )
 .query(&["limit", "start"])
-.paged("customAggregationUnits");
+.paged("customAggregationUnits")
+// LINE takes this page size as text.
+.rules(&[("limit", range(1, 100))]);
 
 /// What a user sent.
 pub const GET_MESSAGE_CONTENT: Endpoint = op(
@@ -777,7 +824,7 @@ pub const GET_MESSAGE_CONTENT_TRANSCODING_BY_MESSAGE_ID: Endpoint = op(
 /// Create a rich menu.
 pub const CREATE_RICH_MENU: Endpoint = op("create-rich-menu", Post, "/v2/bot/richmenu", Once)
     .about("Create a rich menu", "create-rich-menu")
-    .limit("100 requests per hour");
+    .limit(100, Hour);
 /// Validate a rich menu.
 pub const VALIDATE_RICH_MENU_OBJECT: Endpoint = op(
     "validate-rich-menu-object",
@@ -792,7 +839,8 @@ pub const GET_RICH_MENU: Endpoint = op("get-rich-menu", Get, "/v2/bot/richmenu/{
 /// Every rich menu.
 pub const GET_RICH_MENU_LIST: Endpoint =
     op("get-rich-menu-list", Get, "/v2/bot/richmenu/list", Free)
-        .about("List the rich menus", "get-rich-menu-list");
+        .about("List the rich menus", "get-rich-menu-list")
+        .limit(10, Second);
 /// Upload a rich menu's image (LINE takes one per menu: never resent).
 pub const SET_RICH_MENU_IMAGE: Endpoint = op(
     "set-rich-menu-image",
@@ -918,7 +966,8 @@ pub const DELETE_RICH_MENU_ALIAS: Endpoint = op(
     "/v2/bot/richmenu/alias/{richMenuAliasId}",
     Free,
 )
-.about("Delete a rich menu alias", "delete-rich-menu-alias");
+.about("Delete a rich menu alias", "delete-rich-menu-alias")
+.limit(100, Hour);
 /// Validate a batch change of users' rich menus.
 pub const VALIDATE_RICH_MENU_BATCH_REQUEST: Endpoint = op(
     "validate-rich-menu-batch-request",
@@ -936,7 +985,7 @@ pub const RICH_MENU_BATCH: Endpoint = op("rich-menu-batch", Post, "/v2/bot/richm
         "Change users' rich menus in a batch",
         "batch-control-rich-menus-of-users",
     )
-    .limit("3 requests per hour");
+    .limit(3, Hour);
 /// A batch change's progress.
 pub const GET_RICH_MENU_BATCH_PROGRESS: Endpoint = op(
     "get-rich-menu-batch-progress",
@@ -949,7 +998,8 @@ pub const GET_RICH_MENU_BATCH_PROGRESS: Endpoint = op(
     "get-batch-control-rich-menus-progress-status",
 )
 .query(&["requestId"])
-.polls("phase", &["succeeded", "failed"]);
+.polls("phase", &["succeeded", "failed"])
+.limit(100, Hour);
 /// Stop showing a default rich menu.
 pub const CANCEL_DEFAULT_RICH_MENU: Endpoint = op(
     "cancel-default-rich-menu",
@@ -966,7 +1016,7 @@ pub const DELETE_RICH_MENU: Endpoint = op(
     Free,
 )
 .about("Delete a rich menu", "delete-rich-menu")
-.limit("100 requests per hour");
+.limit(100, Hour);
 
 /// Create an audience from user ids (JSON, or by file above 10,000).
 pub const CREATE_AUDIENCE_GROUP: Endpoint = op(
@@ -979,7 +1029,7 @@ pub const CREATE_AUDIENCE_GROUP: Endpoint = op(
     "Create an audience from user ids",
     "create-upload-audience-group",
 )
-.limit("60 requests per minute")
+.limit(60, Minute)
 .by_file(&CREATE_AUDIENCE_FOR_UPLOADING_USER_IDS, 10_000);
 /// Add user ids to an audience (JSON, or by file above 10,000).
 pub const ADD_AUDIENCE_TO_AUDIENCE_GROUP: Endpoint = op(
@@ -992,7 +1042,7 @@ pub const ADD_AUDIENCE_TO_AUDIENCE_GROUP: Endpoint = op(
     "Add user ids to an audience",
     "update-upload-audience-group",
 )
-.limit("60 requests per minute")
+.limit(60, Minute)
 .by_file(&ADD_USER_IDS_TO_AUDIENCE, 10_000);
 /// Create an audience from a file of user ids.
 pub const CREATE_AUDIENCE_FOR_UPLOADING_USER_IDS: Endpoint = op(
@@ -1005,7 +1055,7 @@ pub const CREATE_AUDIENCE_FOR_UPLOADING_USER_IDS: Endpoint = op(
     "Create an audience from a file of user ids",
     "create-upload-audience-group-by-file",
 )
-.limit("60 requests per minute")
+.limit(60, Minute)
 .on_data_host()
 .multipart();
 /// Add a file of user ids to an audience.
@@ -1019,7 +1069,7 @@ pub const ADD_USER_IDS_TO_AUDIENCE: Endpoint = op(
     "Add a file of user ids to an audience",
     "update-upload-audience-group-by-file",
 )
-.limit("60 requests per minute")
+.limit(60, Minute)
 .on_data_host()
 .multipart();
 /// Create an audience of the users who clicked a message's URL.
@@ -1033,7 +1083,7 @@ pub const CREATE_CLICK_BASED_AUDIENCE_GROUP: Endpoint = op(
     "Create an audience of the users who clicked a message",
     "create-click-audience-group",
 )
-.limit("60 requests per minute");
+.limit(60, Minute);
 /// Create an audience of the users who saw a message.
 pub const CREATE_IMP_BASED_AUDIENCE_GROUP: Endpoint = op(
     "create-imp-based-audience-group",
@@ -1045,7 +1095,7 @@ pub const CREATE_IMP_BASED_AUDIENCE_GROUP: Endpoint = op(
     "Create an audience of the users who saw a message",
     "create-imp-audience-group",
 )
-.limit("60 requests per minute");
+.limit(60, Minute);
 /// Rename an audience.
 pub const UPDATE_AUDIENCE_GROUP_DESCRIPTION: Endpoint = op(
     "update-audience-group-description",
@@ -1054,7 +1104,7 @@ pub const UPDATE_AUDIENCE_GROUP_DESCRIPTION: Endpoint = op(
     Free,
 )
 .about("Rename an audience", "set-description-audience-group")
-.limit("60 requests per minute");
+.limit(60, Minute);
 /// Delete an audience.
 pub const DELETE_AUDIENCE_GROUP: Endpoint = op(
     "delete-audience-group",
@@ -1063,7 +1113,7 @@ pub const DELETE_AUDIENCE_GROUP: Endpoint = op(
     Free,
 )
 .about("Delete an audience", "delete-audience-group")
-.limit("60 requests per minute");
+.limit(60, Minute);
 /// An audience, waited for until LINE has built it.
 pub const GET_AUDIENCE_DATA: Endpoint = op(
     "get-audience-data",
@@ -1072,7 +1122,8 @@ pub const GET_AUDIENCE_DATA: Endpoint = op(
     Free,
 )
 .about("Get an audience", "get-audience-group")
-.polls("audienceGroup.status", &["READY", "FAILED", "EXPIRED"]);
+.polls("audienceGroup.status", &["READY", "FAILED", "EXPIRED"])
+.limit(60, Minute);
 /// The account's audiences.
 pub const GET_AUDIENCE_GROUPS: Endpoint = op(
     "get-audience-groups",
@@ -1089,7 +1140,8 @@ pub const GET_AUDIENCE_GROUPS: Endpoint = op(
     "includesExternalPublicGroups",
     "createRoute",
 ])
-.paged_by_number("audienceGroups");
+.paged_by_number("audienceGroups")
+.limit(60, Minute);
 /// An audience shared with the account.
 pub const GET_SHARED_AUDIENCE_DATA: Endpoint = op(
     "get-shared-audience-data",
@@ -1097,7 +1149,8 @@ pub const GET_SHARED_AUDIENCE_DATA: Endpoint = op(
     "/v2/bot/audienceGroup/shared/{audienceGroupId}",
     Free,
 )
-.about("Get a shared audience", "get-shared-audience");
+.about("Get a shared audience", "get-shared-audience")
+.limit(60, Minute);
 /// The audiences shared with the account.
 pub const GET_SHARED_AUDIENCE_GROUPS: Endpoint = op(
     "get-shared-audience-groups",
@@ -1114,7 +1167,8 @@ pub const GET_SHARED_AUDIENCE_GROUPS: Endpoint = op(
     "createRoute",
     "includesOwnedAudienceGroups",
 ])
-.paged_by_number("audienceGroups");
+.paged_by_number("audienceGroups")
+.limit(60, Minute);
 
 /// The friends' demographics.
 pub const GET_FRIENDS_DEMOGRAPHICS: Endpoint = op(
@@ -1124,7 +1178,7 @@ pub const GET_FRIENDS_DEMOGRAPHICS: Endpoint = op(
     Free,
 )
 .about("Get the friends' demographics", "get-demographic")
-.limit("60 requests per hour");
+.limit(60, Hour);
 /// Messages delivered on a day.
 pub const GET_NUMBER_OF_MESSAGE_DELIVERIES: Endpoint = op(
     "get-number-of-message-deliveries",
@@ -1136,7 +1190,7 @@ pub const GET_NUMBER_OF_MESSAGE_DELIVERIES: Endpoint = op(
     "Count the messages delivered on a day",
     "get-number-of-delivery-messages",
 )
-.limit("60 requests per hour")
+.limit(60, Hour)
 .query(&["date"]);
 /// Friends on a day.
 pub const GET_NUMBER_OF_FOLLOWERS: Endpoint = op(
@@ -1146,7 +1200,7 @@ pub const GET_NUMBER_OF_FOLLOWERS: Endpoint = op(
     Free,
 )
 .about("Count the friends on a day", "get-number-of-followers")
-.limit("60 requests per hour")
+.limit(60, Hour)
 .query(&["date"]);
 /// A sent message's impressions and taps.
 pub const GET_MESSAGE_EVENT: Endpoint = op(
@@ -1159,7 +1213,7 @@ pub const GET_MESSAGE_EVENT: Endpoint = op(
     "Get a sent message's impressions and taps",
     "get-message-event",
 )
-.limit("60 requests per hour")
+.limit(60, Hour)
 .query(&["requestId"]);
 /// A custom aggregation unit's statistics.
 pub const GET_STATISTICS_PER_UNIT: Endpoint = op(
@@ -1172,8 +1226,9 @@ pub const GET_STATISTICS_PER_UNIT: Endpoint = op(
     "Get a custom aggregation unit's statistics",
     "get-statistics-per-unit",
 )
-.limit("60 requests per hour")
-.query(&["customAggregationUnit", "from", "to"]);
+.limit(60, Hour)
+.query(&["customAggregationUnit", "from", "to"])
+.rules(&[("from", DATE), ("to", DATE)]);
 /// A rich menu's impressions and taps in sum.
 pub const GET_RICH_MENU_INSIGHT_SUMMARY: Endpoint = op(
     "get-rich-menu-insight-summary",
@@ -1185,8 +1240,9 @@ pub const GET_RICH_MENU_INSIGHT_SUMMARY: Endpoint = op(
     "Get a rich menu's impressions and taps",
     "get-rich-menu-insight-summary",
 )
-.limit("60 requests per hour")
-.query(&["from", "to"]);
+.limit(60, Hour)
+.query(&["from", "to"])
+.rules(&[("from", DATE), ("to", DATE)]);
 /// A rich menu's impressions and taps day by day.
 pub const GET_RICH_MENU_INSIGHT_DAILY: Endpoint = op(
     "get-rich-menu-insight-daily",
@@ -1198,8 +1254,9 @@ pub const GET_RICH_MENU_INSIGHT_DAILY: Endpoint = op(
     "Get a rich menu's impressions and taps day by day",
     "get-rich-menu-insight-daily",
 )
-.limit("60 requests per hour")
-.query(&["from", "to"]);
+.limit(60, Hour)
+.query(&["from", "to"])
+.rules(&[("from", DATE), ("to", DATE)]);
 
 /// The plans a user subscribes to.
 pub const GET_MEMBERSHIP_SUBSCRIPTION: Endpoint = op(
@@ -1211,11 +1268,13 @@ pub const GET_MEMBERSHIP_SUBSCRIPTION: Endpoint = op(
 .about(
     "Get a user's membership subscriptions",
     "get-a-users-membership-subscription-status",
-);
+)
+.limit(200, Second);
 /// The account's plans.
 pub const GET_MEMBERSHIP_LIST: Endpoint =
     op("get-membership-list", Get, "/v2/bot/membership/list", Free)
-        .about("List the membership plans", "get-membership-plans");
+        .about("List the membership plans", "get-membership-plans")
+        .limit(200, Second);
 /// A plan's users.
 pub const GET_JOINED_MEMBERSHIP_USERS: Endpoint = op(
     "get-joined-membership-users",
@@ -1230,21 +1289,25 @@ pub const GET_JOINED_MEMBERSHIP_USERS: Endpoint = op(
 /// Create a coupon.
 pub const CREATE_COUPON: Endpoint = op("create-coupon", Post, "/v2/bot/coupon", Once)
     .about("Create a coupon", "create-coupon")
-    .rules(&[("description", Chars(0, 1000))]);
+    .rules(&[("description", chars(0, 1000))])
+    .limit(200, Second);
 /// The coupons.
 pub const LIST_COUPON: Endpoint = op("list-coupon", Get, "/v2/bot/coupon", Free)
     .about("List coupons", "get-coupons-list")
     .query(&["status", "start", "limit"])
     .paged("items")
-    .rules(&[("limit", Range(1, 100))]);
+    .rules(&[("limit", range(1, 100))])
+    .limit(200, Second);
 /// A coupon.
 pub const GET_COUPON_DETAIL: Endpoint =
     op("get-coupon-detail", Get, "/v2/bot/coupon/{couponId}", Free)
-        .about("Get a coupon", "get-coupon");
+        .about("Get a coupon", "get-coupon")
+        .limit(200, Second);
 /// Close a coupon.
 pub const CLOSE_COUPON: Endpoint = op("close-coupon", Put, "/v2/bot/coupon/{couponId}/close", Free)
     .about("Close a coupon", "discontinue-coupon")
-    .no_body();
+    .no_body()
+    .limit(200, Second);
 
 /// Add a LIFF app.
 pub const ADD_LIFF_APP: Endpoint = op("add-liff-app", Post, "/liff/v1/apps", Once).about(
@@ -1286,7 +1349,7 @@ pub const ACQUIRE_CHAT_CONTROL: Endpoint = op(
     "Take control of a chat",
     "https://developers.line.biz/en/reference/partner-docs/#acquire-control-api",
 )
-.rules(&[("chatId", Receiver), ("ttl", Range(0, 31_536_000))]);
+.rules(&[("chatId", RECEIVER), ("ttl", range(0, 31_536_000))]);
 /// Give control of a chat back.
 pub const RELEASE_CHAT_CONTROL: Endpoint = op(
     "release-chat-control",
@@ -1299,7 +1362,7 @@ pub const RELEASE_CHAT_CONTROL: Endpoint = op(
     "https://developers.line.biz/en/reference/partner-docs/#release-control-api",
 )
 .no_body()
-.rules(&[("chatId", Receiver)]);
+.rules(&[("chatId", RECEIVER)]);
 /// The accounts the module is attached to.
 pub const GET_MODULES: Endpoint = op("get-modules", Get, "/v2/bot/list", Free)
     .about(
@@ -1308,7 +1371,7 @@ pub const GET_MODULES: Endpoint = op("get-modules", Get, "/v2/bot/list", Free)
     )
     .query(&["start", "limit"])
     .paged("bots")
-    .rules(&[("limit", Range(1, 100))]);
+    .rules(&[("limit", range(1, 100))]);
 
 /// Attach the module to an account.
 pub const ATTACH_MODULE: Endpoint = op("attach-module", Post, "/module/auth/v1/token", Once)
@@ -1344,7 +1407,8 @@ pub const ISSUE_CHANNEL_TOKEN: Endpoint =
             "Issue a short-lived channel access token",
             "issue-shortlived-channel-access-token",
         )
-        .oauth(&[Fill::GrantType, Fill::Secret]);
+        .oauth(&[Fill::GrantType, Fill::Secret])
+        .limit(370, Second);
 /// Issue a channel access token v2.1 with a JWT assertion.
 pub const ISSUE_CHANNEL_TOKEN_BY_JWT: Endpoint = op(
     "issue-channel-token-by-jwt",

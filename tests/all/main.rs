@@ -23,6 +23,7 @@ mod python;
 mod resources;
 mod retries;
 mod rich_menu;
+mod rules;
 mod sandbox;
 mod secrets;
 mod soak;

@@ -139,6 +139,92 @@ fn the_config_schema_knows_the_three_auth_modes_and_marks_the_secrets() {
     );
 }
 
+/// LINE's published rate limits per channel (the reference's "Rate limits"
+/// table), for every operation with a limit other than the 2,000 requests
+/// per second of "other API endpoints": (action, requests, per seconds).
+const LINE_RATE_LIMITS: &[(&str, u64, u64)] = &[
+    ("display-loading", 100, 1),
+    ("multicast", 200, 1),
+    ("broadcast", 60, 3600),
+    ("narrowcast", 60, 3600),
+    ("get-webhook-endpoint", 1000, 60),
+    ("set-webhook-endpoint", 1000, 60),
+    ("test-webhook-endpoint", 60, 3600),
+    ("create-rich-menu", 100, 3600),
+    ("delete-rich-menu", 100, 3600),
+    ("get-rich-menu-list", 10, 1),
+    ("delete-rich-menu-alias", 100, 3600),
+    ("rich-menu-batch", 3, 3600),
+    ("get-rich-menu-batch-progress", 100, 3600),
+    ("create-audience-group", 60, 60),
+    ("add-audience-to-audience-group", 60, 60),
+    ("create-audience-for-uploading-user-ids", 60, 60),
+    ("add-user-ids-to-audience", 60, 60),
+    ("create-click-based-audience-group", 60, 60),
+    ("create-imp-based-audience-group", 60, 60),
+    ("update-audience-group-description", 60, 60),
+    ("delete-audience-group", 60, 60),
+    ("get-audience-data", 60, 60),
+    ("get-audience-groups", 60, 60),
+    ("get-shared-audience-data", 60, 60),
+    ("get-shared-audience-groups", 60, 60),
+    ("get-friends-demographics", 60, 3600),
+    ("get-number-of-message-deliveries", 60, 3600),
+    ("get-number-of-followers", 60, 3600),
+    ("get-message-event", 60, 3600),
+    ("get-statistics-per-unit", 60, 3600),
+    ("get-rich-menu-insight-summary", 60, 3600),
+    ("get-rich-menu-insight-daily", 60, 3600),
+    ("get-membership-subscription", 200, 1),
+    ("get-membership-list", 200, 1),
+    ("create-coupon", 200, 1),
+    ("close-coupon", 200, 1),
+    ("list-coupon", 200, 1),
+    ("get-coupon-detail", 200, 1),
+    ("issue-channel-token", 370, 1),
+];
+
+#[test]
+fn every_rate_limit_is_lines() {
+    let manifest = manifest();
+    let mut wrong = Vec::new();
+    for action in actions(&manifest) {
+        let name = action["name"].as_str().unwrap();
+        let (requests, seconds) = LINE_RATE_LIMITS
+            .iter()
+            .find(|(listed, ..)| *listed == name)
+            .map_or((2000, 1), |&(_, requests, seconds)| (requests, seconds));
+        let hints = &action["hints"];
+        let unit = match seconds {
+            1 => "second",
+            60 => "minute",
+            _ => "hour",
+        };
+        let text = format!("{requests} requests per {unit}").replace("2000", "2,000");
+        let text = text.replace("1000 ", "1,000 ");
+        if hints["rateLimitRequests"] != requests
+            || hints["rateLimitSeconds"] != seconds
+            || hints["rateLimit"] != text.as_str()
+        {
+            wrong.push(format!(
+                "{name}: LINE says {text}, the manifest {} ({} per {} s)",
+                hints["rateLimit"], hints["rateLimitRequests"], hints["rateLimitSeconds"]
+            ));
+        }
+    }
+    for (listed, ..) in LINE_RATE_LIMITS {
+        assert!(
+            actions(&manifest).iter().any(|a| a["name"] == *listed),
+            "{listed} is no action"
+        );
+    }
+    assert!(
+        wrong.is_empty(),
+        "rate limits unlike LINE's:\n{}",
+        wrong.join("\n")
+    );
+}
+
 #[test]
 fn hints_follow_what_each_action_does() {
     let manifest = manifest();
