@@ -2,8 +2,8 @@
 //! received: method, path, query, headers and body.
 
 use crate::support::*;
-use line_connector_host::examples::in_order;
-use line_connector_host::simulator::{CHANNEL_ACCESS_TOKEN, RETRY_KEY_PATHS, Recorded, Simulator};
+use line_connector_cli::examples::in_order;
+use line_simulator::{CHANNEL_ACCESS_TOKEN, RETRY_KEY_PATHS, Recorded, Simulator};
 use serde_json::{Value, json};
 
 /// What a request carries after its head.
@@ -1019,7 +1019,7 @@ async fn every_action_sends_lines_exact_request_and_returns_the_request_id() {
                 let mut sent = input.clone();
                 let tag = sent.as_object_mut().unwrap().remove("xLineDeliveryTag");
                 let phone = sent["to"].as_str().unwrap();
-                sent["to"] = json!(line_connector_host::simulator::phone_hash(phone));
+                sent["to"] = json!(line_simulator::phone_hash(phone));
                 assert_eq!(req.json(), sent, "{action} body");
                 assert_eq!(
                     req.header("x-line-delivery-tag"),

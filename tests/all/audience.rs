@@ -7,8 +7,8 @@
 
 use crate::support::*;
 use base64::Engine as _;
-use line_connector_host::examples::example;
-use line_connector_host::simulator::{
+use line_connector_cli::examples::example;
+use line_simulator::{
     AUDIENCE, COUPON, MEMBERSHIP, RICH_MENU, Simulator, UNREACHABLE_PHONE, phone_hash,
 };
 use serde_json::{Value, json};
@@ -452,7 +452,7 @@ async fn the_simulator_refuses_a_malformed_upload_form() {
             "POST /v2/bot/audienceGroup/upload/byFile HTTP/1.1\r\nHost: x\r\n\
              Authorization: Bearer {}\r\nContent-Type: {content_type}\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            line_connector_host::simulator::CHANNEL_ACCESS_TOKEN,
+            line_simulator::CHANNEL_ACCESS_TOKEN,
             body.len()
         );
         stream.write_all(request.as_bytes()).unwrap();

@@ -2,7 +2,7 @@
 //! exchanged at LINE's stateless (v3) or short-lived (v2) token endpoint.
 
 use crate::support::*;
-use line_connector_host::simulator::{CLIENT_ID, CLIENT_SECRET, Simulator};
+use line_simulator::{CLIENT_ID, CLIENT_SECRET, Simulator};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,9 +3,7 @@
 //! parameters checked before anything is sent, and settings that stick.
 
 use crate::support::*;
-use line_connector_host::simulator::{
-    BLOCKED_USER, FRIENDS, GROUP, GROUP_SIZE, OTHER_GROUP, ROOM, Simulator,
-};
+use line_simulator::{BLOCKED_USER, FRIENDS, GROUP, GROUP_SIZE, OTHER_GROUP, ROOM, Simulator};
 use serde_json::{Value, json};
 
 fn ids(result: &Value, key: &str) -> Vec<String> {
@@ -261,7 +259,7 @@ async fn push_with_require_friend_sends_only_to_a_friend() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn content_comes_as_bytes_by_every_way_in() {
     use base64::Engine as _;
-    use line_connector_host::simulator::{IMAGE_MESSAGE, VIDEO_MESSAGE, chats::content};
+    use line_simulator::{IMAGE_MESSAGE, VIDEO_MESSAGE, chats::content};
     let sim = Simulator::start().await.unwrap();
     let config = token_config(&sim);
     let (media_type, bytes) = content(IMAGE_MESSAGE, false).unwrap();

@@ -1,7 +1,7 @@
 //! The `line-connector` command, as a playbook author runs it.
 
 use crate::support::*;
-use line_connector_host::simulator::Simulator;
+use line_simulator::Simulator;
 use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -21,7 +21,7 @@ async fn actions_lists_every_action_once_per_line() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_prints_the_result_as_json_and_exits_0() {
     let sim = Simulator::start().await.unwrap();
-    let input = format!("@{}/../examples/push.json", env!("CARGO_MANIFEST_DIR"));
+    let input = format!("@{}/../../examples/push.json", env!("CARGO_MANIFEST_DIR"));
     let out = run_command("push", &token_config(&sim), &["--input", &input]).await;
     assert!(
         out.status.success(),

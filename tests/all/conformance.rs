@@ -13,9 +13,9 @@
 use crate::openapi::{self, Spec};
 use crate::prism::Prism;
 use crate::support::*;
-use line_connector_host::examples::{example, follow};
-use line_connector_host::simulator::{self, Recorded, Simulator};
+use line_connector_cli::examples::{example, follow};
 use line_connector_host::{ExchangeLog, Sandbox};
+use line_simulator::{self as simulator, Recorded, Simulator};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 

@@ -2,7 +2,7 @@
 //! LINE's details and request id, the two kinds of 429, transport failures.
 
 use crate::support::*;
-use line_connector_host::simulator::{Fault, Simulator};
+use line_simulator::{Fault, Simulator};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,8 +2,8 @@
 //! component never traps, and every rejected input names its field.
 
 use crate::support::*;
-use line_connector_host::examples::example;
-use line_connector_host::simulator::Simulator;
+use line_connector_cli::examples::example;
+use line_simulator::Simulator;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Map, Value};

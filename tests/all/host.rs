@@ -2,7 +2,7 @@
 //! the compiled-component cache.
 
 use crate::support::*;
-use line_connector_host::simulator::{Fault, Simulator};
+use line_simulator::{Fault, Simulator};
 use serde_json::json;
 use sha2::Digest;
 

@@ -2,7 +2,7 @@
 //! and nothing is sent: not the message, not even a token request.
 
 use crate::support::*;
-use line_connector_host::simulator::Simulator;
+use line_simulator::Simulator;
 use serde_json::{Value, json};
 
 fn messages(count: usize) -> Value {

@@ -3,7 +3,7 @@
 //! accounts paged, and their rules refusing before anything is sent.
 
 use crate::support::*;
-use line_connector_host::simulator::{GROUP, LIFF_APP, Simulator};
+use line_simulator::{GROUP, LIFF_APP, Simulator};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

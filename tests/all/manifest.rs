@@ -3,8 +3,8 @@
 
 use crate::support::*;
 use line_connector_host::component::EMBEDDED_COMPONENT;
-use line_connector_host::simulator::Simulator;
 use line_connector_host::{Sandbox, manifest_of};
+use line_simulator::Simulator;
 use serde_json::{Value, json};
 
 fn manifest() -> Value {
@@ -86,7 +86,7 @@ fn every_schema_is_valid_json_schema_and_every_example_fits_its_action() {
                 Vec::<String>::new(),
                 "{name}"
             );
-            let file = format!("{}/../examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+            let file = format!("{}/../../examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
             let on_disk: Value =
                 serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
             assert_eq!(
@@ -277,7 +277,7 @@ async fn every_action_runs_by_name_and_its_output_fits_its_schema() {
         let name = action["name"].as_str().unwrap();
         let config = with_credentials(name, token_config(&sim), &sim.url());
         let mut input = action["examples"][0].clone();
-        line_connector_host::examples::follow(name, &mut input, previous.as_ref());
+        line_connector_cli::examples::follow(name, &mut input, previous.as_ref());
         let output = invoke(name, &config, &input)
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));

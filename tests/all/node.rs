@@ -5,7 +5,7 @@
 //! node_modules are kept between runs), so no file lands in `node/`.
 
 use line_connector_host::EMBEDDED_COMPONENT;
-use line_connector_host::simulator::{self, Simulator};
+use line_simulator::{self as simulator, Simulator};
 use std::path::Path;
 use std::process::Command;
 
@@ -46,7 +46,7 @@ fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Strin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_node_package_passes_its_tests_against_the_simulator() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let package = root.join("target/node/package");
     std::fs::create_dir_all(&package).unwrap();
     copy_package(&root.join("node"), &package);

@@ -25,7 +25,7 @@ use std::path::PathBuf;
 fn place() -> PathBuf {
     match std::env::var_os("LINE_OPENAPI_DIR") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/line-openapi"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/line-openapi"),
     }
 }
 

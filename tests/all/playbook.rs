@@ -2,8 +2,8 @@
 //! dry runs.
 
 use crate::support::*;
-use line_connector_host::examples::example;
-use line_connector_host::simulator::{self, Fault, Simulator};
+use line_connector_cli::examples::example;
+use line_simulator::{self as simulator, Fault, Simulator};
 use serde_json::json;
 
 /// The five send actions, each with the kind of its validate endpoint.

@@ -6,7 +6,7 @@
 //! OpenSSL here), trusted only through `--ca-file` or `SSL_CERT_FILE`.
 
 use crate::support::{USER, config_file, openssl, path_of, text};
-use line_connector_host::simulator::{self, Simulator};
+use line_simulator::{self as simulator, Simulator};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -6,7 +6,7 @@
 
 use crate::support::pip_install;
 use line_connector_host::EMBEDDED_COMPONENT;
-use line_connector_host::simulator::{self, Simulator};
+use line_simulator::{self as simulator, Simulator};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -15,7 +15,7 @@ const DEPENDENCIES: [&str; 2] = ["wasmtime==50.0.1", "pytest==8.4.2"];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_python_package_passes_its_tests_against_the_simulator() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let deps = root.join("target/python/deps");
     if !deps.join("wasmtime").exists() || !deps.join("pytest").exists() {
         pip_install(&deps, &DEPENDENCIES);

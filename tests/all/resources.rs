@@ -4,7 +4,7 @@
 
 use crate::support::*;
 use line_connector_host::component::Limits;
-use line_connector_host::simulator::Simulator;
+use line_simulator::Simulator;
 
 /// `ulimit -v` in KiB: 4 GiB.
 const LIMIT_KIB: &str = "4194304";

@@ -2,7 +2,7 @@
 //! for an accepted key, timeouts, and token reuse and refresh.
 
 use crate::support::*;
-use line_connector_host::simulator::{Fault, Simulator};
+use line_simulator::{Fault, Simulator};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 

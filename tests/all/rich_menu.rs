@@ -5,8 +5,8 @@
 
 use crate::support::*;
 use base64::Engine as _;
-use line_connector_host::simulator::rich_menu::{png, sample_menu};
-use line_connector_host::simulator::{FRIENDS, OTHER_RICH_MENU, RICH_MENU, Simulator};
+use line_simulator::rich_menu::{png, sample_menu};
+use line_simulator::{FRIENDS, OTHER_RICH_MENU, RICH_MENU, Simulator};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -406,9 +406,9 @@ async fn actions_in_messages_get_the_same_checks_as_in_menus() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_are_resent_only_where_doing_them_twice_changes_nothing() {
-    use line_connector_host::simulator::Fault;
+    use line_simulator::Fault;
     let sim = Simulator::start().await.unwrap();
-    let config = json!({"channelAccessToken": line_connector_host::simulator::CHANNEL_ACCESS_TOKEN,
+    let config = json!({"channelAccessToken": line_simulator::CHANNEL_ACCESS_TOKEN,
         "apiBaseUrl": sim.url(), "dataApiBaseUrl": sim.url(), "retryDelayMs": 1});
     // A link whose answer is lost is resent, and holds.
     let link_path = format!("/v2/bot/user/{}/richmenu/{RICH_MENU}", FRIENDS[2]);

@@ -9,9 +9,9 @@
 
 use crate::support::*;
 use line_connector_host::Outcome;
-use line_connector_host::simulator::Simulator;
 use line_rules::probe::{Probe, probes};
 use line_rules::{Json, Rule};
+use line_simulator::Simulator;
 use serde_json::{Value, json};
 
 /// The table of operations, read as data (as the build script reads it).

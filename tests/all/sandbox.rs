@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use line_connector_host::Sandbox;
-use line_connector_host::simulator::Simulator;
+use line_simulator::Simulator;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

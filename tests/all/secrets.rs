@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use line_connector_host::Sandbox;
-use line_connector_host::simulator::{self, CHANNEL_ACCESS_TOKEN, CLIENT_SECRET, Fault, Simulator};
+use line_simulator::{self as simulator, CHANNEL_ACCESS_TOKEN, CLIENT_SECRET, Fault, Simulator};
 use serde_json::{Value, json};
 use std::time::Duration;
 

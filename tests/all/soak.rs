@@ -5,7 +5,7 @@
 //! `retryKey`, as a playbook would.
 
 use crate::support::*;
-use line_connector_host::simulator::{Fault, RandomFaults, Simulator};
+use line_simulator::{Fault, RandomFaults, Simulator};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Shared by the tests: one compiled component, configs for the simulator.
 
-use line_connector_host::simulator::{self, Simulator};
 use line_connector_host::{Connector, Outcome, Sandbox, Session};
+use line_simulator::{self as simulator, Simulator};
 use serde_json::{Value, json};
 use std::sync::LazyLock;
 
@@ -53,7 +53,7 @@ pub fn with_credentials(action: &str, mut config: Value, token_base: &str) -> Va
     let base = config["apiBaseUrl"].clone();
     let fields = config.as_object_mut().unwrap();
     fields.insert("managerBaseUrl".into(), base);
-    let credentials = line_connector_host::demo::credentials_of(&MANIFEST, action);
+    let credentials = line_connector_cli::demo::credentials_of(&MANIFEST, action);
     if credentials == "any" {
         return config;
     }

@@ -7,8 +7,9 @@
 use crate::support::*;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use line_connector_host::simulator::{
-    self, ATTACH_CODE, ATTACHED_BOT, CHANNEL_ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, Simulator,
+use line_simulator::{
+    self as simulator, ATTACH_CODE, ATTACHED_BOT, CHANNEL_ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET,
+    Simulator,
 };
 use serde_json::{Value, json};
 use std::process::Command;

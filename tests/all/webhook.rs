@@ -359,8 +359,8 @@ async fn the_listener_can_forward_each_event_to_a_platform() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_event_type_the_simulator_sends_comes_out_of_the_listener_once() {
-    use line_connector_host::simulator::webhooks::{every_event_type, redelivered};
-    use line_connector_host::simulator::{CLIENT_SECRET, Simulator};
+    use line_simulator::webhooks::{every_event_type, redelivered};
+    use line_simulator::{CLIENT_SECRET, Simulator};
     let sim = Simulator::start().await.unwrap();
     let config = config_file(&json!({"channelSecret": CLIENT_SECRET}));
     let listener = Listener::start(&config, &[]);
@@ -401,7 +401,7 @@ fn the_simulators_events_are_lines_events() {
     // Each event the simulator sends fits webhook.yml's schemas (the
     // discriminator-aware check the conformance tests use).
     use crate::openapi::{self, Spec};
-    use line_connector_host::simulator::webhooks::{BOT_USER_ID, every_event_type};
+    use line_simulator::webhooks::{BOT_USER_ID, every_event_type};
     let dir = openapi::dir();
     let spec = Spec::load(&dir, "webhook.yml");
     let batch = json!({"destination": BOT_USER_ID, "events": every_event_type()});
@@ -422,7 +422,7 @@ fn the_simulators_events_are_lines_events() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_of_the_19_event_types_reads_into_its_typed_payload() {
-    use line_connector_host::simulator::webhooks::{every_event_type, signed_batch};
+    use line_simulator::webhooks::{every_event_type, signed_batch};
     let mut events = every_event_type();
     let mut future = events[3].clone();
     future["type"] = json!("somethingNew");
@@ -467,7 +467,7 @@ async fn each_of_the_19_event_types_reads_into_its_typed_payload() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_manifest_describes_what_parse_returns() {
     use line_connector_host::component::EMBEDDED_COMPONENT;
-    use line_connector_host::simulator::webhooks::{every_event_type, signed_batch};
+    use line_simulator::webhooks::{every_event_type, signed_batch};
     let manifest = line_connector_host::manifest_of(EMBEDDED_COMPONENT).unwrap();
     let webhook = &manifest["webhook"];
     assert_eq!(webhook["name"], "line:messaging/webhook@0.2.0");
@@ -500,7 +500,7 @@ async fn webhook_call(function: &str, body: &[u8], signature: &str) -> Result<Va
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_webhook_endpoint_sends_lines_signed_test_event_and_reports_the_answer() {
-    use line_connector_host::simulator::{CLIENT_SECRET, Simulator};
+    use line_simulator::{CLIENT_SECRET, Simulator};
     let sim = Simulator::start().await.unwrap();
     let right = config_file(&json!({"channelSecret": CLIENT_SECRET}));
     let listener = Listener::start(&right, &[]);

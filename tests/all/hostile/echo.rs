@@ -7,7 +7,7 @@ use super::{TOKEN, assert_no_piece_of, config};
 use crate::support::*;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use line_connector_host::examples::example;
+use line_connector_cli::examples::example;
 use serde_json::{Value, json};
 
 /// The request's bearer token, as the server received it.

@@ -3,7 +3,7 @@
 //! piece of the value; work before sending is linear in the input.
 
 use crate::support::*;
-use line_connector_host::simulator::{CHANNEL_ACCESS_TOKEN, Simulator};
+use line_simulator::{CHANNEL_ACCESS_TOKEN, Simulator};
 use serde_json::{Value, json};
 
 /// Runs `action` and asserts an `invalid-input` at `field`, nothing sent,

@@ -1,15 +1,20 @@
-//! One example input per action, from `examples/ACTION.json` (embedded at
-//! build time, so the command works anywhere).
+//! One example input per action, from `examples/ACTION.json` as the
+//! component's manifest carries them (so the command works anywhere).
 
 use serde_json::Value;
+use std::sync::LazyLock;
 
-/// `(action, JSON text)` for every file in `examples/`.
-pub const EXAMPLES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/examples.rs"));
+/// The embedded component's manifest, read once.
+static MANIFEST: LazyLock<Value> = LazyLock::new(|| {
+    line_connector_host::manifest_of(line_connector_host::EMBEDDED_COMPONENT)
+        .expect("the embedded component carries its manifest")
+});
 
 /// The example input of `action`, if it has one.
 pub fn example(action: &str) -> Option<Value> {
-    let (_, text) = EXAMPLES.iter().find(|(name, _)| *name == action)?;
-    Some(serde_json::from_str(text).expect("examples/*.json are valid JSON"))
+    let actions = MANIFEST["actions"].as_array()?;
+    let action = actions.iter().find(|a| a["name"] == action)?;
+    action["examples"].get(0).cloned()
 }
 
 /// The example input of `action` in a run of every action in order (the

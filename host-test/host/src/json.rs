@@ -12,10 +12,10 @@
 
 use serde_json::{Map, Number, Value, json};
 
-#[path = "../../src/shown.rs"]
+#[path = "../../../src/shown.rs"]
 mod shown;
 use shown::{cut, shown};
-#[path = "../../src/names.rs"]
+#[path = "../../../src/names.rs"]
 #[allow(dead_code)] // the host needs only some of the names
 mod names;
 use names::JSON_TEXT_FIELDS;

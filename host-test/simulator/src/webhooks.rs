@@ -140,5 +140,22 @@ pub async fn post_batch(url: &str, events: &[Value]) -> Result<u16> {
             || host == "localhost",
         "the simulator sends webhooks only to loopback, not {host}"
     );
-    crate::listen::post_json(url, &[("x-line-signature", &signature)], body).await
+    post_json(url, &[("x-line-signature", &signature)], body).await
+}
+
+/// POSTs a JSON `body` with `headers` to `url`, as LINE's platform posts a
+/// webhook; the status the bot answered.
+async fn post_json(url: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Result<u16> {
+    use http_body_util::Full;
+    use hyper_util::client::legacy::Client;
+    let client: Client<_, Full<bytes::Bytes>> =
+        Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
+    let mut request = hyper::Request::post(url).header("content-type", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let answer = client
+        .request(request.body(Full::new(body.into()))?)
+        .await?;
+    Ok(answer.status().as_u16())
 }

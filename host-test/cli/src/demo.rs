@@ -1,10 +1,10 @@
 //! `line-connector demo`: every action, with its example input, against the
 //! simulator on a free loopback port.
 
-use crate::Connector;
 use crate::examples::in_order;
-use crate::simulator::{self, Simulator};
 use anyhow::Result;
+use line_connector_host::Connector;
+use line_simulator::{self as simulator, Simulator};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -48,7 +48,7 @@ pub fn config_for(sim: &Simulator, credentials: &str) -> Value {
 /// failed.
 pub async fn run(connector: &Connector, out: &mut impl Write) -> Result<usize> {
     let sim = Simulator::start().await?;
-    let manifest = crate::component::manifest_of(crate::EMBEDDED_COMPONENT)?;
+    let manifest = line_connector_host::manifest_of(line_connector_host::EMBEDDED_COMPONENT)?;
     writeln!(
         out,
         "LINE simulator at {} (client credentials, stateless token endpoint; a JWT assertion where an action needs one)",

@@ -1,7 +1,6 @@
 //! Builds the guest component for `wasm32-wasip2` (as wasmtime's own
 //! test-programs do), so a plain `cargo build` or `cargo test` on a fresh
-//! machine produces the `.wasm` the host embeds and the tests load. Also
-//! embeds the example inputs from `examples/`.
+//! machine produces the `.wasm` the host embeds and the tests load.
 
 use std::env;
 use std::fs;
@@ -13,7 +12,8 @@ const PROFILE: &str = "guest";
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
-    let root = manifest_dir.parent().unwrap().to_path_buf();
+    // The workspace's root: this crate is host-test/host.
+    let root = manifest_dir.join("../..").canonicalize().unwrap();
     // Everything the guest is built from, its build script (and its modules) too.
     for watched in [
         "src",
@@ -34,7 +34,6 @@ fn main() {
     let digest = <sha2::Sha256 as sha2::Digest>::digest(fs::read(&wasm).unwrap());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     println!("cargo:rustc-env=LINE_CONNECTOR_WASM_SHA256={hex}");
-    write_examples(&root.join("examples"));
 }
 
 /// The component as platforms get it: the guest as built, with two custom
@@ -166,25 +165,4 @@ fn ensure_target() {
             "the {TARGET} target is missing and `rustup target add {TARGET}` failed"
         );
     }
-}
-
-/// Writes `examples.rs`: every `examples/ACTION.json` as `(action, text)`.
-fn write_examples(dir: &Path) {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
-    files.sort();
-    let rows: String = files
-        .iter()
-        .map(|p| {
-            let action = p.file_stem().unwrap().to_string_lossy();
-            format!(
-                "    ({action:?}, include_str!({:?})),\n",
-                p.display().to_string()
-            )
-        })
-        .collect();
-    let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("examples.rs");
-    fs::write(out, format!("&[\n{rows}]\n")).unwrap();
 }

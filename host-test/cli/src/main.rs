@@ -3,9 +3,9 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use line_connector_host::{
-    Connector, Limits, Network, Sandbox, Simulator, bench, demo, manifest_of, simulator,
-};
+use line_connector_cli::{bench, demo};
+use line_connector_host::{Connector, Limits, Network, Sandbox, manifest_of};
+use line_simulator::{self as simulator, Simulator};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -123,46 +123,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
-    // `once` for a command that runs one action and exits: its pool then
-    // holds one instance, not 256 (each a stack and guard pages to map,
-    // which was a tenth of a whole `run`).
-    let connector = |once: bool| {
-        let mut limits = Limits::for_this_process();
-        if once {
-            limits.instances = 1;
-        }
-        let connector = match &cli.component {
-            Some(path) => Connector::from_file(path, limits),
-            None => Connector::with_limits(line_connector_host::EMBEDDED_COMPONENT, limits),
-        }?;
-        // The connector already goes by the environment's proxy and roots.
-        if cli.proxy.is_none() && cli.ca_file.is_none() {
-            return anyhow::Ok(connector);
-        }
-        anyhow::Ok(connector.with_network(network(&cli)?))
-    };
     match &cli.command {
-        Command::Describe { action } => {
-            let manifest = match &cli.component {
-                Some(path) => manifest_of(
-                    &std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
-                )?,
-                None => manifest_of(line_connector_host::component::EMBEDDED_COMPONENT)?,
-            };
-            let shown = match action {
-                None => &manifest,
-                Some(name) => manifest["actions"]
-                    .as_array()
-                    .and_then(|all| all.iter().find(|a| a["name"] == name.as_str()))
-                    .with_context(|| {
-                        format!("no action {name:?}; `line-connector actions` lists them")
-                    })?,
-            };
-            println!("{}", serde_json::to_string_pretty(shown)?);
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Describe { action } => describe(&cli, action.as_deref()),
         Command::Actions => {
-            for action in connector(true)?.actions() {
+            for action in connector(&cli, true)?.actions() {
                 println!("{}", action.name);
             }
             Ok(ExitCode::SUCCESS)
@@ -176,32 +140,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             output,
             input_files,
         } => {
-            let config =
-                read_json(&format!("@{}", config.display())).context("reading --config")?;
-            let mut input = read_json(input).context("reading --input")?;
-            add_files(&mut input, input_files)?;
-            if *dry_run {
-                input
-                    .as_object_mut()
-                    .context("--dry-run needs an --input object")?
-                    .insert("dryRun".into(), Value::Bool(true));
-            }
+            let config = read_config(config)?;
+            let input = action_input(input, input_files, *dry_run)?;
             let sandbox = match allow_hosts.is_empty() {
                 true => Sandbox::for_config(&config),
                 false => Sandbox::checked(allow_hosts)?,
             };
-            let connector = connector(true)?;
-            let outcome = connector
-                .session(sandbox)
-                .await?
-                .run(action, &config, &input)
-                .await?;
-            let (value, code) = match outcome {
-                Ok(result) => (save_content(result, output.as_deref())?, ExitCode::SUCCESS),
-                Err(error) => (error, ExitCode::FAILURE),
-            };
-            println!("{}", serde_json::to_string_pretty(&value)?);
-            Ok(code)
+            run_action(&cli, action, &config, &input, sandbox, output.as_deref()).await
         }
         Command::Webhook {
             what,
@@ -211,83 +156,184 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             bind,
             forward,
         } => {
-            let config =
-                read_json(&format!("@{}", config.display())).context("reading --config")?;
-            let secret = ["channelSecret", "clientSecret"]
-                .iter()
-                .find_map(|key| config.get(*key).and_then(Value::as_str))
-                .unwrap_or_default()
-                .to_owned();
-            if what == "listen" {
-                let sink = match forward {
-                    Some(url) => line_connector_host::listen::Sink::Forward(url.clone()),
-                    None => line_connector_host::listen::Sink::Stdout,
-                };
-                let connector = std::sync::Arc::new(connector(false)?);
-                line_connector_host::listen::listen(connector, secret, *bind, sink).await?;
-                return Ok(ExitCode::SUCCESS);
+            let secret = channel_secret(&read_config(config)?);
+            match what.as_str() {
+                "listen" => listen(&cli, secret, *bind, forward.clone()).await,
+                what => verify(&cli, what, &secret, body.as_deref(), signature).await,
             }
-            let body = match body {
-                Some(path) => {
-                    std::fs::read(path).with_context(|| format!("reading {}", path.display()))?
-                }
-                None => {
-                    let mut bytes = Vec::new();
-                    std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
-                    bytes
-                }
-            };
-            let function = if what == "parse" {
-                "parse-json"
-            } else {
-                "verify"
-            };
-            let outcome = connector(true)?
-                .session(Sandbox::allowing(Vec::<String>::new()))
-                .await?
-                .webhook(function, &secret, &body, signature)
-                .await?;
-            let (value, code) = match outcome {
-                Ok(Value::Null) => (serde_json::json!({"verified": true}), ExitCode::SUCCESS),
-                Ok(batch) => (batch, ExitCode::SUCCESS),
-                Err(error) => (error, ExitCode::FAILURE),
-            };
-            println!("{}", serde_json::to_string_pretty(&value)?);
-            Ok(code)
         }
-        Command::Simulate { port } => {
-            let sim = Simulator::start_on(([127, 0, 0, 1], *port).into()).await?;
-            println!("LINE simulator listening at {}", sim.url());
-            println!("channelAccessToken: {}", simulator::CHANNEL_ACCESS_TOKEN);
-            println!(
-                "clientId: {}  clientSecret: {}",
-                simulator::CLIENT_ID,
-                simulator::CLIENT_SECRET
-            );
-            std::future::pending::<()>().await;
-            unreachable!()
-        }
+        Command::Simulate { port } => simulate(*port).await,
         Command::Bench { iterations } => {
             let options = bench::Options {
                 iterations: *iterations,
             };
-            bench::run(
-                std::sync::Arc::new(connector(false)?),
-                &options,
-                &mut std::io::stdout(),
-            )
-            .await?;
+            let connector = std::sync::Arc::new(connector(&cli, false)?);
+            bench::run(connector, &options, &mut std::io::stdout()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let failed = demo::run(&connector(false)?, &mut std::io::stdout()).await?;
-            Ok(if failed == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
+            let failed = demo::run(&connector(&cli, false)?, &mut std::io::stdout()).await?;
+            Ok(match failed {
+                0 => ExitCode::SUCCESS,
+                _ => ExitCode::FAILURE,
             })
         }
     }
+}
+
+/// The connector: the embedded component or `--component`'s, on the
+/// network the environment and `--proxy` / `--ca-file` give. `once` for a
+/// command that runs one action and exits: its pool then holds one
+/// instance, not 256 (each a stack and guard pages to map, which was a
+/// tenth of a whole `run`).
+fn connector(cli: &Cli, once: bool) -> Result<Connector> {
+    let mut limits = Limits::for_this_process();
+    if once {
+        limits.instances = 1;
+    }
+    let connector = match &cli.component {
+        Some(path) => Connector::from_file(path, limits),
+        None => Connector::with_limits(line_connector_host::EMBEDDED_COMPONENT, limits),
+    }?;
+    // The connector already goes by the environment's proxy and roots.
+    if cli.proxy.is_none() && cli.ca_file.is_none() {
+        return Ok(connector);
+    }
+    Ok(connector.with_network(network(cli)?))
+}
+
+/// `describe`: the manifest, or one action's part of it.
+fn describe(cli: &Cli, action: Option<&str>) -> Result<ExitCode> {
+    let manifest = match &cli.component {
+        Some(path) => manifest_of(
+            &std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+        )?,
+        None => manifest_of(line_connector_host::EMBEDDED_COMPONENT)?,
+    };
+    let shown = match action {
+        None => &manifest,
+        Some(name) => manifest["actions"]
+            .as_array()
+            .and_then(|all| all.iter().find(|a| a["name"] == name))
+            .with_context(|| format!("no action {name:?}; `line-connector actions` lists them"))?,
+    };
+    println!("{}", serde_json::to_string_pretty(shown)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `run`'s input: `--input`, with `--input-file`'s fields and `--dry-run`.
+fn action_input(input: &str, files: &[String], dry_run: bool) -> Result<Value> {
+    let mut input = read_json(input).context("reading --input")?;
+    add_files(&mut input, files)?;
+    if dry_run {
+        input
+            .as_object_mut()
+            .context("--dry-run needs an --input object")?
+            .insert("dryRun".into(), Value::Bool(true));
+    }
+    Ok(input)
+}
+
+/// `run`: one action; its result (exit 0) or its error (exit 1) printed.
+async fn run_action(
+    cli: &Cli,
+    action: &str,
+    config: &Value,
+    input: &Value,
+    sandbox: Sandbox,
+    output: Option<&std::path::Path>,
+) -> Result<ExitCode> {
+    let connector = connector(cli, true)?;
+    let outcome = connector
+        .session(sandbox)
+        .await?
+        .run(action, config, input)
+        .await?;
+    let (value, code) = match outcome {
+        Ok(result) => (save_content(result, output)?, ExitCode::SUCCESS),
+        Err(error) => (error, ExitCode::FAILURE),
+    };
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(code)
+}
+
+/// The config file's JSON.
+fn read_config(path: &std::path::Path) -> Result<Value> {
+    read_json(&format!("@{}", path.display())).context("reading --config")
+}
+
+/// The webhook key: the config's `channelSecret` (or `clientSecret`).
+fn channel_secret(config: &Value) -> String {
+    ["channelSecret", "clientSecret"]
+        .iter()
+        .find_map(|key| config.get(*key).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// `webhook listen`: the intake, until the process is stopped.
+async fn listen(
+    cli: &Cli,
+    secret: String,
+    bind: std::net::SocketAddr,
+    forward: Option<String>,
+) -> Result<ExitCode> {
+    let sink = match forward {
+        Some(url) => line_webhook_intake::Sink::Forward(url),
+        None => line_webhook_intake::Sink::Stdout,
+    };
+    let connector = std::sync::Arc::new(connector(cli, false)?);
+    line_webhook_intake::listen(connector, secret, bind, sink).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `webhook verify` or `parse`: one batch (from `--body` or standard
+/// input), its events (exit 0) or the error (exit 1) printed.
+async fn verify(
+    cli: &Cli,
+    what: &str,
+    secret: &str,
+    body: Option<&std::path::Path>,
+    signature: &str,
+) -> Result<ExitCode> {
+    let body = match body {
+        Some(path) => std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+        None => {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
+            bytes
+        }
+    };
+    let function = match what {
+        "parse" => "parse-json",
+        _ => "verify",
+    };
+    let outcome = connector(cli, true)?
+        .session(Sandbox::allowing(Vec::<String>::new()))
+        .await?
+        .webhook(function, secret, &body, signature)
+        .await?;
+    let (value, code) = match outcome {
+        Ok(Value::Null) => (serde_json::json!({"verified": true}), ExitCode::SUCCESS),
+        Ok(batch) => (batch, ExitCode::SUCCESS),
+        Err(error) => (error, ExitCode::FAILURE),
+    };
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(code)
+}
+
+/// `simulate`: the LINE simulator in the foreground, until stopped.
+async fn simulate(port: u16) -> Result<ExitCode> {
+    let sim = Simulator::start_on(([127, 0, 0, 1], port).into()).await?;
+    println!("LINE simulator listening at {}", sim.url());
+    println!("channelAccessToken: {}", simulator::CHANNEL_ACCESS_TOKEN);
+    println!(
+        "clientId: {}  clientSecret: {}",
+        simulator::CLIENT_ID,
+        simulator::CLIENT_SECRET
+    );
+    std::future::pending::<()>().await;
+    unreachable!()
 }
 
 /// The environment's proxy and roots, with `--proxy` and `--ca-file` over them.

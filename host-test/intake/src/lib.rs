@@ -7,14 +7,14 @@
 //! stdout or one POST each to `--forward`. Redelivered events already passed on
 //! are dropped. Bodies are bounded, and so are the requests at once.
 
-use crate::Connector;
-use crate::sandbox::Sandbox;
 use anyhow::{Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use line_connector_host::Connector;
+use line_connector_host::Sandbox;
 use serde_json::Value;
 use std::collections::{HashSet, VecDeque};
 use std::io::Write;

@@ -5,14 +5,14 @@
 //! comparison it belongs to; ratios, not absolute times, are the targets,
 //! since the machines are shared and noisy.
 
-use crate::cache;
-use crate::{Connector, Sandbox};
 use anyhow::{Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use line_connector_host::cache;
+use line_connector_host::{Connector, Sandbox};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -51,26 +51,59 @@ pub struct Options {
 
 /// Runs every measurement and writes the table.
 pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Write) -> Result<()> {
-    let server = Server::start().await?;
-    let config =
-        json!({"channelAccessToken": "bench-token", "apiBaseUrl": server.url(), "maxAttempts": 1});
-    let input = json!({"to": USER, "messages": [{"type": "text", "text": "bench"}]});
-    let n = options.iterations.max(20);
+    let setup = Setup::start(options).await?;
     writeln!(
         out,
-        "LINE connector benchmark: {n} pushes per series, server at {}",
-        server.url()
+        "LINE connector benchmark: {} pushes per series, server at {}",
+        setup.n,
+        setup.server.url()
     )?;
     writeln!(out)?;
     writeln!(out, "| measurement | figure | compared with | ratio |")?;
     writeln!(out, "| --- | --- | --- | --- |")?;
+    let (median, raw_median) = latency(out, &connector, &setup).await?;
+    throughputs(out, &connector, &setup).await?;
+    instances(out, &connector, &setup, raw_median).await?;
+    loading(out, &setup)?;
+    footprint(out, &connector, &setup).await?;
+    python(out, &setup, median)
+}
 
+/// What every series shares: the server, a config for it, the push.
+struct Setup {
+    server: Server,
+    config: Value,
+    input: Value,
+    /// Pushes per series.
+    n: usize,
+}
+
+impl Setup {
+    async fn start(options: &Options) -> Result<Setup> {
+        let server = Server::start().await?;
+        let config = json!({"channelAccessToken": "bench-token", "apiBaseUrl": server.url(), "maxAttempts": 1});
+        Ok(Setup {
+            server,
+            config,
+            input: json!({"to": USER, "messages": [{"type": "text", "text": "bench"}]}),
+            n: options.iterations.max(20),
+        })
+    }
+}
+
+/// A push's median and p99 against the raw client's; returns both medians.
+async fn latency(
+    out: &mut impl Write,
+    connector: &Connector,
+    setup: &Setup,
+) -> Result<(Duration, Duration)> {
+    let (config, input, n) = (&setup.config, &setup.input, setup.n);
     // Warm up both paths (connections, caches, lazy statics).
     for _ in 0..20 {
-        push(&connector, &config, &input).await?;
+        push(connector, config, input).await?;
     }
-    let raw = raw_pushes(server.addr, &input, n).await?;
-    let ours = timed(n, || push(&connector, &config, &input)).await?;
+    let raw = raw_pushes(setup.server.addr, input, n).await?;
+    let ours = timed(n, || push(connector, config, input)).await?;
     let (raw_median, raw_p99) = (percentile(&raw, 50), percentile(&raw, 99));
     let (median, p99) = (percentile(&ours, 50), percentile(&ours, 99));
     row(
@@ -87,10 +120,19 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
         &format!("raw hyper client {}", us(raw_p99)),
         ratio(p99, raw_p99),
     )?;
+    Ok((median, raw_median))
+}
 
+/// Pushes per second at 1, 2, 8 and 64 at once, against the raw client's.
+async fn throughputs(
+    out: &mut impl Write,
+    connector: &Arc<Connector>,
+    setup: &Setup,
+) -> Result<()> {
     for concurrency in [1, 2, 8, 64] {
-        let rate = throughput(&connector, &config, &input, concurrency, n).await?;
-        let raw = raw_throughput(server.addr, &input, concurrency, n).await?;
+        let (config, input) = (&setup.config, &setup.input);
+        let rate = throughput(connector, config, input, concurrency, setup.n).await?;
+        let raw = raw_throughput(setup.server.addr, input, concurrency, setup.n).await?;
         row(
             out,
             &format!("pushes per second, {concurrency} at once"),
@@ -99,7 +141,17 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
             format!("{:.2}×", raw / rate),
         )?;
     }
+    Ok(())
+}
 
+/// A push in one kept instance, and instantiation alone.
+async fn instances(
+    out: &mut impl Write,
+    connector: &Connector,
+    setup: &Setup,
+    raw_median: Duration,
+) -> Result<()> {
+    let (config, input, n) = (&setup.config, &setup.input, setup.n);
     let instantiate = timed(n, || async {
         connector
             .session(Sandbox::allowing(["127.0.0.1"]))
@@ -107,11 +159,11 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
             .map(drop)
     })
     .await?;
-    let mut kept = connector.session(Sandbox::for_config(&config)).await?;
+    let mut kept = connector.session(Sandbox::for_config(config)).await?;
     let mut reused = Vec::with_capacity(n);
     for _ in 0..n {
         let started = Instant::now();
-        if let Err(error) = kept.run("push", &config, &input).await? {
+        if let Err(error) = kept.run("push", config, input).await? {
             anyhow::bail!("push failed: {error}");
         }
         reused.push(started.elapsed());
@@ -130,8 +182,12 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
         us(percentile(&instantiate, 50)),
         "",
         "",
-    )?;
+    )
+}
 
+/// Compiling the component against loading it from the cache, and a whole
+/// `line-connector run` process.
+fn loading(out: &mut impl Write, setup: &Setup) -> Result<()> {
     let (compile, load) = compile_and_load()?;
     row(
         out,
@@ -140,21 +196,25 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
         &format!("from the cache {}", ms(load)),
         ratio(compile, load),
     )?;
-
-    let process = whole_process(&server)?;
+    let process = whole_process(&setup.server)?;
     row(
         out,
         "`line-connector run quota`, whole process, median (warm cache)",
         ms(process),
         "",
         "",
-    )?;
+    )
+}
 
-    let mut session = connector.session(Sandbox::for_config(&config)).await?;
-    if let Err(error) = session.run("push", &config, &input).await? {
+/// The component's size and an instance's memory after a push.
+async fn footprint(out: &mut impl Write, connector: &Connector, setup: &Setup) -> Result<()> {
+    let mut session = connector
+        .session(Sandbox::for_config(&setup.config))
+        .await?;
+    if let Err(error) = session.run("push", &setup.config, &setup.input).await? {
         anyhow::bail!("push failed: {error}");
     }
-    let size = crate::component::EMBEDDED_COMPONENT.len();
+    let size = line_connector_host::EMBEDDED_COMPONENT.len();
     row(out, "component size", format!("{size} bytes"), "", "")?;
     row(
         out,
@@ -162,9 +222,12 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
         format!("{} KiB", session.peak_memory() / 1024),
         "",
         "",
-    )?;
+    )
+}
 
-    match python_sdk(&server, n) {
+/// LINE's Python SDK against this connector's push median, if installed.
+fn python(out: &mut impl Write, setup: &Setup, median: Duration) -> Result<()> {
+    match python_sdk(&setup.server, setup.n) {
         Some((import, times)) => {
             let python = percentile(&times, 50);
             row(
@@ -174,14 +237,13 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
                 &format!("this connector {}", us(median)),
                 ratio(python, median),
             )?;
-            row(out, "LINE's Python SDK, import", ms(import), "", "")?;
+            row(out, "LINE's Python SDK, import", ms(import), "", "")
         }
-        None => writeln!(
+        None => Ok(writeln!(
             out,
             "| LINE's Python SDK | not installed (pip install line-bot-sdk) | | |"
-        )?,
+        )?),
     }
-    Ok(())
 }
 
 /// One push through the host, in a new instance.
@@ -296,8 +358,10 @@ async fn throughput(
 
 /// The time to compile the component, and to load it from the cache.
 fn compile_and_load() -> Result<(Duration, Duration)> {
-    let engine = wasmtime::Engine::new(&crate::component::engine_config(&Default::default()))?;
-    let wasm = crate::component::EMBEDDED_COMPONENT;
+    let engine = wasmtime::Engine::new(&line_connector_host::component::engine_config(
+        &Default::default(),
+    ))?;
+    let wasm = line_connector_host::component::EMBEDDED_COMPONENT;
     let started = Instant::now();
     wasmtime::component::Component::new(&engine, wasm)?;
     let compile = started.elapsed();

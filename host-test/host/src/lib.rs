@@ -1,0 +1,18 @@
+//! The host library a platform embeds: loads the LINE connector component
+//! with wasmtime (WASI + WASI-HTTP) and runs its actions from JSON
+//! ([`component`], [`json`]) inside a [`sandbox`] that lets it reach only
+//! the allowed hosts, over kept-alive connections ([`pool`]) through the
+//! [`network`]'s proxies and roots, with compiled components cached on disk
+//! ([`cache`]). No HTTP server, simulator or command line here: those are
+//! the crates beside it.
+
+pub mod cache;
+pub mod component;
+pub mod json;
+pub mod network;
+pub mod pool;
+pub mod sandbox;
+
+pub use component::{Action, Connector, EMBEDDED_COMPONENT, Limits, Outcome, Session, manifest_of};
+pub use network::Network;
+pub use sandbox::{Exchange, ExchangeLog, Sandbox};
