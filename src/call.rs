@@ -346,3 +346,43 @@ fn json_body(body: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<u8
     }
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn merged(fields: Value) -> response::Merged {
+        response::Merged {
+            fields: fields.as_object().unwrap().clone(),
+            status: 200,
+            request_id: String::new(),
+            bytes: None,
+        }
+    }
+
+    #[test]
+    fn a_next_token_asks_for_the_page_it_names() {
+        let draft = Draft::default();
+        let next = next_page(Paging::Next, &merged(json!({"next": "abc"})), &draft);
+        assert_eq!(next, Some(("start", "abc".to_owned())));
+        assert_eq!(next_page(Paging::Next, &merged(json!({})), &draft), None);
+    }
+
+    #[test]
+    fn a_page_number_counts_on_while_there_are_more() {
+        let draft = Draft {
+            query: vec![("page".into(), "41".into())],
+            ..Draft::default()
+        };
+        let more = merged(json!({"has_next_page": true}));
+        assert_eq!(
+            next_page(Paging::Number, &more, &draft),
+            Some(("page", "42".into()))
+        );
+        let last = merged(json!({"has_next_page": false}));
+        assert_eq!(next_page(Paging::Number, &last, &draft), None);
+        // Without a page asked for, there is nothing to count on from.
+        assert_eq!(next_page(Paging::Number, &more, &Draft::default()), None);
+    }
+}

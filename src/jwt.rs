@@ -179,3 +179,71 @@ pub fn sign(key: &str, claims: &Claims) -> Result<String, ErrorCode> {
         BASE64URL.encode(signature.to_bytes())
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rsa::signature::Verifier as _;
+    use rsa::traits::{PrivateKeyParts as _, PublicKeyParts as _};
+
+    /// A fresh key's public half, and its private half as a JWK with only
+    /// `n`, `e` and `d` (the primes are optional).
+    fn key() -> (rsa::PublicKey, String) {
+        use rsa::Generate as _;
+        let key = rsa::PrivateKey::generate();
+        let b64 = |bytes: &[u8]| BASE64URL.encode(bytes);
+        let jwk = json!({"kty": "RSA", "n": b64(&key.n_bytes()), "e": b64(&key.e_bytes()),
+            "d": b64(&key.d().to_be_bytes_trimmed_vartime())});
+        (key.to_public_key(), jwk.to_string())
+    }
+
+    #[test]
+    fn a_signed_jwt_verifies_and_carries_lines_claims() {
+        let (public, jwk) = key();
+        let claims = Claims {
+            channel_id: "1234567890",
+            key_id: "kid-1",
+            token_exp: 900,
+            now: 1_800_000_000,
+        };
+        let jwt = sign(&jwk, &claims).unwrap();
+        let parts: Vec<&str> = jwt.split('.').collect();
+        let part = |i: usize| -> serde_json::Value {
+            serde_json::from_slice(&BASE64URL.decode(parts[i]).unwrap()).unwrap()
+        };
+        assert_eq!(
+            part(0),
+            json!({"alg": "RS256", "typ": "JWT", "kid": "kid-1"})
+        );
+        assert_eq!(part(1)["aud"], AUDIENCE);
+        assert_eq!(part(1)["iss"], "1234567890");
+        assert_eq!(part(1)["exp"], 1_800_000_000 + LIFETIME_SECONDS);
+        let signature =
+            rsa::pkcs1v15::Signature::try_from(&BASE64URL.decode(parts[2]).unwrap()[..]).unwrap();
+        let verifier = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(public);
+        let signed = format!("{}.{}", parts[0], parts[1]);
+        assert!(verifier.verify(signed.as_bytes(), &signature).is_ok());
+        assert!(verifier.verify(b"other", &signature).is_err());
+    }
+
+    #[test]
+    fn malformed_keys_are_refused_by_name_never_quoted() {
+        for (jwk, says) in [
+            ("not json", "JWK"),
+            (r#"{"kty":"EC","n":"AQ","e":"AQ","d":"AQ"}"#, "kty"),
+            (
+                r#"{"kty":"RSA","alg":"RS512","n":"AQ","e":"AQ","d":"AQ"}"#,
+                "RS256",
+            ),
+            (r#"{"kty":"RSA","n":"!!","e":"AQ","d":"AQ"}"#, "member n"),
+            (r#"{"kty":"RSA","n":"AQAB","e":"AQAB","d":"AQ"}"#, "modulus"),
+        ] {
+            let ErrorCode::InvalidInput(e) = check(jwk).unwrap_err() else {
+                panic!("{jwk}: not invalid input");
+            };
+            assert_eq!(e.field, FIELD);
+            assert!(e.message.contains(says), "{jwk}: {}", e.message);
+            assert!(!e.message.contains("AQAB"), "{}", e.message);
+        }
+    }
+}

@@ -64,3 +64,46 @@ fn escape(name: &str) -> String {
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::cell::Cell;
+
+    #[test]
+    fn each_field_is_a_text_part_and_the_file_its_own() {
+        let fields = json!({"description": "soc", "isIfaAudience": false});
+        let form = form(fields.as_object().unwrap(), b"U1\nU2\n", || 7);
+        let boundary = form.content_type.split("boundary=").nth(1).unwrap();
+        let body = String::from_utf8(form.body).unwrap();
+        assert!(body.starts_with(&format!("--{boundary}\r\n")));
+        assert!(body.ends_with(&format!("\r\n--{boundary}--\r\n")));
+        assert!(body.contains("name=\"description\"\r\n\r\nsoc\r\n"));
+        assert!(body.contains("name=\"isIfaAudience\"\r\n\r\nfalse\r\n"));
+        assert!(
+            body.contains(
+                "filename=\"audience.txt\"\r\nContent-Type: text/plain\r\n\r\nU1\nU2\n\r\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_boundary_found_in_a_part_is_drawn_again() {
+        let first = format!("line-connector-{:016x}{:016x}", 1, 1);
+        let draws = Cell::new(0u64);
+        let random = || {
+            draws.set(draws.get() + 1);
+            // 1, 1 (the boundary the file holds), then 2, 2.
+            (draws.get() + 1) / 2
+        };
+        let form = form(&Map::new(), first.as_bytes(), random);
+        assert!(!form.content_type.contains(&first));
+        assert_eq!(draws.get(), 4);
+    }
+
+    #[test]
+    fn a_field_name_cannot_break_out_of_its_quotes() {
+        assert_eq!(escape("a\"b\r\nc"), "a%22b%0D%0Ac");
+    }
+}

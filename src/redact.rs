@@ -199,3 +199,60 @@ fn base64_core(bytes: &[u8], shift: usize) -> String {
     let end = padded.len() / 3 * 4;
     encoded.get(start..end).unwrap_or_default().to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "s3cr3t/t0ken+value";
+
+    #[test]
+    fn every_form_of_a_secret_is_replaced() {
+        begin([SECRET]);
+        let url = form_urlencoded::byte_serialize(SECRET.as_bytes()).collect::<String>();
+        let json = serde_json::to_string(SECRET).unwrap();
+        for text in [
+            format!("token={SECRET}"),
+            format!("q={url}"),
+            format!("{{\"t\":{json}}}"),
+            format!("{{\"t\":{}}}", json.replace('/', "\\/")),
+            format!("p={}", percent(SECRET, false)),
+        ] {
+            assert!(
+                !clean(&text).contains("t0ken"),
+                "{text} -> {}",
+                clean(&text)
+            );
+        }
+        // Base64 at each of its three alignments, in either alphabet.
+        for prefix in ["", "a", "ab"] {
+            let standard = STANDARD_NO_PAD.encode(format!("{prefix}{SECRET}!"));
+            let url_safe = standard.replace('+', "-").replace('/', "_");
+            for encoded in [standard, url_safe] {
+                assert!(clean(&encoded).contains(REDACTED), "{prefix:?}: {encoded}");
+            }
+        }
+    }
+
+    #[test]
+    fn short_values_are_not_secrets() {
+        begin(["short"]);
+        assert_eq!(clean("a short text"), "a short text");
+    }
+
+    #[test]
+    fn a_quote_cleans_before_it_cuts() {
+        begin([SECRET]);
+        let text = format!("{}{SECRET}", "x".repeat(MAX_QUOTE_CHARS - 4));
+        let quoted = quote(&text);
+        assert!(!quoted.contains("s3cr"), "{quoted}");
+        assert!(quoted.ends_with("…\""), "{quoted}");
+    }
+
+    #[test]
+    fn content_bytes_are_searched_for_secrets() {
+        begin([SECRET]);
+        assert!(found_in(format!("\0\x01{SECRET}\x02").as_bytes()));
+        assert!(!found_in(b"\0\x01nothing"));
+    }
+}
