@@ -98,18 +98,7 @@ fn checked(
 ) -> Result<response::Merged, ErrorCode> {
     let mut draft = request::draft(endpoint, fields, kind.bytes, kind.snake_case)?;
     let (endpoint, mut bytes) = by_file(endpoint, &mut draft, bytes);
-    let image = match endpoint.body {
-        Body::Image => Some(image::checked(
-            kind.bytes.unwrap_or("image"),
-            std::mem::take(&mut bytes),
-        )?),
-        Body::Multipart => {
-            let ifa = draft.body.get("isIfaAudience") == Some(&Value::Bool(true));
-            validate::ids_file(kind.bytes.unwrap_or("file"), &bytes, ifa)?;
-            None
-        }
-        _ => None,
-    };
+    let image = uploaded(endpoint, &draft, kind, &mut bytes)?;
     let settings = Settings::from_config(config)?;
     oauth::fill(endpoint, &settings, &mut draft)?;
     let endpoint = match endpoint.dry_run.filter(|_| draft.dry_run) {
@@ -130,28 +119,56 @@ fn checked(
         .then(|| draft.retry_key.take().unwrap_or_else(retry::new_key));
     // Every request is built (and checked) before the first is sent.
     let parts = parts(endpoint, &draft, retry_key.as_deref(), image, bytes)?;
-    let url = url(endpoint, &settings, &draft);
+    until_final(endpoint, &settings, &mut draft, &parts, kind)
+}
+
+/// The bytes an upload carries, checked by their endpoint's rules: a rich
+/// menu's image (returned, its bytes taken), or a file of audience ids.
+fn uploaded(
+    endpoint: &Endpoint,
+    draft: &Draft,
+    kind: &Kind,
+    bytes: &mut Vec<u8>,
+) -> Result<Option<Image>, ErrorCode> {
+    match endpoint.body {
+        Body::Image => Ok(Some(image::checked(
+            kind.bytes.unwrap_or("image"),
+            std::mem::take(bytes),
+        )?)),
+        Body::Multipart => {
+            let ifa = draft.body.get("isIfaAudience") == Some(&Value::Bool(true));
+            validate::ids_file(kind.bytes.unwrap_or("file"), bytes, ifa)?;
+            Ok(None)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Sends the requests, and again at growing intervals while LINE's answer
+/// is not final and the input's `waitSeconds` allows; a paged list is read
+/// on page by page.
+fn until_final(
+    endpoint: &'static Endpoint,
+    settings: &Settings,
+    draft: &mut Draft,
+    parts: &[Part],
+    kind: &Kind,
+) -> Result<response::Merged, ErrorCode> {
+    let url = url(endpoint, settings, draft);
     let deadline = Instant::now() + draft.wait;
     let mut polls = 0;
     loop {
         polls += 1;
         let sent = parts
             .iter()
-            .map(|part| send(endpoint, &settings, &url, part, draft.dry_run))
+            .map(|part| send(endpoint, settings, &url, part, draft.dry_run))
             .collect();
         let mut merged = response::merge(sent)?;
         if endpoint.connection_test {
-            merged
-                .fields
-                .insert("auth_mode".into(), settings.credentials.mode().into());
-            let expires_in =
-                crate::auth::fetched_expires_in().filter(|_| !settings.credentials.is_given());
-            merged
-                .fields
-                .insert("token_expires_in".into(), expires_in.into());
+            connection_facts(settings, &mut merged);
         }
         if let Some(pages) = endpoint.pages {
-            merged = read_on(endpoint, &settings, &mut draft, &parts[0], pages, merged)?;
+            merged = read_on(endpoint, settings, draft, &parts[0], pages, merged)?;
         }
         let left = deadline.saturating_duration_since(Instant::now());
         if response::is_final(endpoint.poll.as_ref(), &merged) || left.is_zero() {
@@ -159,6 +176,18 @@ fn checked(
         }
         std::thread::sleep(retry::poll_interval(polls).min(left));
     }
+}
+
+/// What the connection test adds to the bot's account: how the config
+/// authenticated, and when a fetched token expires.
+fn connection_facts(settings: &Settings, merged: &mut response::Merged) {
+    merged
+        .fields
+        .insert("auth_mode".into(), settings.credentials.mode().into());
+    let expires_in = crate::auth::fetched_expires_in().filter(|_| !settings.credentials.is_given());
+    merged
+        .fields
+        .insert("token_expires_in".into(), expires_in.into());
 }
 
 /// An upload of more ids than LINE's JSON upload takes, switched to its

@@ -70,6 +70,21 @@ pub fn draft(
     if let Some(name) = bytes {
         fields.remove(&crate::names::snake_case(name));
     }
+    let (mut draft, mut rest) = read(endpoint, fields, snake_case)?;
+    validate::together(&rest)?;
+    draft.path = fill_path(endpoint.path, &mut rest, &mut draft.params)?;
+    place(endpoint, rest, &mut draft)?;
+    Ok(draft)
+}
+
+/// Each field checked: the ones that steer the request (retry key, dry
+/// run, waiting, paging, friend check) read into a draft, the others
+/// returned in LINE's names, as they are to be sent.
+fn read(
+    endpoint: &Endpoint,
+    mut fields: Map<String, Value>,
+    snake_case: bool,
+) -> Result<(Draft, Map<String, Value>), ErrorCode> {
     let text = fields.remove("text").filter(|t| !t.is_null());
     let mut draft = Draft {
         pages: 1,
@@ -104,11 +119,19 @@ pub fn draft(
             }
         }
     }
-    validate::together(&rest)?;
     if all {
         draft.pages = max_pages;
     }
-    draft.path = fill_path(endpoint.path, &mut rest, &mut draft.params)?;
+    Ok((draft, rest))
+}
+
+/// The fields left after the path: to the query string, a header, or the
+/// body; a field with no place in this request is an error.
+fn place(
+    endpoint: &Endpoint,
+    mut rest: Map<String, Value>,
+    draft: &mut Draft,
+) -> Result<(), ErrorCode> {
     for &field in endpoint.query {
         match rest.remove(field) {
             // A list repeats its parameter: `status=DRAFT&status=RUNNING`.
@@ -134,7 +157,7 @@ pub fn draft(
             }
         }
     }
-    Ok(draft)
+    Ok(())
 }
 
 /// A field checked by its rule, and a record inside it field by field

@@ -98,7 +98,6 @@ pub fn to_val(ty: &Type, value: &Value, path: &str) -> Result<Val, InputError> {
 
 /// [`to_val`] with fields named by `names`.
 pub fn to_val_named(ty: &Type, value: &Value, path: &str, names: Names) -> Result<Val, InputError> {
-    let to_val = |ty: &Type, value: &Value, path: &str| to_val_named(ty, value, path, names);
     let expected = |what: &str| InputError::new(path, format!("must be {what}"));
     Ok(match ty {
         Type::Bool => Val::Bool(value.as_bool().ok_or_else(|| expected("true or false"))?),
@@ -116,62 +115,15 @@ pub fn to_val_named(ty: &Type, value: &Value, path: &str, names: Names) -> Resul
         Type::S64 => Val::S64(int(value, path)?),
         Type::Option(inner) => match value {
             Value::Null => Val::Option(None),
-            v => Val::Option(Some(Box::new(to_val(&inner.ty(), v, path)?))),
+            v => Val::Option(Some(Box::new(to_val_named(&inner.ty(), v, path, names)?))),
         },
-        // Content's bytes travel as base64 in JSON.
-        Type::List(list) if list.ty() == Type::U8 && value.is_string() => {
-            use base64::Engine as _;
-            let text = value.as_str().unwrap_or_default();
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(text)
-                .map_err(|_| expected("base64"))?;
-            Val::List(bytes.into_iter().map(Val::U8).collect())
-        }
-        Type::List(list) => {
-            let items = value.as_array().ok_or_else(|| expected("an array"))?;
-            let item_ty = list.ty();
-            let vals = items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| to_val(&item_ty, item, &format!("{path}[{i}]")));
-            Val::List(vals.collect::<Result<_, _>>()?)
-        }
-        Type::Record(record) => {
-            let object = value.as_object().ok_or_else(|| expected("an object"))?;
-            let mut fields = Vec::new();
-            let mut given = 0;
-            // A field path is only made for a field that is there (or
-            // missing and required): most of a record's options are absent.
-            for field in record.fields() {
-                let key = names(field.name);
-                let val = match (object.get(&key), &field.ty) {
-                    (None, Type::Option(_)) => Val::Option(None),
-                    (None, _) => return Err(InputError::new(&join(path, &key), "is required")),
-                    (Some(v), ty) => {
-                        given += 1;
-                        to_val(ty, v, &join(path, &key))?
-                    }
-                };
-                fields.push((field.name.to_owned(), val));
-            }
-            if given < object.len() {
-                let known: Vec<String> = record.fields().map(|f| names(f.name)).collect();
-                if let Some(unknown) = object.keys().find(|k| !known.contains(k)) {
-                    return Err(InputError::new(
-                        &join(path, &cut(unknown, 200)),
-                        format!("is not a field here; the fields are {}", known.join(", ")),
-                    ));
-                }
-            }
-            Val::Record(fields)
-        }
+        Type::List(list) => list_val(&list.ty(), value, path, names)?,
+        Type::Record(record) => record_val(record, value, path, names)?,
         Type::Enum(e) => {
             let name = value.as_str().ok_or_else(|| expected("a string"))?;
             if !e.names().any(|n| n == name) {
-                return Err(expected(&format!(
-                    "one of {}",
-                    e.names().collect::<Vec<_>>().join(", ")
-                )));
+                let names: Vec<&str> = e.names().collect();
+                return Err(expected(&format!("one of {}", names.join(", "))));
             }
             Val::Enum(name.to_owned())
         }
@@ -182,6 +134,63 @@ pub fn to_val_named(ty: &Type, value: &Value, path: &str, names: Names) -> Resul
             ));
         }
     })
+}
+
+/// A list: its items one by one, or content's bytes from base64 text.
+fn list_val(item: &Type, value: &Value, path: &str, names: Names) -> Result<Val, InputError> {
+    let expected = |what: &str| InputError::new(path, format!("must be {what}"));
+    if let (Type::U8, Some(text)) = (item, value.as_str()) {
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(|_| expected("base64"))?;
+        return Ok(Val::List(bytes.into_iter().map(Val::U8).collect()));
+    }
+    let items = value.as_array().ok_or_else(|| expected("an array"))?;
+    let vals = items
+        .iter()
+        .enumerate()
+        .map(|(i, value)| to_val_named(item, value, &format!("{path}[{i}]"), names));
+    Ok(Val::List(vals.collect::<Result<_, _>>()?))
+}
+
+/// A record: each field by its name, required ones demanded, unknown keys
+/// refused.
+fn record_val(
+    record: &wasmtime::component::types::Record,
+    value: &Value,
+    path: &str,
+    names: Names,
+) -> Result<Val, InputError> {
+    let object = value
+        .as_object()
+        .ok_or_else(|| InputError::new(path, "must be an object"))?;
+    let mut fields = Vec::new();
+    let mut given = 0;
+    // A field path is only made for a field that is there (or missing and
+    // required): most of a record's options are absent.
+    for field in record.fields() {
+        let key = names(field.name);
+        let val = match (object.get(&key), &field.ty) {
+            (None, Type::Option(_)) => Val::Option(None),
+            (None, _) => return Err(InputError::new(&join(path, &key), "is required")),
+            (Some(v), ty) => {
+                given += 1;
+                to_val_named(ty, v, &join(path, &key), names)?
+            }
+        };
+        fields.push((field.name.to_owned(), val));
+    }
+    if given < object.len() {
+        let known: Vec<String> = record.fields().map(|f| names(f.name)).collect();
+        if let Some(unknown) = object.keys().find(|k| !known.contains(k)) {
+            return Err(InputError::new(
+                &join(path, &cut(unknown, 200)),
+                format!("is not a field here; the fields are {}", known.join(", ")),
+            ));
+        }
+    }
+    Ok(Val::Record(fields))
 }
 
 fn int<T: TryFrom<i64> + TryFrom<u64>>(value: &Value, path: &str) -> Result<T, InputError> {

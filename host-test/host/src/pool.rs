@@ -75,72 +75,28 @@ impl Pool {
         mut request: http::Request<WasiBody>,
         options: Option<RequestOptions>,
     ) -> Result<Sent, Error> {
-        let uri = request.uri();
-        let tls = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
-        let authority = uri.authority().ok_or(Error::HttpRequestUriInvalid)?;
-        let port = authority.port_u16().unwrap_or(if tls { 443 } else { 80 });
-        let key = (tls, format!("{}:{port}", authority.host()));
+        let key = destination(request.uri())?;
         let timeout = |pick: fn(&RequestOptions) -> Option<Duration>| {
             options.as_ref().and_then(pick).unwrap_or(NO_TIMEOUT)
         };
-        let (connect, first_byte, between_bytes) = (
-            timeout(|o| o.connect_timeout),
-            timeout(|o| o.first_byte_timeout),
-            timeout(|o| o.between_bytes_timeout),
-        );
         let proxy = self.network.proxy_for(request.uri());
-        match (&proxy, tls) {
-            // Plain HTTP through a proxy: the whole URL on the request
-            // line, and the proxy's credentials in its own header.
-            (Some(proxy), false) => {
-                if let Some(auth) = proxy.basic_auth() {
-                    request
-                        .headers_mut()
-                        .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
-                }
-            }
-            // Otherwise only the path goes on the request line.
-            _ => {
-                let path = request
-                    .uri()
-                    .path_and_query()
-                    .map_or("/", |p| p.as_str())
-                    .to_owned();
-                *request.uri_mut() =
-                    http::Uri::try_from(path).map_err(|_| Error::HttpRequestUriInvalid)?;
-            }
-        }
-
+        request_line(&mut request, proxy.as_ref(), key.0)?;
         let mut sender = match self.take(&key).await {
             Some(sender) => sender,
-            None => open(&key, proxy.as_ref(), &self.network, connect).await?,
+            None => {
+                let connect = timeout(|o| o.connect_timeout);
+                open(&key, proxy.as_ref(), &self.network, connect).await?
+            }
         };
+        let first_byte = timeout(|o| o.first_byte_timeout);
         let response = tokio::time::timeout(first_byte, sender.send_request(request))
             .await
             .map_err(|_| Error::ConnectionReadTimeout)?
             .map_err(Error::from)?;
-        let between_bytes = between_bytes.max(Duration::from_nanos(1));
+        let between_bytes = timeout(|o| o.between_bytes_timeout).max(Duration::from_nanos(1));
         let mut timer = tokio::time::interval(between_bytes);
         timer.reset();
-        // A server that closes the connection after this answer gets no
-        // other request on it; an answer without a body frees its connection
-        // at once.
-        let closing = response
-            .headers()
-            .get_all(http::header::CONNECTION)
-            .iter()
-            .any(|v| {
-                v.to_str()
-                    .is_ok_and(|v| v.to_ascii_lowercase().contains("close"))
-            });
-        let home = match (closing, hyper::body::Body::is_end_stream(response.body())) {
-            (true, _) => None,
-            (false, true) => {
-                self.put(key, sender);
-                None
-            }
-            (false, false) => Some((self.clone(), key, sender)),
-        };
+        let home = self.home_after(&response, key, sender);
         let response = response.map(|incoming| {
             Body {
                 incoming: Some(incoming),
@@ -150,6 +106,33 @@ impl Pool {
             .boxed_unsync()
         });
         Ok((response, Box::new(async { Ok(()) })))
+    }
+
+    /// Where the connection goes once `response` is read: back to the pool
+    /// at once for an answer without a body, when its body is read
+    /// otherwise, and nowhere when the server closes it after this answer.
+    fn home_after(
+        self: &Arc<Self>,
+        response: &http::Response<hyper::body::Incoming>,
+        key: Key,
+        sender: SendRequest<WasiBody>,
+    ) -> Option<(Arc<Self>, Key, SendRequest<WasiBody>)> {
+        let closing = response
+            .headers()
+            .get_all(http::header::CONNECTION)
+            .iter()
+            .any(|v| {
+                v.to_str()
+                    .is_ok_and(|v| v.to_ascii_lowercase().contains("close"))
+            });
+        match (closing, hyper::body::Body::is_end_stream(response.body())) {
+            (true, _) => None,
+            (false, true) => {
+                self.put(key, sender);
+                None
+            }
+            (false, false) => Some((self.clone(), key, sender)),
+        }
     }
 
     /// An idle connection to `key` that is still open and ready.
@@ -290,4 +273,41 @@ impl http_body::Body for Body {
             .as_ref()
             .is_none_or(http_body::Body::is_end_stream)
     }
+}
+
+/// A request's destination: whether it is TLS, and `host:port`.
+fn destination(uri: &http::Uri) -> Result<Key, Error> {
+    let tls = uri.scheme() == Some(&http::uri::Scheme::HTTPS);
+    let authority = uri.authority().ok_or(Error::HttpRequestUriInvalid)?;
+    let port = authority.port_u16().unwrap_or(if tls { 443 } else { 80 });
+    Ok((tls, format!("{}:{port}", authority.host())))
+}
+
+/// The request line: plain HTTP through a proxy keeps the whole URL (and
+/// carries the proxy's credentials in its own header); otherwise only the
+/// path goes on it.
+fn request_line(
+    request: &mut http::Request<WasiBody>,
+    proxy: Option<&network::Intercept>,
+    tls: bool,
+) -> Result<(), Error> {
+    match (proxy, tls) {
+        (Some(proxy), false) => {
+            if let Some(auth) = proxy.basic_auth() {
+                request
+                    .headers_mut()
+                    .insert(http::header::PROXY_AUTHORIZATION, auth.clone());
+            }
+        }
+        _ => {
+            let path = request
+                .uri()
+                .path_and_query()
+                .map_or("/", |p| p.as_str())
+                .to_owned();
+            *request.uri_mut() =
+                http::Uri::try_from(path).map_err(|_| Error::HttpRequestUriInvalid)?;
+        }
+    }
+    Ok(())
 }
