@@ -3,7 +3,7 @@
 //! at every level of its input's records; an operation whose field means
 //! something else there names its own rule in its table row (`rules`).
 
-use crate::{Chars, Custom, Id, Json, Rule, Unit};
+use crate::rule::{Chars, Custom, Id, Json, Rule, Unit};
 
 /// One field's rule.
 #[derive(Clone, Copy, Debug)]
@@ -105,7 +105,7 @@ pub const TOKEN: Rule = Rule::Token { max: 1000 };
 /// A credential of LINE's token endpoints (a token, a secret, a JWT, an
 /// authorization code).
 pub const CREDENTIAL: Rule = Rule::Token {
-    max: crate::MAX_SECRET_CHARS,
+    max: crate::rule::MAX_SECRET_CHARS,
 };
 /// A text of `min` to `max` characters.
 pub const fn chars(min: usize, max: usize) -> Rule {
@@ -163,7 +163,7 @@ pub const CATALOGUE: &[Entry] = &[
         Rule::Length {
             unit: Unit::Utf16,
             min: 1,
-            max: crate::MAX_TEXT_UTF16,
+            max: crate::rule::MAX_TEXT_UTF16,
         },
     ),
     entry("recipient", String, Rule::Custom(Custom::JsonObject)),
@@ -194,7 +194,7 @@ pub const CATALOGUE: &[Entry] = &[
     entry("limit", Integer, range(1, 1000)),
     entry("page", Integer, range(1, u32::MAX as u64)),
     entry("size", Integer, range(1, 40)),
-    entry("maxPages", Integer, range(1, crate::MAX_PAGES.0)),
+    entry("maxPages", Integer, range(1, crate::rule::MAX_PAGES.0)),
     entry("waitSeconds", Integer, range(0, 3600)),
     // Statistics.
     entry(

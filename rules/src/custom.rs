@@ -3,8 +3,8 @@
 //! batch changes, LIFF views; and the checks that tie fields of one input
 //! together or read a file of ids.
 
-use crate::check::{chars_between, id, url};
-use crate::{Custom, Invalid, invalid, invalid_got};
+use crate::basic::{chars_between, id, url};
+use crate::rule::{Custom, Invalid, invalid, invalid_got};
 use serde_json::{Map, Value};
 
 /// Checks `value` by the custom rule `kind`; returns what to send.
@@ -41,13 +41,13 @@ fn parsed(path: &str, value: &Value) -> Result<Value, Invalid> {
     let Some(text) = value.as_str() else {
         return Err(invalid(path, "must be JSON text"));
     };
-    if text.len() > crate::MAX_BODY_BYTES {
+    if text.len() > crate::rule::MAX_BODY_BYTES {
         return Err(invalid(
             path,
             format!(
                 "is {} bytes long; a request body holds at most {}",
                 text.len(),
-                crate::MAX_BODY_BYTES
+                crate::rule::MAX_BODY_BYTES
             ),
         ));
     }
@@ -69,12 +69,12 @@ pub fn messages(path: &str, value: &Value) -> Result<Value, Invalid> {
     let Some(items) = list.as_array() else {
         return Err(invalid(path, "must be a JSON array of message objects"));
     };
-    if items.is_empty() || items.len() > crate::MAX_MESSAGES {
+    if items.is_empty() || items.len() > crate::rule::MAX_MESSAGES {
         return Err(invalid(
             path,
             format!(
                 "must hold 1 to {} messages, got {}",
-                crate::MAX_MESSAGES,
+                crate::rule::MAX_MESSAGES,
                 items.len()
             ),
         ));
@@ -99,21 +99,26 @@ fn message(path: &str, message: &Value) -> Result<(), Invalid> {
     };
     if matches!(kind, "text" | "textV2") {
         let text = required_str(path, message, "text")?;
-        crate::check::length(
+        crate::basic::length(
             &format!("{path}.text"),
-            crate::Unit::Utf16,
+            crate::rule::Unit::Utf16,
             1,
-            crate::MAX_TEXT_UTF16,
+            crate::rule::MAX_TEXT_UTF16,
             text,
         )?;
     }
     if matches!(kind, "imagemap" | "template" | "flex") {
         let alt = required_str(path, message, "altText")?;
-        chars_between(&format!("{path}.altText"), alt, 1, crate::MAX_ALT_TEXT)?;
+        chars_between(
+            &format!("{path}.altText"),
+            alt,
+            1,
+            crate::rule::MAX_ALT_TEXT,
+        )?;
     }
     if let Some(quick) = message.get("quickReply") {
         let items = quick.get("items").and_then(Value::as_array);
-        let max = crate::MAX_QUICK_REPLY_ITEMS;
+        let max = crate::rule::MAX_QUICK_REPLY_ITEMS;
         let Some(items) = items.filter(|i| (1..=max).contains(&i.len())) else {
             return Err(invalid(
                 format!("{path}.quickReply.items"),
@@ -233,7 +238,7 @@ pub fn action(path: &str, action: &Value) -> Result<(), Invalid> {
         }
     }
     if let Some(alias) = field("richMenuAliasId") {
-        let crate::Rule::Id(shape) = crate::catalogue::ALIAS_ID else {
+        let crate::rule::Rule::Id(shape) = crate::catalogue::ALIAS_ID else {
             unreachable!("an alias id is an id")
         };
         id(&format!("{path}.richMenuAliasId"), &shape, alias)?;
@@ -304,7 +309,7 @@ fn batch_operations(path: &str, value: &Value) -> Result<(), Invalid> {
             ),
         ));
     }
-    let crate::Rule::Id(menu) = crate::catalogue::RICH_MENU_ID else {
+    let crate::rule::Rule::Id(menu) = crate::catalogue::RICH_MENU_ID else {
         unreachable!("a rich menu id is an id")
     };
     for (i, operation) in operations.iter().enumerate() {
@@ -377,7 +382,7 @@ pub fn phone_hash(path: &str, value: &Value) -> Result<String, Invalid> {
 fn audience_id(path: &str, value: &str, ifa: bool) -> Result<(), Invalid> {
     match ifa {
         false => {
-            let crate::Rule::Id(user) = crate::catalogue::USER_ID else {
+            let crate::rule::Rule::Id(user) = crate::catalogue::USER_ID else {
                 unreachable!("a user id is an id")
             };
             id(path, &user, value)
@@ -388,7 +393,7 @@ fn audience_id(path: &str, value: &str, ifa: bool) -> Result<(), Invalid> {
 }
 
 /// A file of audience ids: UTF-8 text, one id a line (user ids, or IFAs
-/// with `ifa`), 1 to [`crate::MAX_FILE_IDS`] of them.
+/// with `ifa`), 1 to [`crate::rule::MAX_FILE_IDS`] of them.
 pub fn ids_file(path: &str, file: &[u8], ifa: bool) -> Result<(), Invalid> {
     let text = std::str::from_utf8(file)
         .map_err(|_| invalid(path, "must be a text file (UTF-8) of ids, one a line"))?;
@@ -401,7 +406,7 @@ pub fn ids_file(path: &str, file: &[u8], ifa: bool) -> Result<(), Invalid> {
         audience_id(&format!("{path}:{}", i + 1), line, ifa)?;
         count += 1;
     }
-    let max = crate::MAX_FILE_IDS;
+    let max = crate::rule::MAX_FILE_IDS;
     if (1..=max).contains(&count) {
         return Ok(());
     }

@@ -5,7 +5,7 @@
 //! [`crate::check`].
 
 use crate::custom::{MAX_BATCH_OPERATIONS, MAX_MENU_AREAS};
-use crate::{Chars, Custom, Id, Json, Rule, Unit};
+use crate::rule::{Chars, Custom, Id, Json, Rule, Unit};
 use serde_json::{Value, json};
 
 /// One value to try.

@@ -2,11 +2,11 @@
 //! platform's form refuse what the component would, added to the schema of
 //! the property the rule is for.
 
-use crate::check::URL_CHARS;
+use crate::basic::URL_CHARS;
 use crate::custom::{
     LIFF_VIEW_TYPES, MAX_BATCH_OPERATIONS, MAX_MENU_AREAS, MENU_RATIO_PERCENT, MENU_SIDES,
 };
-use crate::{Custom, Id, Rule, Unit};
+use crate::rule::{Custom, Id, Rule, Unit};
 use serde_json::{Value, json};
 
 /// A calendar day as `yyyyMMdd`, leap days in leap years only.
@@ -182,7 +182,7 @@ pub fn digits_pattern(min: u64, max: u64) -> String {
 fn custom(kind: Custom, property: &mut Value) {
     match kind {
         Custom::Messages => {
-            let max = crate::MAX_MESSAGES;
+            let max = crate::rule::MAX_MESSAGES;
             let objects = json!({"minItems": 1, "maxItems": max});
             json_text(property, objects);
         }
@@ -246,7 +246,8 @@ pub fn add_catalogue(schema: &mut Value) {
     };
     for (key, property) in properties.iter_mut() {
         add_catalogue(property);
-        let rule = crate::Json::of_schema(property).and_then(|json| crate::rule_for(key, json));
+        let rule = crate::rule::Json::of_schema(property)
+            .and_then(|json| crate::catalogue::rule_for(key, json));
         if let Some(rule) = rule {
             apply(rule, property);
         }
@@ -292,11 +293,11 @@ mod tests {
 
     #[test]
     fn ids_as_patterns() {
-        let crate::Rule::Id(receiver) = crate::catalogue::RECEIVER else {
+        let crate::rule::Rule::Id(receiver) = crate::catalogue::RECEIVER else {
             unreachable!()
         };
         assert_eq!(id_pattern(&receiver), "^(?:U|C|R)[0-9a-f]{32}$");
-        let crate::Rule::Id(alias) = crate::catalogue::ALIAS_ID else {
+        let crate::rule::Rule::Id(alias) = crate::catalogue::ALIAS_ID else {
             unreachable!()
         };
         assert_eq!(id_pattern(&alias), "^[a-z0-9_-]{1,32}$");
@@ -306,7 +307,7 @@ mod tests {
     fn a_utf16_bound_never_accepts_more_units() {
         let mut property = json!({"type": "string"});
         apply(
-            &crate::rule_for("text", crate::Json::String).unwrap(),
+            &crate::catalogue::rule_for("text", crate::rule::Json::String).unwrap(),
             &mut property,
         );
         assert_eq!(property["maxLength"], 2500);
@@ -317,7 +318,7 @@ mod tests {
     fn list_items_get_their_rule() {
         let mut property = json!({"type": "array", "items": {"type": "string"}});
         apply(
-            &crate::rule_for("to", crate::Json::Array).unwrap(),
+            &crate::catalogue::rule_for("to", crate::rule::Json::Array).unwrap(),
             &mut property,
         );
         assert_eq!(property["minItems"], 1);

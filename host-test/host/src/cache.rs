@@ -106,8 +106,8 @@ fn key(engine: &Engine, wasm: &[u8]) -> String {
 /// The SHA-256 of `wasm`, in hex: for the component embedded in this host,
 /// the one its build script made (so a run does not hash it at every start).
 pub fn digest(wasm: &[u8]) -> String {
-    if std::ptr::eq(wasm, crate::EMBEDDED_COMPONENT) {
-        return env!("LINE_CONNECTOR_WASM_SHA256").to_owned();
+    if std::ptr::eq(wasm, crate::embedded::EMBEDDED_COMPONENT) {
+        return crate::embedded::EMBEDDED_SHA256.to_owned();
     }
     Sha256::digest(wasm)
         .iter()

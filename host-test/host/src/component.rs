@@ -41,11 +41,7 @@ pub fn manifest_of(wasm: &[u8]) -> Result<Value> {
     bail!("the component carries no {MANIFEST_SECTION} section")
 }
 
-/// The component built by this crate's build script. A `static`, not a
-/// `const`: one address in every crate that uses it, which is how
-/// [`cache::digest`](crate::cache::digest) knows it (a `const` is copied
-/// into each crate, and the command then hashed 2.3 MB at every start).
-pub static EMBEDDED_COMPONENT: &[u8] = include_bytes!(env!("LINE_CONNECTOR_WASM"));
+pub use crate::embedded::EMBEDDED_COMPONENT;
 
 /// One exported action: its WIT name, type and export index.
 #[derive(Clone)]

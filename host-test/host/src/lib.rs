@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod component;
+pub mod embedded;
 pub mod json;
 pub mod network;
 pub mod pool;

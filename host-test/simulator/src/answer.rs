@@ -1,8 +1,8 @@
 //! What the simulator answers, and reading a request's body and query the
 //! way LINE does.
 
-use super::Recorded;
 use crate::line_rules::Problems;
+use crate::recorded::Recorded;
 use serde_json::{Value, json};
 use std::time::Duration;
 

@@ -4,11 +4,11 @@
 //! area over days, with LINE's 400s for bad days and 404 for an unknown
 //! menu.
 
-use super::FRIENDS;
 use super::answer::{Answer, Reply, answer, error};
 use super::routes::{Call, Route};
 use super::state::State;
 use crate::line_rules;
+use crate::seed::FRIENDS;
 use serde_json::{Value, json};
 
 /// The area's routes.
@@ -30,7 +30,8 @@ pub(super) const ROUTES: &[Route] = &[
     ("GET", "/v2/bot/insight/message/delivery", |s, c| {
         day(c, "date")?;
         let count = |kind: &str| -> usize {
-            s.deliveries
+            s.messages
+                .deliveries
                 .iter()
                 .filter(|d| d.kind == kind)
                 .map(|d| d.to.len())
@@ -60,6 +61,7 @@ pub(super) const ROUTES: &[Route] = &[
         let id =
             id.ok_or_else(|| error(400, "The value for the 'requestId' parameter is invalid"))?;
         let delivered: usize = s
+            .messages
             .deliveries
             .iter()
             .filter(|d| d.request_id == id)

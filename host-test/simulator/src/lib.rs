@@ -15,9 +15,11 @@ pub mod line_rules;
 mod membership;
 mod messaging;
 mod module;
+mod recorded;
 pub use messaging::phone_hash;
 pub mod rich_menu;
 mod routes;
+mod seed;
 mod state;
 mod tokens;
 pub mod webhooks;
@@ -33,7 +35,6 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use state::State;
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -42,173 +43,9 @@ pub use tokens::{ASSERTION_KEY_ID, ATTACH_CODE, ATTACHED_BOT, assertion_private_
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-/// The channel access token the simulator accepts as given.
-pub const CHANNEL_ACCESS_TOKEN: &str = "sim-channel-access-token";
-/// The channel id the token endpoints accept.
-pub const CLIENT_ID: &str = "1234567890";
-/// The channel secret the token endpoints accept.
-pub const CLIENT_SECRET: &str = "sim-channel-secret";
-/// The monthly message limit the quota endpoint reports.
-pub const MONTHLY_LIMIT: i64 = 10_000;
-/// The users a broadcast or narrowcast reaches.
-pub const FRIENDS: [&str; 3] = [
-    "U00000000000000000000000000000001",
-    "U00000000000000000000000000000002",
-    "U00000000000000000000000000000003",
-];
-
-/// A user who blocked the account: LINE answers 404 for its profile (every
-/// other well-formed user id is a friend with a profile).
-pub const BLOCKED_USER: &str = "U0000000000000000000000000000dead";
-/// A group chat the bot is in: [`FRIENDS`] and more, [`GROUP_SIZE`] in all.
-pub const GROUP: &str = "C00000000000000000000000000000001";
-/// Another group chat the bot is in (the one the examples leave).
-pub const OTHER_GROUP: &str = "C00000000000000000000000000000002";
-/// How many members [`GROUP`] has (LINE sends at most 100 ids a page).
-pub const GROUP_SIZE: usize = 250;
-/// A multi-person chat the bot is in, with [`FRIENDS`].
-pub const ROOM: &str = "R00000000000000000000000000000001";
-/// Another multi-person chat the bot is in (the one the examples leave).
-pub const OTHER_ROOM: &str = "R00000000000000000000000000000002";
-
-/// An image a user sent: its message id (content and preview).
-pub const IMAGE_MESSAGE: &str = "100001";
-/// A video a user sent: `processing` at first, then `succeeded`.
-pub const VIDEO_MESSAGE: &str = "100002";
-
-/// A rich menu the account has (2500x843, with its image): the default
-/// menu, linked to the first of [`FRIENDS`], named by [`RICH_MENU_ALIAS`].
-pub const RICH_MENU: &str = "richmenu-00000000000000000000000000000001";
-/// Another rich menu (2500x1686, LINE's reference example), whose image is
-/// not uploaded yet.
-pub const OTHER_RICH_MENU: &str = "richmenu-00000000000000000000000000000002";
-/// The alias of [`RICH_MENU`].
-pub const RICH_MENU_ALIAS: &str = "soc-default";
-
-/// A phone number LINE cannot send a notification message to: 422.
-pub const UNREACHABLE_PHONE: &str = "+819000000000";
-/// An upload audience the account has, `READY`, holding [`FRIENDS`].
-pub const AUDIENCE: i64 = 4_389_303_728_991;
-/// An audience another account shares with this one, `READY`.
-pub const SHARED_AUDIENCE: i64 = 5_389_303_728_992;
-/// The account's membership plan; the first of [`FRIENDS`] subscribes.
-pub const MEMBERSHIP: i64 = 3189;
-/// A coupon the account has, `RUNNING`.
-pub const COUPON: &str = "COUPON-00000000000000000001";
-
-/// A LIFF app the channel has.
-pub const LIFF_APP: &str = "1657000000-SOCliff1";
-
-/// An audience LINE finds too small: a narrowcast to it ends in phase
-/// `failed` (LINE's error code 1) and reaches no one.
-pub const SMALL_AUDIENCE: i64 = 1_000;
-
-/// One request as the simulator received it.
-#[derive(Clone, Debug)]
-pub struct Recorded {
-    /// The HTTP method.
-    pub method: String,
-    /// The path, without the query.
-    pub path: String,
-    /// The raw query string, if any.
-    pub query: Option<String>,
-    /// The headers, names lowercase.
-    pub headers: Vec<(String, String)>,
-    /// The body bytes.
-    pub body: Vec<u8>,
-    /// The status the simulator answered with.
-    pub status: u16,
-    /// The JSON body the simulator answered with (`null` for none).
-    pub answer: Value,
-    /// The `x-line-request-id` the simulator answered with.
-    pub request_id: String,
-    /// Which connection it came on: 1 for the first the simulator accepted.
-    pub connection: u64,
-}
-
-impl Recorded {
-    /// The first value of header `name` (lowercase).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The body as JSON (`null` if it is not JSON).
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
-    }
-
-    /// The body as form fields (token endpoints).
-    pub fn form(&self) -> HashMap<String, String> {
-        form_urlencoded::parse(&self.body).into_owned().collect()
-    }
-}
-
-/// A message delivery the simulator performed (a successful send).
-#[derive(Clone, Debug)]
-pub struct Delivery {
-    /// `push`, `reply`, `multicast`, `broadcast`, `narrowcast` or `pnp`.
-    pub kind: &'static str,
-    /// The users, groups or rooms reached.
-    pub to: Vec<String>,
-    /// The message objects.
-    pub messages: Value,
-    /// The request id LINE answered with.
-    pub request_id: String,
-    /// The `X-Line-Retry-Key` it came with.
-    pub retry_key: Option<String>,
-}
-
-/// A failure the simulator can act out on one request.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Fault {
-    /// No fault: answer as usual (to script a fault for a later request).
-    Pass,
-    /// Answer this status (500, 502, 503) with LINE's error body; nothing is done.
-    Status(u16),
-    /// LINE's rate-limit 429; nothing is done.
-    RateLimit,
-    /// LINE's monthly-limit 429; nothing is done.
-    MonthlyLimit,
-    /// Do the request (deliver), then close the connection without an
-    /// answer: the client cannot know it was accepted.
-    CloseAfterAccept,
-    /// Do the request, then answer only after this delay.
-    Delay(Duration),
-    /// Answer this status and body; nothing is done.
-    Answer(u16, Value),
-    /// Answer this status with the request's `Authorization` header in the
-    /// message (a server that echoes secrets); nothing is done.
-    EchoAuthorization(u16),
-    /// Answer this status with the request's body in the message (a token
-    /// endpoint that echoes the form: the secret, the JWT); nothing is done.
-    EchoBody(u16),
-}
-
-/// Seeded random faults: each request to one of `paths` gets one of
-/// `faults` (uniformly) with probability `rate`. Deterministic for a seed
-/// and an order of requests.
-#[derive(Clone, Debug)]
-pub struct RandomFaults {
-    /// The seed.
-    pub seed: u64,
-    /// The chance that a request gets a fault, 0 to 1.
-    pub rate: f64,
-    /// The faults to choose from.
-    pub faults: Vec<Fault>,
-    /// The paths they apply to.
-    pub paths: Vec<String>,
-}
-
-/// The endpoints that take `X-Line-Retry-Key`.
-pub const RETRY_KEY_PATHS: [&str; 4] = [
-    "/v2/bot/message/push",
-    "/v2/bot/message/multicast",
-    "/v2/bot/message/broadcast",
-    "/v2/bot/message/narrowcast",
-];
+pub use faults::{Fault, RETRY_KEY_PATHS, RandomFaults};
+pub use recorded::{Delivery, Recorded};
+pub use seed::*;
 
 /// A running simulator; stops when dropped.
 pub struct Simulator {
@@ -251,7 +88,7 @@ impl Simulator {
     /// `testWebhookEndpoint`) really go to `url`, a loopback stand-in for
     /// the https endpoint.
     pub fn deliver_webhooks_to(&self, url: &str) {
-        self.state.lock().unwrap().webhook_delivery = Some(url.to_owned());
+        self.state.lock().unwrap().chats.webhook_delivery = Some(url.to_owned());
     }
 
     /// Every request received so far, in order.
@@ -261,7 +98,7 @@ impl Simulator {
 
     /// Every delivery made so far, in order.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        self.state.lock().unwrap().deliveries.clone()
+        self.state.lock().unwrap().messages.deliveries.clone()
     }
 
     /// Acts out `faults` on the next requests to `path`, one per request
@@ -269,6 +106,7 @@ impl Simulator {
     pub fn script(&self, path: &str, faults: impl IntoIterator<Item = Fault>) {
         let mut state = self.state.lock().unwrap();
         state
+            .faults
             .scripts
             .entry(path.to_owned())
             .or_default()
@@ -283,19 +121,19 @@ impl Simulator {
     /// Acts out seeded random faults from now on.
     pub fn set_random_faults(&self, plan: RandomFaults) {
         let rng = fastrand::Rng::with_seed(plan.seed);
-        self.state.lock().unwrap().random = Some((plan, rng));
+        self.state.lock().unwrap().faults.random = Some((plan, rng));
     }
 
     /// Every fault acted out so far, with its path.
     pub fn faults_acted(&self) -> Vec<(String, Fault)> {
-        self.state.lock().unwrap().faults_acted.clone()
+        self.state.lock().unwrap().faults.acted.clone()
     }
 
     /// Makes narrowcasts accepted from now on take `time` to end: phase
     /// `waiting` for the first half, `sending` for the second (default: they
     /// end at once).
     pub fn set_narrowcast_time(&self, time: Duration) {
-        self.state.lock().unwrap().narrowcast_time = time;
+        self.state.lock().unwrap().messages.narrowcast_time = time;
     }
 
     /// Makes rich-menu batch changes take `time` to end: phase `ongoing`
@@ -424,11 +262,11 @@ async fn handle(
 fn route(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
     if !tokens::OAUTH_PATHS.contains(&req.path.as_str()) {
         authorize(&state.tokens, req)?;
-        check_retry_key(state, req)?;
+        check_retry_key(&state.faults, req)?;
     }
-    let fault = next_fault(state, &req.path).filter(|f| *f != Fault::Pass);
+    let fault = next_fault(&mut state.faults, &req.path).filter(|f| *f != Fault::Pass);
     if let Some(fault) = &fault {
-        state.faults_acted.push((req.path.clone(), fault.clone()));
+        state.faults.acted.push((req.path.clone(), fault.clone()));
         if let Some(refusal) = refuse(fault, req) {
             return Err(refusal);
         }
@@ -436,9 +274,11 @@ fn route(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
     let mut done = routes::dispatch(AREAS, state, req, request_id);
     if let (Ok(ok), Some(key)) = (&done, req.header("x-line-retry-key")) {
         state
+            .faults
             .accepted_keys
             .insert(key.to_owned(), (request_id.to_owned(), ok.body.clone()));
         if let Some(delivery) = state
+            .messages
             .deliveries
             .last_mut()
             .filter(|d| d.request_id == request_id)
@@ -455,4 +295,12 @@ fn route(state: &mut State, req: &Recorded, request_id: &str) -> Reply {
         _ => {}
     }
     done
+}
+
+impl Simulator {
+    /// POSTs `events` to `url` as LINE does: a batch signed with the
+    /// channel secret ([`CLIENT_SECRET`]); returns the status it answered.
+    pub async fn send_webhook(&self, url: &str, events: &[Value]) -> Result<u16> {
+        webhooks::post_batch(url, events).await
+    }
 }

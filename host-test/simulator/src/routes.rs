@@ -2,9 +2,9 @@
 //! handler), and a request goes to the first that matches; `{name}` in a
 //! template matches one path segment, which the handler reads by name.
 
-use super::Recorded;
 use super::answer::{Answer, Reply, error, json_body, query_param};
 use super::state::State;
+use crate::recorded::Recorded;
 use serde_json::Value;
 
 /// A request on its way to a handler, with the path's parameters.

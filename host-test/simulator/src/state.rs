@@ -1,58 +1,38 @@
-//! What the simulator remembers, as LINE does: requests, tokens (issued,
-//! revoked) and assertion keys,
-//! used reply tokens, deliveries, narrowcasts, accepted retry keys, the
-//! groups and rooms left, read receipts, the webhook setting, aggregation
-//! units, rich menus, audiences, coupons, and the faults scripted for the
-//! tests.
+//! What the simulator remembers, as LINE does: the requests it answered,
+//! and each area's own state (kept in the area's folder), put together.
 
-use super::{Delivery, Fault, RandomFaults, Recorded};
-use serde_json::Value;
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::time::{Duration, SystemTime};
+use crate::audience::state::Audiences;
+use crate::chats::state::Chats;
+use crate::faults::Faults;
+use crate::liff::state::LiffApps;
+use crate::membership::state::Coupons;
+use crate::messaging::state::Messages;
+use crate::module::state::Modules;
+use crate::recorded::Recorded;
+use crate::rich_menu::state::RichMenus;
+use crate::tokens::state::Tokens;
 
-/// A narrowcast LINE accepted.
-pub(super) struct Narrowcast {
-    pub(super) accepted: SystemTime,
-    /// Ends in phase `failed` (audience too small).
-    pub(super) fails: bool,
-}
-
+/// Everything the simulator remembers.
 #[derive(Default)]
-pub(super) struct State {
-    pub(super) requests: Vec<Recorded>,
+pub(crate) struct State {
+    /// Every request, as answered.
+    pub(crate) requests: Vec<Recorded>,
     /// Tokens issued and revoked, and the registered assertion keys.
-    pub(super) tokens: super::tokens::Tokens,
-    pub(super) used_reply_tokens: HashSet<String>,
-    pub(super) deliveries: Vec<Delivery>,
-    pub(super) narrowcasts: HashMap<String, Narrowcast>,
-    pub(super) narrowcast_time: Duration,
-    pub(super) scripts: HashMap<String, VecDeque<Fault>>,
-    pub(super) random: Option<(RandomFaults, fastrand::Rng)>,
-    pub(super) faults_acted: Vec<(String, Fault)>,
-    pub(super) accepted_keys: HashMap<String, (String, Value)>,
-    pub(super) next_message_id: u64,
-    /// Group and room ids the bot has left.
-    pub(super) left: HashSet<String>,
-    /// The chats whose messages were marked as read (user ids, or
-    /// `token:…` for a mark-as-read token).
-    pub(super) read: Vec<String>,
-    /// The webhook URL set, and whether webhooks are on.
-    pub(super) webhook: Option<(String, bool)>,
-    /// The aggregation units sends named, in first-use order.
-    pub(super) units: Vec<String>,
-    /// How often the video's transcoding was asked about.
-    pub(super) transcoding_asks: u32,
-    /// Where webhooks for the set endpoint really go (a loopback stand-in
-    /// for the https endpoint), if the test said so.
-    pub(super) webhook_delivery: Option<String>,
+    pub(crate) tokens: Tokens,
+    /// The messages sent.
+    pub(crate) messages: Messages,
+    /// The chats and the webhook setting.
+    pub(crate) chats: Chats,
+    /// The faults to act out, and the retry keys accepted.
+    pub(crate) faults: Faults,
     /// The rich menus, their images, links, aliases and batch changes.
-    pub(super) rich_menus: super::rich_menu::RichMenus,
+    pub(crate) rich_menus: RichMenus,
     /// The audiences.
-    pub(super) audiences: super::audience::Audiences,
+    pub(crate) audiences: Audiences,
     /// The coupons.
-    pub(super) coupons: super::membership::Coupons,
+    pub(crate) coupons: Coupons,
     /// The LIFF apps.
-    pub(super) liff_apps: super::liff::LiffApps,
+    pub(crate) liff_apps: LiffApps,
     /// The module's accounts and controlled chats.
-    pub(super) modules: super::module::Modules,
+    pub(crate) modules: Modules,
 }

@@ -3,7 +3,7 @@
 //! base64 of the HMAC-SHA256 of the body under the channel secret), and
 //! sending them, redeliveries included, to a URL.
 
-use super::{CLIENT_SECRET, FRIENDS, GROUP, Simulator};
+use crate::seed::{CLIENT_SECRET, FRIENDS, GROUP};
 use anyhow::{Context, Result};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -118,14 +118,6 @@ pub fn redelivered(events: &[Value]) -> Vec<Value> {
         event["deliveryContext"]["isRedelivery"] = json!(true);
     }
     events
-}
-
-impl Simulator {
-    /// POSTs `events` to `url` as LINE does: a batch signed with the
-    /// channel secret ([`CLIENT_SECRET`]); returns the status it answered.
-    pub async fn send_webhook(&self, url: &str, events: &[Value]) -> Result<u16> {
-        post_batch(url, events).await
-    }
 }
 
 /// POSTs `events` to `url` (loopback only) as a batch signed with the

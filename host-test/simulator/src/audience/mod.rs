@@ -8,11 +8,13 @@
 use super::answer::{Answer, Reply, answer, error};
 use super::routes::{Call, Route};
 use super::state::State;
-use super::{AUDIENCE, FRIENDS, SHARED_AUDIENCE};
 use crate::line_rules;
+use crate::seed::SHARED_AUDIENCE;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+pub(crate) mod state;
+use state::{Audience, group, now};
 
 /// The area's routes (fixed segments before parameters).
 pub(super) const ROUTES: &[Route] = &[
@@ -96,87 +98,12 @@ pub(super) const ROUTES: &[Route] = &[
     }),
 ];
 
-/// One audience.
-pub(super) struct Audience {
-    /// LINE's `AudienceGroup`, but for its status (set when read).
-    group: Value,
-    /// Its uploads (LINE's `AudienceGroupJob`s).
-    jobs: Vec<Value>,
-    /// The users it holds.
-    ids: Vec<String>,
-    /// When it was created (it is built `build_time` later).
-    created: Instant,
-}
-
-/// The account's audiences.
-pub(super) struct Audiences {
-    groups: BTreeMap<i64, Audience>,
-    next: i64,
-    /// How long an audience takes to be built (default: at once).
-    pub(super) build_time: Duration,
-}
-
-impl Default for Audiences {
-    /// [`AUDIENCE`] (uploaded, holding [`FRIENDS`]) and [`SHARED_AUDIENCE`].
-    fn default() -> Self {
-        let mut audiences = Audiences {
-            groups: BTreeMap::new(),
-            next: AUDIENCE + 1_000,
-            build_time: Duration::ZERO,
-        };
-        let friends: Vec<String> = FRIENDS.iter().map(|f| f.to_string()).collect();
-        for (id, name) in [
-            (AUDIENCE, "SOC on-call staff"),
-            (SHARED_AUDIENCE, "Shared: regional SOC"),
-        ] {
-            let body = json!({"description": name});
-            let group = group(id, "UPLOAD", &body);
-            let audience = Audience {
-                group,
-                jobs: Vec::new(),
-                ids: friends.clone(),
-                created: Instant::now(),
-            };
-            audiences.groups.insert(id, audience);
-        }
-        audiences
-    }
-}
-
-impl Audiences {
-    /// The users of audience `id`, if the account has it.
-    pub(super) fn members(&self, id: i64) -> Option<Vec<String>> {
-        self.groups.get(&id).map(|a| a.ids.clone())
-    }
-}
-
 fn not_found() -> Answer {
     let details = json!([{"message": "AUDIENCE_GROUP_NOT_FOUND", "property": ""}]);
     answer(
         400,
         json!({"message": "audience group not found", "details": details}),
     )
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
-/// LINE's `AudienceGroup` for a new audience of `kind` made from `body`.
-fn group(id: i64, kind: &str, body: &Value) -> Value {
-    let mut group = json!({
-        "audienceGroupId": id, "type": kind, "description": body["description"],
-        "audienceCount": 0, "created": now(), "permission": "READ_WRITE",
-        "createRoute": "MESSAGING_API", "isIfaAudience": body["isIfaAudience"].as_bool().unwrap_or(false),
-    });
-    for key in ["requestId", "clickUrl"] {
-        if let Some(value) = body.get(key) {
-            group[key] = value.clone();
-        }
-    }
-    group
 }
 
 /// The audience the path names (LINE's 400 "audience group not found").

@@ -7,12 +7,14 @@
 use super::answer::{Reply, answer, error, settle};
 use super::routes::{Call, Route};
 use super::state::State;
-use super::{
+use crate::line_rules::{self, Problems};
+use crate::seed::{
     BLOCKED_USER, FRIENDS, GROUP, GROUP_SIZE, IMAGE_MESSAGE, OTHER_GROUP, OTHER_ROOM, ROOM,
     VIDEO_MESSAGE,
 };
-use crate::line_rules::{self, Problems};
 use serde_json::{Value, json};
+
+pub(crate) mod state;
 
 /// The area's routes.
 pub(super) const ROUTES: &[Route] = &[
@@ -61,7 +63,7 @@ pub(super) const ROUTES: &[Route] = &[
     ("GET", "/v2/bot/message/aggregation/info", |s, _| {
         Ok(answer(
             200,
-            json!({"numOfCustomAggregationUnits": s.units.len()}),
+            json!({"numOfCustomAggregationUnits": s.messages.units.len()}),
         ))
     }),
     ("GET", "/v2/bot/message/aggregation/list", unit_names),
@@ -106,8 +108,8 @@ fn content_answer(call: &Call, preview: bool) -> Reply {
 fn transcoding(state: &mut State, call: &Call) -> Reply {
     match call.param("messageId") {
         VIDEO_MESSAGE => {
-            state.transcoding_asks += 1;
-            let status = if state.transcoding_asks == 1 {
+            state.chats.transcoding_asks += 1;
+            let status = if state.chats.transcoding_asks == 1 {
                 "processing"
             } else {
                 "succeeded"
@@ -166,7 +168,7 @@ fn followers(_: &mut State, call: &Call) -> Reply {
 
 /// The members of a group or room the bot is in, or `None`.
 fn members(state: &State, id: &str) -> Option<Vec<String>> {
-    if state.left.contains(id) {
+    if state.chats.left.contains(id) {
         return None;
     }
     let friends = FRIENDS.iter().map(|f| f.to_string());
@@ -236,7 +238,7 @@ fn member(state: &mut State, call: &Call, key: &str) -> Reply {
 
 fn leave(state: &mut State, call: &Call, key: &str) -> Reply {
     let (id, _) = chat(state, call, key)?;
-    state.left.insert(id.to_owned());
+    state.chats.left.insert(id.to_owned());
     Ok(answer(200, Value::Null))
 }
 
@@ -245,7 +247,7 @@ fn mark_as_read(state: &mut State, call: &Call) -> Reply {
     let mut problems = Problems::default();
     line_rules::user_id(&body["chat"], "userId", &mut problems);
     settle(problems)?;
-    state.read.push(
+    state.chats.read.push(
         body["chat"]["userId"]
             .as_str()
             .unwrap_or_default()
@@ -260,7 +262,7 @@ fn mark_as_read_by_token(state: &mut State, call: &Call) -> Reply {
     let mut problems = Problems::default();
     problems.check(!token.is_empty(), "markAsReadToken", "May not be empty");
     settle(problems)?;
-    state.read.push(format!("token:{token}"));
+    state.chats.read.push(format!("token:{token}"));
     Ok(answer(200, Value::Null))
 }
 
@@ -274,6 +276,7 @@ fn link_token(_: &mut State, call: &Call) -> Reply {
 
 fn webhook_endpoint(state: &mut State, _: &Call) -> Reply {
     let (endpoint, active) = state
+        .chats
         .webhook
         .clone()
         .unwrap_or((DEFAULT_WEBHOOK.into(), true));
@@ -296,13 +299,14 @@ fn set_webhook_endpoint(state: &mut State, call: &Call) -> Reply {
     let body = call.body()?;
     let endpoint = body["endpoint"].as_str();
     check_endpoint(endpoint)?;
-    state.webhook = Some((endpoint.unwrap_or_default().to_owned(), true));
+    state.chats.webhook = Some((endpoint.unwrap_or_default().to_owned(), true));
     Ok(answer(200, Value::Null))
 }
 
 fn test_webhook_endpoint(state: &mut State, call: &Call) -> Reply {
     let body = call.body()?;
     let set = state
+        .chats
         .webhook
         .clone()
         .map_or(DEFAULT_WEBHOOK.to_owned(), |(e, _)| e);
@@ -322,7 +326,7 @@ fn test_webhook_endpoint(state: &mut State, call: &Call) -> Reply {
     );
     // Where a test set the endpoint's stand-in, LINE's signed test event
     // really goes there, and its answer is reported.
-    reply.webhook_test = state.webhook_delivery.clone();
+    reply.webhook_test = state.chats.webhook_delivery.clone();
     Ok(reply)
 }
 
@@ -334,7 +338,7 @@ fn unit_names(state: &mut State, call: &Call) -> Reply {
             _ => return Err(error(400, "The value for the 'limit' parameter is invalid")),
         },
     };
-    let units = state.units.clone();
+    let units = state.messages.units.clone();
     page(&units, call.query("start"), limit, "customAggregationUnits")
 }
 

@@ -2,11 +2,11 @@
 //! https `url` checked), listed (LINE's 404 when there are none), updated
 //! field by field and deleted; [`LIFF_APP`] is there from the start.
 
-use super::LIFF_APP;
 use super::answer::{Answer, answer, error};
 use super::routes::Route;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+
+pub(crate) mod state;
 
 /// The area's routes.
 pub(super) const ROUTES: &[Route] = &[
@@ -54,17 +54,6 @@ pub(super) const ROUTES: &[Route] = &[
         Ok(answer(200, Value::Null))
     }),
 ];
-
-/// The channel's LIFF apps, by id.
-pub(super) struct LiffApps(BTreeMap<String, Value>);
-
-impl Default for LiffApps {
-    fn default() -> Self {
-        let app = json!({"liffId": LIFF_APP, "view": {"type": "compact", "url": "https://soc.example.com/liff"},
-            "description": "SOC status", "scope": ["profile"], "botPrompt": "normal"});
-        LiffApps(BTreeMap::from([(LIFF_APP.to_owned(), app)]))
-    }
-}
 
 fn not_found() -> Answer {
     error(404, "Not found")

@@ -5,10 +5,12 @@
 use super::answer::{Answer, Reply, answer, error};
 use super::routes::{Call, Route};
 use super::state::State;
-use super::{COUPON, FRIENDS, MEMBERSHIP};
 use crate::line_rules;
+use crate::seed::{FRIENDS, MEMBERSHIP};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+
+pub(crate) mod state;
+use state::kept;
 
 /// The area's routes.
 pub(super) const ROUTES: &[Route] = &[
@@ -114,29 +116,6 @@ fn coupon<'a>(state: &'a State, call: &Call) -> Result<&'a Value, Answer> {
         .0
         .get(call.param("couponId"))
         .ok_or_else(|| error(404, "Not found"))
-}
-
-/// The coupons, by id (LINE's `CouponResponse`).
-pub(super) struct Coupons(BTreeMap<String, Value>);
-
-impl Default for Coupons {
-    /// [`COUPON`], `RUNNING`.
-    fn default() -> Self {
-        let body = json!({"title": "Security training: free lunch", "acquisitionCondition": {"type": "normal"},
-            "reward": {"type": "free"}, "startTimestamp": 1_795_305_600, "endTimestamp": 1_797_984_000,
-            "maxUseCountPerTicket": 1, "visibility": "UNLISTED", "timezone": "ASIA_TOKYO"});
-        Coupons(BTreeMap::from([(COUPON.to_owned(), kept(COUPON, &body))]))
-    }
-}
-
-/// A coupon as LINE answers it (`CouponResponse`).
-fn kept(id: &str, body: &Value) -> Value {
-    let mut coupon = body.clone();
-    coupon["couponId"] = json!(id);
-    coupon["status"] = json!("RUNNING");
-    coupon["createdTimestamp"] = json!(1_795_000_000);
-    coupon["maxTicketPerUser"] = json!(1);
-    coupon
 }
 
 fn create_coupon(state: &mut State, call: &Call) -> Reply {

@@ -5,11 +5,15 @@
 
 use super::answer::{Reply, answer, error, query_param, settle};
 use super::routes::{Call, Route};
-use super::state::{Narrowcast, State};
-use super::{Delivery, FRIENDS, MONTHLY_LIMIT, Recorded, SMALL_AUDIENCE, UNREACHABLE_PHONE};
 use crate::line_rules::{self, Problems};
+use crate::recorded::{Delivery, Recorded};
+use crate::seed::{FRIENDS, MONTHLY_LIMIT, SMALL_AUDIENCE, UNREACHABLE_PHONE};
+use crate::state::State;
 use serde_json::{Value, json};
+use state::Narrowcast;
 use std::time::SystemTime;
+
+pub(crate) mod state;
 
 /// The messaging area's routes.
 pub(super) const ROUTES: &[Route] = &[
@@ -42,7 +46,7 @@ pub(super) const ROUTES: &[Route] = &[
         ))
     }),
     ("GET", "/v2/bot/message/quota/consumption", |s, _| {
-        let total: usize = s.deliveries.iter().map(|d| d.to.len()).sum();
+        let total: usize = s.messages.deliveries.iter().map(|d| d.to.len()).sum();
         Ok(answer(200, json!({"totalUsage": total})))
     }),
     ("GET", "/v2/bot/message/delivery/{kind}", delivery),
@@ -106,6 +110,7 @@ fn delivery(state: &mut State, call: &Call) -> Reply {
         return Err(error(400, "The value for the 'date' parameter is invalid"));
     }
     let success: usize = state
+        .messages
         .deliveries
         .iter()
         .filter(|d| d.kind == kind)
@@ -156,7 +161,7 @@ pub(super) fn reply(state: &mut State, body: &Value, request_id: &str) -> Reply 
     problems.check(!token.is_empty(), "replyToken", "May not be empty");
     line_rules::messages(body, &mut problems);
     settle(problems)?;
-    if !state.used_reply_tokens.insert(token.to_owned()) {
+    if !state.messages.used_reply_tokens.insert(token.to_owned()) {
         return Err(error(400, "Invalid reply token"));
     }
     let to = vec![format!("reply:{token}")];
@@ -222,6 +227,7 @@ pub(super) fn narrowcast(state: &mut State, body: &Value, request_id: &str) -> R
     }
     let accepted = SystemTime::now();
     state
+        .messages
         .narrowcasts
         .insert(request_id.to_owned(), Narrowcast { accepted, fails });
     Ok(answer(202, json!({})))
@@ -234,13 +240,13 @@ pub(super) fn narrowcast_progress(state: &State, req: &Recorded) -> Reply {
             "The value for the 'requestId' parameter is invalid",
         ));
     };
-    let Some(narrowcast) = state.narrowcasts.get(&id) else {
+    let Some(narrowcast) = state.messages.narrowcasts.get(&id) else {
         return Err(error(404, "Not found"));
     };
     let time = |t: SystemTime| humantime::format_rfc3339_millis(t).to_string();
     let accepted = narrowcast.accepted;
     let elapsed = accepted.elapsed().unwrap_or_default();
-    let took = state.narrowcast_time;
+    let took = state.messages.narrowcast_time;
     let count = FRIENDS.len();
     let progress = match elapsed {
         e if e < took / 2 => json!({"phase": "waiting", "acceptedTime": time(accepted)}),
@@ -278,20 +284,23 @@ pub(super) fn deliver(
         .flatten()
     {
         let unit = unit.as_str().unwrap_or_default().to_owned();
-        if !state.units.contains(&unit) {
-            state.units.push(unit);
+        if !state.messages.units.contains(&unit) {
+            state.messages.units.push(unit);
         }
     }
     let messages = body["messages"].clone();
     let count = messages.as_array().map_or(0, Vec::len);
     let sent: Vec<Value> = (0..count)
         .map(|_| {
-            state.next_message_id += 1;
-            let id = format!("{}", 500_000_000_000_000u64 + state.next_message_id);
+            state.messages.next_message_id += 1;
+            let id = format!(
+                "{}",
+                500_000_000_000_000u64 + state.messages.next_message_id
+            );
             json!({"id": id, "quoteToken": format!("q{id}")})
         })
         .collect();
-    state.deliveries.push(Delivery {
+    state.messages.deliveries.push(Delivery {
         kind,
         to,
         messages,

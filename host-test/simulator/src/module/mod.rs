@@ -7,6 +7,8 @@ use super::routes::{Call, Route};
 use crate::line_rules::{self, Problems};
 use serde_json::{Value, json};
 
+pub(crate) mod state;
+
 /// The area's routes.
 pub(super) const ROUTES: &[Route] = &[
     ("POST", "/v2/bot/channel/detach", |s, c| {
@@ -76,23 +78,6 @@ pub(super) const ROUTES: &[Route] = &[
         Ok(answer(200, Value::Null))
     }),
 ];
-
-/// The module's accounts and the chats it controls.
-pub(super) struct Modules {
-    bots: Vec<Value>,
-    controlled: Vec<String>,
-}
-
-impl Default for Modules {
-    /// Two accounts the module is attached to.
-    fn default() -> Self {
-        let bot = |i: u32, name: &str| json!({"userId": format!("U{:032x}", 0xb0b0 + i), "basicId": format!("@soc{i}"), "displayName": name});
-        Modules {
-            bots: vec![bot(1, "SOC Tokyo"), bot(2, "SOC Osaka")],
-            controlled: Vec::new(),
-        }
-    }
-}
 
 /// LINE's 400 for a chat id that is not a user, group or room id.
 fn chat(call: &Call) -> Result<(), super::answer::Answer> {

@@ -7,21 +7,21 @@
 
 use super::answer::{Answer, Reply, answer, error};
 use super::routes::{Call, Route};
-use super::{CHANNEL_ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, Recorded};
+use crate::recorded::Recorded;
+use crate::seed::{CLIENT_ID, CLIENT_SECRET};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use rsa::PrivateKey;
 use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::signature::Verifier;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
-use rsa::{PrivateKey, PublicKey};
 use serde_json::{Value, json};
-use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+pub use state::ASSERTION_KEY_ID;
+use state::{ASSERTION_KEY, Tokens};
+use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// The key id of the assertion key every simulator has registered
-/// ([`assertion_private_jwk`]).
-pub const ASSERTION_KEY_ID: &str = "sim-assertion-key-1";
+pub(crate) mod state;
 
 /// The authorization code `attachModule` takes once.
 pub const ATTACH_CODE: &str = "1kS8kgvQSnnLPDYCPnhv";
@@ -31,13 +31,6 @@ pub const ATTACHED_BOT: &str = "U45c5c51f0050ef0f0ee7261d57fd3c56";
 
 /// `client_assertion_type` of a JWT assertion.
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-
-/// The assertion key registered with every simulator: made once per
-/// process (a new one each run; never a credential for anything).
-static ASSERTION_KEY: LazyLock<PrivateKey> = LazyLock::new(|| {
-    use rsa::Generate as _;
-    PrivateKey::generate()
-});
 
 /// The private key of [`ASSERTION_KEY_ID`] as an RSA JWK (JSON text), for
 /// a config's `assertionPrivateKey`.
@@ -62,76 +55,6 @@ pub fn private_jwk(key: &PrivateKey) -> String {
         jwk["q"] = json!(b64(&q.to_be_bytes_trimmed_vartime()));
     }
     jwk.to_string()
-}
-
-/// A token the simulator issued.
-pub(super) struct Issued {
-    expires: Instant,
-    /// The key id of a token v2.1.
-    key_id: Option<String>,
-}
-
-/// The channel's tokens and keys.
-pub(super) struct Tokens {
-    issued: HashMap<String, Issued>,
-    /// Tokens revoked (the given channel access token among them).
-    revoked: HashSet<String>,
-    /// The lifetime of tokens issued from now on, when a test set one.
-    pub(super) lifetime: Option<Duration>,
-    /// The registered assertion keys, by key id.
-    keys: HashMap<String, PublicKey>,
-    /// Authorization codes already used to attach a module.
-    used_codes: HashSet<String>,
-}
-
-impl Default for Tokens {
-    fn default() -> Self {
-        Tokens {
-            issued: HashMap::new(),
-            revoked: HashSet::new(),
-            lifetime: None,
-            keys: HashMap::from([(ASSERTION_KEY_ID.to_owned(), ASSERTION_KEY.to_public_key())]),
-            used_codes: HashSet::new(),
-        }
-    }
-}
-
-impl Tokens {
-    /// Registers a public key for JWT assertions under `key_id`.
-    pub(super) fn register(&mut self, key_id: &str, key: PublicKey) {
-        self.keys.insert(key_id.to_owned(), key);
-    }
-
-    /// Seconds left of a token that works now, or why not.
-    fn left(&self, token: &str) -> Result<u64, &'static str> {
-        if self.revoked.contains(token) {
-            return Err("The access token has been revoked");
-        }
-        if token == CHANNEL_ACCESS_TOKEN {
-            return Ok(2_592_000);
-        }
-        let issued = self.issued.get(token).ok_or("invalid access token")?;
-        let left = issued.expires.saturating_duration_since(Instant::now());
-        match left.is_zero() {
-            true => Err("access token expired"),
-            false => Ok(left.as_secs().max(1)),
-        }
-    }
-
-    fn issue(&mut self, lifetime: Duration, key_id: Option<String>) -> Value {
-        let lifetime = self.lifetime.unwrap_or(lifetime);
-        let token = format!("sim-issued-{}", uuid::Uuid::new_v4().simple());
-        let issued = Issued {
-            expires: Instant::now() + lifetime,
-            key_id: key_id.clone(),
-        };
-        self.issued.insert(token.clone(), issued);
-        let mut body = json!({"token_type": "Bearer", "access_token": token, "expires_in": lifetime.as_secs()});
-        if let Some(key_id) = key_id {
-            body["key_id"] = json!(key_id);
-        }
-        body
-    }
 }
 
 /// The paths that take no bearer token.

@@ -1,0 +1,63 @@
+//! What the simulator keeps of each request it answered, and of each
+//! message it delivered: what the tests read back.
+
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// One request as the simulator received it.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The HTTP method.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// The headers, names lowercase.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+    /// The status the simulator answered with.
+    pub status: u16,
+    /// The JSON body the simulator answered with (`null` for none).
+    pub answer: Value,
+    /// The `x-line-request-id` the simulator answered with.
+    pub request_id: String,
+    /// Which connection it came on: 1 for the first the simulator accepted.
+    pub connection: u64,
+}
+
+impl Recorded {
+    /// The first value of header `name` (lowercase).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON (`null` if it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// The body as form fields (token endpoints).
+    pub fn form(&self) -> HashMap<String, String> {
+        form_urlencoded::parse(&self.body).into_owned().collect()
+    }
+}
+
+/// A message delivery the simulator performed (a successful send).
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    /// `push`, `reply`, `multicast`, `broadcast`, `narrowcast` or `pnp`.
+    pub kind: &'static str,
+    /// The users, groups or rooms reached.
+    pub to: Vec<String>,
+    /// The message objects.
+    pub messages: Value,
+    /// The request id LINE answered with.
+    pub request_id: String,
+    /// The `X-Line-Retry-Key` it came with.
+    pub retry_key: Option<String>,
+}
