@@ -69,7 +69,7 @@ const MAX_LINE_TEXT: usize = 1000;
 
 /// One of LINE's texts, cut to [`MAX_LINE_TEXT`] characters.
 fn line_text(text: &str) -> String {
-    crate::shown::cut(text, MAX_LINE_TEXT).into_owned()
+    line_rules::shown::cut(text, MAX_LINE_TEXT).into_owned()
 }
 
 fn detail(value: &Value) -> ErrorDetail {
@@ -86,7 +86,7 @@ fn fallback_message(status: u16, body: &[u8]) -> String {
     if text.is_empty() {
         format!("HTTP {status} with an empty body")
     } else {
-        crate::shown::cut(text, crate::redact::MAX_QUOTE_CHARS).into_owned()
+        line_rules::shown::cut(text, crate::redact::MAX_QUOTE_CHARS).into_owned()
     }
 }
 

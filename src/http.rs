@@ -198,7 +198,7 @@ fn read(response: IncomingResponse, limit: usize, deadline: Instant) -> Result<R
             // Cleaned whole, then cut: a cut first could leave the start of
             // a long secret (a JWT) that no longer matches it.
             let value = redact::clean(&String::from_utf8_lossy(&value));
-            let value = crate::shown::cut(&value, MAX_HEADER_BYTES).into_owned();
+            let value = line_rules::shown::cut(&value, MAX_HEADER_BYTES).into_owned();
             (name.to_ascii_lowercase(), value)
         })
         .collect();
@@ -350,6 +350,8 @@ fn describe(code: &wasi::ErrorCode) -> String {
         E::TlsProtocolError | E::TlsCertificateError => {
             "TLS with the server failed (its certificate may not be trusted by this host)".into()
         }
-        other => crate::shown::cut(&format!("{other:?}"), redact::MAX_QUOTE_CHARS).into_owned(),
+        other => {
+            line_rules::shown::cut(&format!("{other:?}"), redact::MAX_QUOTE_CHARS).into_owned()
+        }
     }
 }

@@ -12,9 +12,9 @@ use crate::names::snake_case;
 use crate::record::Record;
 use crate::redact::{MAX_QUOTE_CHARS, quote};
 use crate::response::Output;
-use crate::shown::{cut, shown};
 use crate::types::ErrorCode;
 use base64::Engine as _;
+use line_rules::shown::{cut, shown};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 

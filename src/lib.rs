@@ -31,7 +31,6 @@ mod request;
 mod response;
 mod retry;
 mod send;
-mod shown;
 mod table;
 mod validate;
 mod webhook;

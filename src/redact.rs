@@ -84,7 +84,10 @@ pub fn clean_bytes(bytes: Vec<u8>) -> Vec<u8> {
 /// `value` as an error message may quote it: secrets out first, then cut
 /// to [`MAX_QUOTE_CHARS`] characters.
 pub fn quote(value: &str) -> String {
-    format!("{:?}", crate::shown::cut(&clean(value), MAX_QUOTE_CHARS))
+    format!(
+        "{:?}",
+        line_rules::shown::cut(&clean(value), MAX_QUOTE_CHARS)
+    )
 }
 
 /// An error with every string in it cleaned. (A result needs no such

@@ -1,7 +1,9 @@
 //! How a wrong value appears in an error message: numbers as they are,
 //! anything else by its kind only (it may be a secret typed into the wrong
-//! field), and any text quoted at most in part. Plain code on `serde_json`, so the host's JSON conversion uses
-//! the same file (`host-test/host/src/json.rs`).
+//! field), and any text quoted at most in part. Plain code on `serde_json`,
+//! kept here and compiled into the rules crate (which the guest uses it
+//! from) and into the host's JSON conversion (`host-test/host/src/json.rs`),
+//! both by path.
 
 use serde_json::Value;
 

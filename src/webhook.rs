@@ -163,5 +163,5 @@ fn postback(
 }
 
 fn not_json(error: serde_json::Error) -> WebhookError {
-    WebhookError::NotJson(crate::shown::cut(&error.to_string(), 200).into_owned())
+    WebhookError::NotJson(line_rules::shown::cut(&error.to_string(), 200).into_owned())
 }

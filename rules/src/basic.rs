@@ -2,6 +2,7 @@
 //! numbers, days, URLs and UUIDs, each on one value.
 
 use crate::rule::{Id, Invalid, Unit, invalid, invalid_got};
+use crate::shown::shown;
 use serde_json::Value;
 
 /// `value` as text, or a refusal saying it must be a string.
@@ -98,19 +99,6 @@ pub fn steps(path: &str, min: u64, max: u64, step: u64, value: &Value) -> Result
                 shown(value)
             ),
         )),
-    }
-}
-
-/// `value` as a message may show it: numbers as they are, anything else by
-/// its kind only (it may be a secret typed into the wrong field).
-pub fn shown(value: &Value) -> String {
-    match value {
-        Value::Number(n) => n.to_string(),
-        Value::String(_) => "a string".into(),
-        Value::Bool(_) => "true or false".into(),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
-        Value::Null => "null".into(),
     }
 }
 

@@ -18,6 +18,10 @@ pub mod custom;
 pub mod probe;
 pub mod rule;
 pub mod schema;
+// How a wrong value shows in a message: one file with the host's JSON
+// conversion, which includes it the same way.
+#[path = "../../src/shown.rs"]
+pub mod shown;
 
 pub use catalogue::{CATALOGUE, Entry, rule_for};
 pub use check::check;

@@ -196,27 +196,8 @@ async fn handle(
 ) -> std::result::Result<hyper::Response<Full<Bytes>>, Box<dyn std::error::Error + Send + Sync>> {
     let (parts, body) = req.into_parts();
     let body = body.collect().await?.to_bytes().to_vec();
-    let mut recorded = Recorded {
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().map(str::to_owned),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body,
-        status: 0,
-        answer: Value::Null,
-        request_id: uuid::Uuid::new_v4().to_string(),
-        connection,
-    };
-    let answer = {
+    let mut recorded = Recorded::of(&parts, body, connection);
+    let mut answer = {
         let mut state = state.lock().unwrap();
         let answer = route(&mut state, &recorded, &recorded.request_id).unwrap_or_else(|e| e);
         recorded.status = answer.status;
@@ -224,14 +205,8 @@ async fn handle(
         state.requests.push(recorded.clone());
         answer
     };
-    let mut answer = answer;
     if let Some(url) = answer.webhook_test.take() {
-        let status = webhooks::post_batch(&url, &[]).await.unwrap_or(0);
-        let ok = status == 200;
-        answer.body["success"] = ok.into();
-        answer.body["statusCode"] = status.into();
-        answer.body["reason"] = (if ok { "OK" } else { "ERROR_STATUS_CODE" }).into();
-        answer.body["detail"] = status.to_string().into();
+        test_webhook(&url, &mut answer.body).await;
     }
     if let Some(delay) = answer.delay {
         tokio::time::sleep(delay).await;
@@ -239,9 +214,25 @@ async fn handle(
     if answer.close {
         return Err("fault: closing the connection without an answer".into());
     }
+    Ok(response(answer, &recorded.request_id))
+}
+
+/// `testWebhookEndpoint`'s answer: an empty signed batch posted to `url`,
+/// and what the bot answered.
+async fn test_webhook(url: &str, body: &mut Value) {
+    let status = webhooks::post_batch(url, &[]).await.unwrap_or(0);
+    let ok = status == 200;
+    body["success"] = ok.into();
+    body["statusCode"] = status.into();
+    body["reason"] = (if ok { "OK" } else { "ERROR_STATUS_CODE" }).into();
+    body["detail"] = status.to_string().into();
+}
+
+/// An answer as an HTTP response, with LINE's request id.
+fn response(answer: answer::Answer, request_id: &str) -> hyper::Response<Full<Bytes>> {
     let mut response = hyper::Response::builder()
         .status(answer.status)
-        .header("x-line-request-id", recorded.request_id);
+        .header("x-line-request-id", request_id);
     let body = if let Some((media_type, bytes)) = answer.bytes {
         response = response.header("content-type", media_type);
         bytes
@@ -254,9 +245,9 @@ async fn handle(
     for (name, value) in answer.headers {
         response = response.header(name, value);
     }
-    Ok(response
+    response
         .body(Full::new(Bytes::from(body)))
-        .expect("a valid response"))
+        .expect("a valid response")
 }
 
 fn route(state: &mut State, req: &Recorded, request_id: &str) -> Reply {

@@ -28,6 +28,26 @@ pub struct Recorded {
 }
 
 impl Recorded {
+    /// A request as it arrived on `connection`, with a new request id.
+    pub(crate) fn of(parts: &http::request::Parts, body: Vec<u8>, connection: u64) -> Recorded {
+        let text = |v: &http::HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned();
+        Recorded {
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str().to_owned(), text(v)))
+                .collect(),
+            body,
+            status: 0,
+            answer: Value::Null,
+            request_id: uuid::Uuid::new_v4().to_string(),
+            connection,
+        }
+    }
+
     /// The first value of header `name` (lowercase).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
