@@ -34,10 +34,11 @@ use wit_parser::{Docs, Resolve, Type, TypeDefKind, TypeId};
 const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// The config fields that hold secrets.
-const SECRET_FIELDS: [&str; 3] = [
+const SECRET_FIELDS: [&str; 4] = [
     "channel-access-token",
     "client-secret",
     "assertion-private-key",
+    "channel-secret",
 ];
 
 /// The fields of LINE's token endpoints that hold secrets, in inputs and

@@ -74,6 +74,7 @@ fn by_fields(
         &config.channel_access_token,
         &config.client_secret,
         &config.assertion_private_key,
+        &config.channel_secret,
     ];
     redact::begin(secrets.into_iter().flatten().map(String::as_str));
     // The key's private members alone, should a server echo one.

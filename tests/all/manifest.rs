@@ -123,7 +123,7 @@ fn the_config_schema_knows_the_three_auth_modes_and_marks_the_secrets() {
         json!({"clientId": "1", "assertionPrivateKey": "{}"}),
         json!({"clientId": "1", "clientSecret": "s", "assertionPrivateKey": "{}", "assertionKeyId": "k"}),
         json!({"channelAccessToken": "t", "timeoutMs": -1}),
-        json!({"channelAccessToken": "t", "channelSecret": "s"}),
+        json!({"channelAccessToken": "t", "channelSecret": 1}),
     ] {
         assert!(!violations(schema, &bad).is_empty(), "{bad} passed");
     }
@@ -135,7 +135,12 @@ fn the_config_schema_knows_the_three_auth_modes_and_marks_the_secrets() {
         .collect();
     assert_eq!(
         secret,
-        ["channelAccessToken", "clientSecret", "assertionPrivateKey"]
+        [
+            "channelAccessToken",
+            "clientSecret",
+            "assertionPrivateKey",
+            "channelSecret"
+        ]
     );
 }
 
@@ -372,7 +377,7 @@ async fn invoke_refuses_json_that_does_not_fit_and_sends_nothing() {
         ),
         (
             "quota",
-            json!({"channelAccessToken": "t", "channelSecret": "s"}),
+            json!({"channelAccessToken": "t", "channelSecret": 7}),
             json!({}),
             "config.channelSecret",
         ),

@@ -4,6 +4,7 @@
 //! type included.
 
 use crate::support::*;
+use line_simulator::Simulator;
 use serde_json::{Value, json};
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef";
@@ -171,6 +172,69 @@ async fn the_command_line_reads_the_secret_from_the_config_only() {
     for output in [&out.stdout, &out.stderr, &forged.stdout, &forged.stderr] {
         assert!(!String::from_utf8_lossy(output).contains(SECRET));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_config_serves_a_channels_actions_and_its_webhooks() {
+    let sim = Simulator::start().await.unwrap();
+    // The channel secret beside the send credentials: `run` takes it (and
+    // never shows it), `webhook` verifies with it.
+    let mut both = token_config(&sim);
+    both["channelSecret"] = json!(SECRET);
+    let quota = run_command("quota", &both, &[]).await;
+    assert_eq!(
+        quota.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&quota.stderr)
+    );
+    let body = batch();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &body).unwrap();
+    let config = config_file(&both);
+    let signature = openssl_signature(SECRET, &body);
+    let verify = |config: &tempfile::NamedTempFile| {
+        let args = [
+            "webhook",
+            "verify",
+            "--config",
+            path_of(config),
+            "--body",
+            path_of(&file),
+            "--signature",
+            &signature,
+        ]
+        .map(str::to_owned);
+        async move { line_connector(&args.iter().map(String::as_str).collect::<Vec<_>>()).await }
+    };
+    let verified = verify(&config).await;
+    assert_eq!(
+        verified.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    for output in [
+        &quota.stdout,
+        &quota.stderr,
+        &verified.stdout,
+        &verified.stderr,
+    ] {
+        assert!(!String::from_utf8_lossy(output).contains(SECRET));
+    }
+    // Without a secret, the webhook commands refuse to start (a listener
+    // would otherwise answer 401 to every batch LINE sends).
+    let no_secret = config_file(&token_config(&sim));
+    let refused = verify(&no_secret).await;
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("channelSecret"));
+    let listen = line_connector(&["webhook", "listen", "--config", path_of(&no_secret)]).await;
+    assert_eq!(
+        listen.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&listen.stderr)
+    );
 }
 
 /// A running `line-connector webhook listen`, killed when dropped.

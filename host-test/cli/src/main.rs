@@ -156,7 +156,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             bind,
             forward,
         } => {
-            let secret = channel_secret(&read_config(config)?);
+            let secret = channel_secret(&read_config(config)?)?;
             match what.as_str() {
                 "listen" => listen(&cli, secret, *bind, forward.clone()).await,
                 what => verify(&cli, what, &secret, body.as_deref(), signature).await,
@@ -262,13 +262,20 @@ fn read_config(path: &std::path::Path) -> Result<Value> {
     read_json(&format!("@{}", path.display())).context("reading --config")
 }
 
-/// The webhook key: the config's `channelSecret` (or `clientSecret`).
-fn channel_secret(config: &Value) -> String {
-    ["channelSecret", "clientSecret"]
+/// The webhook key: the config's `channelSecret` (or `clientSecret`, the
+/// same secret in the client-credentials mode). Without one, every batch
+/// would be refused: a usage error, not a server that answers 401 forever.
+fn channel_secret(config: &Value) -> Result<String> {
+    let secret = ["channelSecret", "clientSecret"]
         .iter()
         .find_map(|key| config.get(*key).and_then(Value::as_str))
-        .unwrap_or_default()
-        .to_owned()
+        .map(str::trim)
+        .unwrap_or_default();
+    anyhow::ensure!(
+        !secret.is_empty(),
+        "--config: no channelSecret (the channel secret webhook batches are signed with)"
+    );
+    Ok(secret.to_owned())
 }
 
 /// `webhook listen`: the intake, until the process is stopped.
