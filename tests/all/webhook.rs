@@ -135,6 +135,26 @@ async fn a_batch_reads_into_events_and_a_new_type_passes_through() {
     assert_eq!(as_json, sent);
 }
 
+/// `line-connector webhook WHAT --config CONFIG --body BODY --signature SIGNATURE`.
+async fn webhook_command(
+    what: &str,
+    config: &tempfile::NamedTempFile,
+    body: &tempfile::NamedTempFile,
+    signature: String,
+) -> std::process::Output {
+    let args = [
+        "webhook",
+        what,
+        "--config",
+        path_of(config),
+        "--body",
+        path_of(body),
+        "--signature",
+        &signature,
+    ];
+    line_connector(&args).await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_line_reads_the_secret_from_the_config_only() {
     let body = batch();
@@ -142,20 +162,7 @@ async fn the_command_line_reads_the_secret_from_the_config_only() {
     std::fs::write(file.path(), &body).unwrap();
     let config = config_file(&json!({"channelSecret": SECRET}));
     let signature = openssl_signature(SECRET, &body);
-    let parse = |signature: String| {
-        let args = [
-            "webhook",
-            "parse",
-            "--config",
-            path_of(&config),
-            "--body",
-            path_of(&file),
-            "--signature",
-            &signature,
-        ]
-        .map(str::to_owned);
-        async move { line_connector(&args.iter().map(String::as_str).collect::<Vec<_>>()).await }
-    };
+    let parse = |signature: String| webhook_command("parse", &config, &file, signature);
     let out = parse(signature).await;
     assert_eq!(
         out.status.code(),
@@ -193,21 +200,7 @@ async fn one_config_serves_a_channels_actions_and_its_webhooks() {
     std::fs::write(file.path(), &body).unwrap();
     let config = config_file(&both);
     let signature = openssl_signature(SECRET, &body);
-    let verify = |config: &tempfile::NamedTempFile| {
-        let args = [
-            "webhook",
-            "verify",
-            "--config",
-            path_of(config),
-            "--body",
-            path_of(&file),
-            "--signature",
-            &signature,
-        ]
-        .map(str::to_owned);
-        async move { line_connector(&args.iter().map(String::as_str).collect::<Vec<_>>()).await }
-    };
-    let verified = verify(&config).await;
+    let verified = webhook_command("verify", &config, &file, signature.clone()).await;
     assert_eq!(
         verified.status.code(),
         Some(0),
@@ -225,7 +218,7 @@ async fn one_config_serves_a_channels_actions_and_its_webhooks() {
     // Without a secret, the webhook commands refuse to start (a listener
     // would otherwise answer 401 to every batch LINE sends).
     let no_secret = config_file(&token_config(&sim));
-    let refused = verify(&no_secret).await;
+    let refused = webhook_command("verify", &no_secret, &file, signature.clone()).await;
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("channelSecret"));
     let listen = line_connector(&["webhook", "listen", "--config", path_of(&no_secret)]).await;
