@@ -38,9 +38,7 @@ impl Guest for crate::Connector {
         signature: String,
     ) -> Result<String, WebhookError> {
         verify(&channel_secret, &body, &signature)?;
-        let batch: Value = serde_json::from_slice(&body).map_err(not_json)?;
-        read(&body)?; // the same checks as parse
-        Ok(batch.to_string())
+        shaped(&body)
     }
 }
 
@@ -73,17 +71,21 @@ fn verify(secret: &str, body: &[u8], signature: &str) -> Result<(), WebhookError
 /// connector does not know reads like any other.
 fn read(body: &[u8]) -> Result<CallbackRequest, WebhookError> {
     let batch: Value = serde_json::from_slice(body).map_err(not_json)?;
-    let destination = batch["destination"].as_str();
-    let events = batch["events"].as_array();
-    let (Some(destination), Some(events)) = (destination, events) else {
-        return Err(WebhookError::NotJson(
-            "a batch is an object with `destination` and `events`".into(),
-        ));
-    };
+    let (destination, events) = parts(&batch)?;
     Ok(CallbackRequest {
         destination: destination.to_owned(),
         events: events.iter().map(event).collect(),
     })
+}
+
+/// A batch's `destination` and `events`, or why it is not a batch.
+fn parts(batch: &Value) -> Result<(&str, &Vec<Value>), WebhookError> {
+    match (batch["destination"].as_str(), batch["events"].as_array()) {
+        (Some(destination), Some(events)) => Ok((destination, events)),
+        _ => Err(WebhookError::NotJson(
+            "a batch is an object with `destination` and `events`".into(),
+        )),
+    }
 }
 
 fn event(event: &Value) -> WebhookEvent {
@@ -119,6 +121,7 @@ fn payload(event: &Value) -> EventPayload {
     let kind = event["type"].as_str().unwrap_or_default();
     let typed = match kind {
         "message" => part(event, "message").map(P::Message),
+        "messageEdited" => part(event, "message").map(P::MessageEdited),
         "unsend" => part(event, "unsend").map(P::Unsend),
         "follow" => part(event, "follow").map(P::Follow),
         "unfollow" => Some(P::Unfollow),
@@ -162,6 +165,123 @@ fn postback(
     )
 }
 
+/// The batch in the shape `parse-json` gives: `destination`, and each event
+/// read as `parse` reads it, in LINE's names, with its JSON as an object.
+/// Written event by event, so a batch of many small events costs the text
+/// it becomes, not a tree of it.
+fn shaped(body: &[u8]) -> Result<String, WebhookError> {
+    let batch: Value = serde_json::from_slice(body).map_err(not_json)?;
+    let (destination, events) = parts(&batch)?;
+    let mut out = String::with_capacity(body.len() * 2);
+    out.push_str("{\"destination\":");
+    out.push_str(&Value::from(destination).to_string());
+    out.push_str(",\"events\":[");
+    for (i, raw) in events.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&shaped_event(event(raw), raw.clone()).to_string());
+    }
+    out.push_str("]}");
+    Ok(out)
+}
+
+/// One event: its common fields, its payload (`{"type": case, ...}`) and
+/// its JSON as LINE sent it.
+fn shaped_event(event: WebhookEvent, raw: Value) -> Value {
+    let camel = |v: Value| crate::response::camel_keys(v);
+    let (case, fields) = payload_parts(event.payload);
+    let mut payload = serde_json::Map::new();
+    payload.insert("type".into(), case.into());
+    // As every variant reads in JSON: a case's record joins `type`, unless
+    // it has a `type` of its own, when it stays whole as `value`.
+    match fields.map(camel) {
+        Some(Value::Object(fields)) if fields.contains_key("type") => {
+            payload.insert("value".into(), Value::Object(fields));
+        }
+        Some(Value::Object(fields)) => payload.extend(fields),
+        _ => {}
+    }
+    let mut out = serde_json::Map::new();
+    out.insert("type".into(), event.type_.into());
+    out.insert("mode".into(), event.mode.into());
+    out.insert("timestamp".into(), event.timestamp.into());
+    if let Some(source) = event.source {
+        out.insert(
+            "source".into(),
+            camel(serde_json::to_value(source).unwrap_or_default()),
+        );
+    }
+    out.insert("webhookEventId".into(), event.webhook_event_id.into());
+    out.insert("isRedelivery".into(), event.is_redelivery.into());
+    if let Some(token) = event.reply_token {
+        out.insert("replyToken".into(), token.into());
+    }
+    out.insert("payload".into(), Value::Object(payload));
+    out.insert("json".into(), raw);
+    Value::Object(out)
+}
+
+/// A payload's case name (as in the WIT) and its fields, if it has any.
+fn payload_parts(payload: EventPayload) -> (&'static str, Option<Value>) {
+    use EventPayload as P;
+    let json = |v: Result<Value, serde_json::Error>| v.ok();
+    match payload {
+        P::Message(m) => ("message", json(serde_json::to_value(m))),
+        P::MessageEdited(m) => ("message-edited", json(serde_json::to_value(m))),
+        P::Unsend(d) => ("unsend", json(serde_json::to_value(d))),
+        P::Follow(d) => ("follow", json(serde_json::to_value(d))),
+        P::Unfollow => ("unfollow", None),
+        P::Join => ("join", None),
+        P::Leave => ("leave", None),
+        P::MemberJoined(m) => ("member-joined", json(serde_json::to_value(m))),
+        P::MemberLeft(m) => ("member-left", json(serde_json::to_value(m))),
+        P::Postback(p) => ("postback", json(serde_json::to_value(p))),
+        P::VideoPlayComplete(v) => ("video-play-complete", json(serde_json::to_value(v))),
+        P::Beacon(b) => ("beacon", json(serde_json::to_value(b))),
+        P::AccountLink(l) => ("account-link", json(serde_json::to_value(l))),
+        P::Membership(m) => ("membership", json(serde_json::to_value(m))),
+        P::Module(m) => ("module", json(serde_json::to_value(m))),
+        P::Activated(c) => ("activated", json(serde_json::to_value(c))),
+        P::Deactivated => ("deactivated", None),
+        P::BotSuspended => ("bot-suspended", None),
+        P::BotResumed => ("bot-resumed", None),
+        P::Delivery(d) => ("delivery", json(serde_json::to_value(d))),
+        P::Unknown => ("unknown", None),
+    }
+}
+
 fn not_json(error: serde_json::Error) -> WebhookError {
     WebhookError::NotJson(line_rules::shown::cut(&error.to_string(), 200).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_json_shape_has_typed_fields_payload_and_the_event_as_an_object() {
+        let body = br#"{"destination":"Ubot","events":[
+            {"type":"messageEdited","mode":"active","timestamp":7,"webhookEventId":"e1",
+             "deliveryContext":{"isRedelivery":true},"replyToken":"r1",
+             "source":{"type":"group","groupId":"C1","userId":"U1"},
+             "message":{"type":"text","id":"42","text":"edited"}},
+            {"type":"somethingNew","mode":"active","timestamp":8,"webhookEventId":"e2","extra":[1]}]}"#;
+        let shaped: Value = serde_json::from_str(&shaped(body).unwrap()).unwrap();
+        assert_eq!(shaped["destination"], "Ubot");
+        let edited = &shaped["events"][0];
+        assert_eq!(edited["isRedelivery"], true);
+        assert_eq!(edited["replyToken"], "r1");
+        assert_eq!(edited["source"]["groupId"], "C1");
+        assert_eq!(edited["payload"]["type"], "message-edited");
+        assert_eq!(edited["payload"]["value"]["id"], "42");
+        assert_eq!(edited["json"]["message"]["text"], "edited");
+        let unknown = &shaped["events"][1];
+        assert_eq!(unknown["payload"], serde_json::json!({"type": "unknown"}));
+        assert_eq!(unknown["json"]["extra"], serde_json::json!([1]));
+        assert!(matches!(
+            super::shaped(b"{\"events\":[]}"),
+            Err(WebhookError::NotJson(_))
+        ));
+    }
 }

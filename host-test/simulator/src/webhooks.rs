@@ -100,6 +100,19 @@ pub fn every_event_type() -> Vec<Value> {
         .collect()
 }
 
+/// A `messageEdited` event (LINE's 20th type, after the `webhook.yml`
+/// these tests read): a group member's text message edited, under the
+/// original message's id; an optional reply token, no mark-as-read token.
+pub fn message_edited(id: &str, timestamp: i64, text: &str) -> Value {
+    json!({
+        "type": "messageEdited", "mode": "active", "timestamp": timestamp,
+        "source": {"type": "group", "groupId": GROUP, "userId": FRIENDS[1]},
+        "webhookEventId": id, "deliveryContext": {"isRedelivery": false},
+        "replyToken": format!("reply-{id}"),
+        "message": {"type": "text", "id": "100001", "text": text},
+    })
+}
+
 /// `events` as a batch, and its `X-Line-Signature` under `secret`.
 pub fn signed_batch(secret: &str, events: &[Value]) -> (Vec<u8>, String) {
     let body = json!({"destination": BOT_USER_ID, "events": events})
