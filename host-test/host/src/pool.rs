@@ -29,6 +29,9 @@ use wasmtime_wasi_http::{Error, RequestOptions, WasiBody};
 /// closing would fail).
 pub const IDLE_LIMIT: Duration = Duration::from_secs(30);
 
+/// The most of an answer's body [`Pool::send_bytes`] reads.
+pub const MAX_ANSWER_READ: usize = 64 * 1024;
+
 /// The default of every timeout the guest leaves unset (as wasmtime's).
 const NO_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -106,6 +109,38 @@ impl Pool {
             .boxed_unsync()
         });
         Ok((response, Box::new(async { Ok(()) })))
+    }
+
+    /// Sends a request whose body is `bytes` (the webhook intake's
+    /// forwarding), every timeout `timeout`; the status it answered, once
+    /// the answer's body (at most [`MAX_ANSWER_READ`] bytes, the rest not
+    /// read) is read, so the connection can be reused.
+    pub async fn send_bytes(
+        self: Arc<Self>,
+        request: http::Request<Bytes>,
+        timeout: Duration,
+    ) -> Result<u16, Error> {
+        let request = request.map(|body| {
+            http_body_util::Full::new(body)
+                .map_err(|never| match never {})
+                .boxed_unsync()
+        });
+        let options = RequestOptions {
+            connect_timeout: Some(timeout),
+            first_byte_timeout: Some(timeout),
+            between_bytes_timeout: Some(timeout),
+        };
+        let (response, _) = self.send(request, Some(options)).await?;
+        let status = response.status().as_u16();
+        let mut body = response.into_body();
+        let mut read = 0;
+        while let Some(frame) = body.frame().await {
+            read += frame?.data_ref().map_or(0, Bytes::len);
+            if read > MAX_ANSWER_READ {
+                break;
+            }
+        }
+        Ok(status)
     }
 
     /// Where the connection goes once `response` is read: back to the pool
