@@ -12,6 +12,7 @@ mod fuzz;
 mod host;
 mod hostile;
 mod input;
+mod intake;
 mod layout;
 mod liff;
 mod manifest;

@@ -10,6 +10,8 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod webhook;
+
 /// Run the LINE Messaging API connector component.
 #[derive(Parser)]
 #[command(name = "line-connector", version)]
@@ -70,29 +72,9 @@ enum Command {
         #[arg(long = "input-file", value_name = "FIELD=FILE")]
         input_files: Vec<String>,
     },
-    /// Verify a webhook batch LINE sent (`verify`), or verify and read it
-    /// (`parse`): prints the events as JSON (exit 0) or the error (exit 1).
-    Webhook {
-        /// `verify` or `parse` (one batch), or `listen` (an HTTP server).
-        #[arg(value_parser = ["verify", "parse", "listen"])]
-        what: String,
-        /// The config file: its `channelSecret` (or `clientSecret`) is the key
-        /// (never an argument, where process lists would show it).
-        #[arg(long, value_name = "FILE")]
-        config: PathBuf,
-        /// The body as received (default: standard input).
-        #[arg(long, value_name = "FILE")]
-        body: Option<PathBuf>,
-        /// The `X-Line-Signature` header's value.
-        #[arg(long, value_name = "BASE64", default_value = "")]
-        signature: String,
-        /// listen: the address to serve on (default loopback, a free port).
-        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
-        bind: std::net::SocketAddr,
-        /// listen: POST each event to this URL instead of printing it.
-        #[arg(long, value_name = "URL")]
-        forward: Option<String>,
-    },
+    /// Webhooks: verify or read one batch LINE sent, run the intake
+    /// (`listen`), or see and replay its dead letters.
+    Webhook(webhook::Args),
     /// Run the LINE simulator in the foreground.
     Simulate {
         /// The loopback port (default: a free one).
@@ -148,19 +130,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             };
             run_action(&cli, action, &config, &input, sandbox, output.as_deref()).await
         }
-        Command::Webhook {
-            what,
-            config,
-            body,
-            signature,
-            bind,
-            forward,
-        } => {
-            let secret = channel_secret(&read_config(config)?)?;
-            match what.as_str() {
-                "listen" => listen(&cli, secret, *bind, forward.clone()).await,
-                what => verify(&cli, what, &secret, body.as_deref(), signature).await,
-            }
+        Command::Webhook(args) => {
+            webhook::run(args, |once| connector(&cli, once), || network(&cli)).await
         }
         Command::Simulate { port } => simulate(*port).await,
         Command::Bench { iterations } => {
@@ -260,73 +231,6 @@ async fn run_action(
 /// The config file's JSON.
 fn read_config(path: &std::path::Path) -> Result<Value> {
     read_json(&format!("@{}", path.display())).context("reading --config")
-}
-
-/// The webhook key: the config's `channelSecret` (or `clientSecret`, the
-/// same secret in the client-credentials mode). Without one, every batch
-/// would be refused: a usage error, not a server that answers 401 forever.
-fn channel_secret(config: &Value) -> Result<String> {
-    let secret = ["channelSecret", "clientSecret"]
-        .iter()
-        .find_map(|key| config.get(*key).and_then(Value::as_str))
-        .map(str::trim)
-        .unwrap_or_default();
-    anyhow::ensure!(
-        !secret.is_empty(),
-        "--config: no channelSecret (the channel secret webhook batches are signed with)"
-    );
-    Ok(secret.to_owned())
-}
-
-/// `webhook listen`: the intake, until the process is stopped.
-async fn listen(
-    cli: &Cli,
-    secret: String,
-    bind: std::net::SocketAddr,
-    forward: Option<String>,
-) -> Result<ExitCode> {
-    let sink = match forward {
-        Some(url) => line_webhook_intake::Sink::Forward(url),
-        None => line_webhook_intake::Sink::Stdout,
-    };
-    let connector = std::sync::Arc::new(connector(cli, false)?);
-    line_webhook_intake::listen(connector, secret, bind, sink).await?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `webhook verify` or `parse`: one batch (from `--body` or standard
-/// input), its events (exit 0) or the error (exit 1) printed.
-async fn verify(
-    cli: &Cli,
-    what: &str,
-    secret: &str,
-    body: Option<&std::path::Path>,
-    signature: &str,
-) -> Result<ExitCode> {
-    let body = match body {
-        Some(path) => std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
-        None => {
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
-            bytes
-        }
-    };
-    let function = match what {
-        "parse" => "parse-json",
-        _ => "verify",
-    };
-    let outcome = connector(cli, true)?
-        .session(Sandbox::allowing(Vec::<String>::new()))
-        .await?
-        .webhook(function, secret, &body, signature)
-        .await?;
-    let (value, code) = match outcome {
-        Ok(Value::Null) => (serde_json::json!({"verified": true}), ExitCode::SUCCESS),
-        Ok(batch) => (batch, ExitCode::SUCCESS),
-        Err(error) => (error, ExitCode::FAILURE),
-    };
-    println!("{}", serde_json::to_string_pretty(&value)?);
-    Ok(code)
 }
 
 /// `simulate`: the LINE simulator in the foreground, until stopped.

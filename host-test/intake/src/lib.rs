@@ -1,191 +1,141 @@
-//! `line-connector webhook listen`: an HTTP server for LINE's webhook
-//! batches. Every POST is verified by the component before anything else (a
-//! bad or missing signature: 401, nothing printed or forwarded); a good one
-//! is answered 200 at once (LINE gives up after a few seconds) and its
-//! events are passed on in the order received, typed as `parse` reads them
-//! (common fields, `payload`, LINE's JSON as `json`), one JSON line each on
-//! stdout or one POST each to `--forward`. Redelivered events already passed on
-//! are dropped. Bodies are bounded, and so are the requests at once.
+//! `line-connector webhook listen`: the webhook intake. LINE posts each
+//! batch once, and redelivers only when it is not answered 2xx within two
+//! seconds (where the channel turned redelivery on), so an intake that
+//! answers 200 owns the events from then on. This one:
+//!
+//! - answers 200 only once the batch's events are in its store, synced to
+//!   disk ([`store`]); 503 when the store cannot take them, so LINE
+//!   redelivers; 401 to a batch whose signature no given channel secret
+//!   verifies (checked by the component, before the store);
+//! - delivers each stored event at least once, in order per chat, to
+//!   stdout or a platform's URL, retrying with growing pauses, then parking
+//!   dead letters ([`deliver`], [`target`]);
+//! - recognises LINE's redeliveries against what it stored, not what it
+//!   delivered;
+//! - stops on SIGTERM or SIGINT: no new connection, requests in flight
+//!   answered, a delivery round in flight finished; after a SIGKILL, the
+//!   next start delivers what was stored and not yet delivered;
+//! - bounds what a client can hold: connections, idle time, the time for a
+//!   head and for a body, the bytes of bodies at once ([`server`],
+//!   [`receive`]).
+
+pub mod deliver;
+pub mod idle;
+pub mod receive;
+pub mod server;
+pub mod store;
+pub mod target;
+
+pub use deliver::{Retry, Sink};
+pub use server::Limits;
+pub use store::Store;
+pub use target::Target;
 
 use anyhow::{Context, Result};
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use line_connector_host::Connector;
-use line_connector_host::Sandbox;
-use serde_json::Value;
-use std::collections::{HashSet, VecDeque};
-use std::io::Write;
+use line_connector_host::{Connector, Network};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{Notify, Semaphore, watch};
 
-/// The largest batch read (the component refuses larger ones too).
-pub const MAX_BODY_BYTES: usize = 1 << 20;
-/// Requests handled at once; more wait.
-pub const MAX_CONCURRENT: usize = 32;
-/// How many event ids are remembered to drop redeliveries.
-const REMEMBERED: usize = 100_000;
-
-/// Where events go.
-pub enum Sink {
-    /// One JSON line each on stdout.
-    Stdout,
-    /// One POST each (JSON) to this URL.
-    Forward(String),
+/// Everything `listen` is told.
+pub struct Options {
+    /// Where to listen.
+    pub bind: SocketAddr,
+    /// The channel secrets a batch may be signed with: the current one
+    /// first, then others while a rotation is under way.
+    pub secrets: Vec<String>,
+    /// The store's file (SQLite).
+    pub store: PathBuf,
+    /// Undelivered events the store takes at most (then 503).
+    pub max_backlog: u64,
+    /// How long delivered events are remembered, to recognise LINE's
+    /// redeliveries of them.
+    pub keep_delivered: Duration,
+    /// Where events go.
+    pub sink: Sink,
+    /// How failed deliveries are tried again.
+    pub retry: Retry,
+    /// Only events of these types are kept (LINE's names; all when `None`).
+    pub types: Option<Vec<String>>,
+    /// What bounds connections and requests.
+    pub limits: Limits,
+    /// TLS: a PEM certificate chain and its PEM private key.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// The forwarder's proxy and CA settings.
+    pub network: Network,
 }
 
-/// Serves on `addr` until the process ends; says where on stderr first.
-pub async fn listen(
-    connector: Arc<Connector>,
-    secret: String,
-    addr: SocketAddr,
-    sink: Sink,
-) -> Result<()> {
-    let listener = TcpListener::bind(addr)
+/// Serves until SIGTERM or SIGINT; says where on stderr first.
+pub async fn listen(connector: Arc<Connector>, options: Options) -> Result<()> {
+    let tls = options
+        .tls
+        .as_ref()
+        .map(|(cert, key)| server::tls_acceptor(cert, key))
+        .transpose()?;
+    let store = Store::open(&options.store, options.max_backlog).await?;
+    let listener = TcpListener::bind(options.bind)
         .await
-        .with_context(|| format!("listening on {addr}"))?;
-    eprintln!("listening on http://{}", listener.local_addr()?);
-    let (events, queue) = mpsc::unbounded_channel::<Vec<Value>>();
-    tokio::spawn(pass_on(queue, sink));
-    let secret = Arc::new(secret);
-    let permits = Arc::new(Semaphore::new(MAX_CONCURRENT));
+        .with_context(|| format!("listening on {}", options.bind))?;
+    let mut limits = options.limits;
+    limits.connections = server::fitted_connections(limits.connections);
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    eprintln!("listening on {scheme}://{}", listener.local_addr()?);
+    let (stop_tx, stop) = watch::channel(false);
+    let wake = Arc::new(Notify::new());
+    let pool = Arc::new(line_connector_host::pool::Pool::new(
+        options.network.clone(),
+    ));
+    let deliverer =
+        deliver::Deliverer::new(store.clone(), options.sink.clone(), options.retry, pool);
+    let delivering = tokio::spawn(deliverer.run(wake.clone(), stop.clone()));
+    let pruning = tokio::spawn(prune(store.clone(), options.keep_delivered));
+    let shared = Arc::new(receive::Shared {
+        connector,
+        secrets: options.secrets,
+        store: store.clone(),
+        wake,
+        budget: Arc::new(Semaphore::new(limits.body_budget)),
+        body_timeout: limits.body_timeout,
+        types: options.types,
+    });
+    tokio::spawn(async move {
+        stopped().await;
+        eprintln!("stopping: no new connections; finishing what is in flight");
+        let _ = stop_tx.send(true);
+    });
+    let grace = limits.body_timeout + Duration::from_secs(1);
+    server::serve(listener, tls, shared, limits, stop, grace).await;
+    let _ = delivering.await;
+    pruning.abort();
+    store.close().await;
+    Ok(())
+}
+
+/// SIGTERM or SIGINT.
+async fn stopped() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+}
+
+/// Forgets delivered events older than `keep`, at start and every hour.
+async fn prune(store: Store, keep: Duration) {
     loop {
-        let (stream, _) = listener.accept().await?;
-        let (connector, secret, events, permits) = (
-            connector.clone(),
-            secret.clone(),
-            events.clone(),
-            permits.clone(),
-        );
-        tokio::spawn(async move {
-            let service = service_fn(move |request| {
-                let (connector, secret, events, permits) = (
-                    connector.clone(),
-                    secret.clone(),
-                    events.clone(),
-                    permits.clone(),
-                );
-                async move {
-                    let _permit = permits.acquire().await;
-                    let status = receive(&connector, &secret, request, &events).await;
-                    Ok::<_, std::convert::Infallible>(
-                        hyper::Response::builder()
-                            .status(status)
-                            .body(Full::new(Bytes::new()))
-                            .expect("a valid response"),
-                    )
-                }
-            });
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    }
-}
-
-/// One request: verified and read by the component; its events queued.
-async fn receive(
-    connector: &Connector,
-    secret: &str,
-    request: hyper::Request<hyper::body::Incoming>,
-    events: &mpsc::UnboundedSender<Vec<Value>>,
-) -> u16 {
-    if request.method() != hyper::Method::POST {
-        return 405;
-    }
-    let signature = request
-        .headers()
-        .get("x-line-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let Ok(body) = Limited::new(request.into_body(), MAX_BODY_BYTES)
-        .collect()
-        .await
-    else {
-        return 413;
-    };
-    let body = body.to_bytes();
-    let Ok(mut session) = connector
-        .session(Sandbox::allowing(Vec::<String>::new()))
-        .await
-    else {
-        return 503;
-    };
-    match session.webhook("parse", secret, &body, &signature).await {
-        Ok(Ok(batch)) => {
-            let list = batch["events"].as_array().cloned().unwrap_or_default();
-            let _ = events.send(list);
-            200
+        let before = store::now_ms() - keep.as_millis() as i64;
+        if let Err(error) = store.prune(before).await {
+            eprintln!("pruning the store: {error:#}");
         }
-        Ok(Err(error)) if error["type"] == "not-json" || error["type"] == "too-large" => 400,
-        Ok(Err(_)) => 401,
-        Err(_) => 500,
+        tokio::time::sleep(Duration::from_secs(3600)).await;
     }
-}
-
-/// Passes events on in order, dropping redeliveries of events already passed on.
-async fn pass_on(mut queue: mpsc::UnboundedReceiver<Vec<Value>>, sink: Sink) {
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut order: VecDeque<String> = VecDeque::new();
-    while let Some(batch) = queue.recv().await {
-        for event in batch {
-            let id = event["webhookEventId"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            if !id.is_empty() && !seen.insert(id.clone()) {
-                continue;
-            }
-            if !id.is_empty() {
-                order.push_back(id);
-                if order.len() > REMEMBERED {
-                    order.pop_front().map(|old| seen.remove(&old));
-                }
-            }
-            match &sink {
-                Sink::Stdout => {
-                    let mut out = std::io::stdout().lock();
-                    let _ = writeln!(out, "{event}");
-                    let _ = out.flush();
-                }
-                Sink::Forward(url) => forward(url, &event).await,
-            }
-        }
-    }
-}
-
-/// POSTs one event to `url` (errors are reported on stderr).
-async fn forward(url: &str, event: &Value) {
-    let sent = post_json(url, &[], event.to_string().into_bytes()).await;
-    match sent {
-        Ok(status) if (200..300).contains(&status) => {}
-        Ok(status) => eprintln!("forwarding an event to {url}: it answered {status}"),
-        Err(error) => eprintln!("forwarding an event to {url} failed: {error:#}"),
-    }
-}
-
-/// POSTs a JSON `body` with `headers` to `url` over plain HTTP, on a new
-/// connection; the status it answered. (The listener's forwarding and the
-/// simulator's webhooks send this way.)
-pub async fn post_json(url: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Result<u16> {
-    let uri: http::Uri = url.parse().context("the URL")?;
-    let host = uri.host().context("no host")?.to_owned();
-    let stream =
-        tokio::net::TcpStream::connect((host.as_str(), uri.port_u16().unwrap_or(80))).await?;
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    let mut request = hyper::Request::post(uri.path())
-        .header("host", host)
-        .header("content-type", "application/json");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let request = request.body(Full::new(Bytes::from(body)))?;
-    Ok(sender.send_request(request).await?.status().as_u16())
 }

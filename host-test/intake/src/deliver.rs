@@ -1,0 +1,214 @@
+//! The deliverer: takes stored events and hands them to the platform, at
+//! least once and in order per chat (on stdout, in the order stored). An event is marked delivered only
+//! when the platform took it (a 2xx answer, or a line written and flushed
+//! on stdout); a failed attempt is tried again after a growing pause, and
+//! after the last one the event is parked as a dead letter (`webhook
+//! dead-letters` lists them, `webhook replay` puts them back). The backlog
+//! lives in the store, so memory does not grow with it.
+
+use crate::store::{Store, Stored, now_ms};
+use crate::target::Target;
+use line_connector_host::pool::Pool;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+
+/// Chats delivered to at once (one event per chat in delivery at a time).
+pub const CHATS_AT_ONCE: u32 = 16;
+
+/// Where events go.
+#[derive(Clone, Debug)]
+pub enum Sink {
+    /// One JSON line each on stdout.
+    Stdout,
+    /// One POST each to the target.
+    Forward(Box<Target>),
+}
+
+/// How failed deliveries are tried again.
+#[derive(Clone, Copy, Debug)]
+pub struct Retry {
+    /// Attempts in all before an event is parked as a dead letter.
+    pub attempts: u32,
+    /// The pause after the first failure; it doubles after each one…
+    pub first_pause: Duration,
+    /// …up to this.
+    pub longest_pause: Duration,
+    /// Each attempt's bound (connecting, sending, the answer).
+    pub attempt_timeout: Duration,
+}
+
+impl Default for Retry {
+    /// 20 attempts, 1 s doubling up to 5 min (about an hour and a quarter
+    /// before parking), 10 s each.
+    fn default() -> Self {
+        Retry {
+            attempts: 20,
+            first_pause: Duration::from_secs(1),
+            longest_pause: Duration::from_secs(300),
+            attempt_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl Retry {
+    /// The pause after the `failures`-th failure.
+    pub fn pause(&self, failures: u32) -> Duration {
+        let doubled = self
+            .first_pause
+            .saturating_mul(1u32 << failures.saturating_sub(1).min(20));
+        doubled.min(self.longest_pause)
+    }
+}
+
+/// The deliverer's state.
+pub struct Deliverer {
+    store: Store,
+    sink: Sink,
+    retry: Retry,
+    pool: Arc<Pool>,
+}
+
+impl Deliverer {
+    /// A deliverer from `store` to `sink`, sending through `pool`.
+    pub fn new(store: Store, sink: Sink, retry: Retry, pool: Arc<Pool>) -> Self {
+        Deliverer {
+            store,
+            sink,
+            retry,
+            pool,
+        }
+    }
+
+    /// Delivers until `stop` turns true; woken by `wake` when events were
+    /// stored. A round in flight when told to stop is finished first.
+    pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+        let me = Arc::new(self);
+        while !*stop.borrow() {
+            let due = match &me.sink {
+                Sink::Stdout => me.store.due_in_order(CHATS_AT_ONCE).await,
+                Sink::Forward(_) => me.store.due(CHATS_AT_ONCE).await,
+            };
+            let due = match due {
+                Ok(due) => due,
+                Err(error) => {
+                    eprintln!("the store: {error:#}");
+                    Vec::new()
+                }
+            };
+            if due.is_empty() {
+                let wait = me.idle_wait().await;
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stop.changed() => {}
+                }
+                continue;
+            }
+            me.round(due).await;
+        }
+    }
+
+    /// How long to sleep with nothing due: until the next retry, at most 1 s.
+    async fn idle_wait(&self) -> Duration {
+        let next = self.store.next_due().await.ok().flatten();
+        let ms = next.map_or(1000, |at| (at - now_ms()).clamp(5, 1000));
+        Duration::from_millis(ms as u64)
+    }
+
+    /// One round: the due events (one per chat), delivered at once (on
+    /// stdout one after the other), each outcome recorded.
+    async fn round(self: &Arc<Self>, due: Vec<Stored>) {
+        let mut tasks = tokio::task::JoinSet::new();
+        for event in due {
+            let me = self.clone();
+            match &self.sink {
+                Sink::Stdout => {
+                    let outcome = write_line(&event.json);
+                    me.record(&event, outcome).await;
+                }
+                Sink::Forward(_) => {
+                    tasks.spawn(async move {
+                        let outcome = me.post(&event).await;
+                        me.record(&event, outcome).await;
+                    });
+                }
+            }
+        }
+        while tasks.join_next().await.is_some() {}
+    }
+
+    /// One POST of `event` to the target: `Ok` on a 2xx answer.
+    async fn post(&self, event: &Stored) -> Result<(), String> {
+        let Sink::Forward(target) = &self.sink else {
+            return Err("no target".into());
+        };
+        let request = target.request(&event.id, bytes::Bytes::from(event.json.clone()));
+        let timeout = self.retry.attempt_timeout;
+        let sent = tokio::time::timeout(timeout, self.pool.clone().send_bytes(request, timeout));
+        match sent.await {
+            Ok(Ok(status)) if (200..300).contains(&status) => Ok(()),
+            Ok(Ok(status)) => Err(format!("{} answered {status}", target.shown())),
+            Ok(Err(error)) => Err(format!("{}: {error}", target.shown())),
+            Err(_) => Err(format!("{}: no answer in {timeout:?}", target.shown())),
+        }
+    }
+
+    /// Records an attempt's outcome: delivered, retried later, or parked.
+    async fn record(&self, event: &Stored, outcome: Result<(), String>) {
+        let saved = match outcome {
+            Ok(()) => self.store.delivered(event.seq).await,
+            Err(why) => {
+                let failures = event.attempts + 1;
+                let park = failures >= self.retry.attempts;
+                let next = now_ms() + self.retry.pause(failures).as_millis() as i64;
+                let what = if park {
+                    "parked as a dead letter"
+                } else {
+                    "to be tried again"
+                };
+                eprintln!("delivering {}: {why} ({what})", shown_id(event));
+                self.store.failed(event.seq, &why, next, park).await
+            }
+        };
+        if let Err(error) = saved {
+            // Not marked: it stays pending and is delivered again (at least once).
+            eprintln!("the store: {error:#}");
+        }
+    }
+}
+
+/// An event's id for messages.
+fn shown_id(event: &Stored) -> String {
+    match event.id.is_empty() {
+        true => format!("event #{}", event.seq),
+        false => format!("event {}", event.id),
+    }
+}
+
+/// One line on stdout, flushed: `Err` when the reader is gone.
+fn write_line(json: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{json}")
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("stdout: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pauses_double_up_to_the_longest() {
+        let retry = Retry {
+            attempts: 10,
+            first_pause: Duration::from_millis(100),
+            longest_pause: Duration::from_millis(500),
+            attempt_timeout: Duration::from_secs(1),
+        };
+        let pauses: Vec<u128> = (1..=5).map(|n| retry.pause(n).as_millis()).collect();
+        assert_eq!(pauses, [100, 200, 400, 500, 500]);
+        assert_eq!(retry.pause(1000).as_millis(), 500);
+    }
+}
