@@ -315,6 +315,55 @@ impl Session<'_> {
         body: &[u8],
         signature: &str,
     ) -> Result<Outcome> {
+        match function {
+            "verify" => {
+                let (_, func) = self.webhook_function("verify")?;
+                let (outcome,) = func
+                    .typed::<(&str, &[u8], &str), (std::result::Result<(), WebhookError>,)>(
+                        &self.store,
+                    )?
+                    .call_async(&mut self.store, (secret, body, signature))
+                    .await
+                    .map_err(|e| anyhow::Error::from(e).context("the component trapped"))?;
+                Ok(outcome
+                    .map(|()| Value::Null)
+                    .map_err(|error| error.to_json()))
+            }
+            "parse-json" => Ok(match self.parse_json(secret, body, signature).await? {
+                Ok(text) => Ok(serde_json::from_str(&text)?),
+                Err(error) => Err(error),
+            }),
+            _ => {
+                let (index, _) = self.webhook_function(function)?;
+                self.webhook_as_values(index, secret, body, signature).await
+            }
+        }
+    }
+
+    /// `parse-json`'s text as the component wrote it (the webhook intake
+    /// reads it event by event, not as one JSON tree), or its error.
+    pub async fn parse_json(
+        &mut self,
+        secret: &str,
+        body: &[u8],
+        signature: &str,
+    ) -> Result<std::result::Result<String, Value>> {
+        let (_, func) = self.webhook_function("parse-json")?;
+        let (outcome,) = func
+            .typed::<(&str, &[u8], &str), (std::result::Result<String, WebhookError>,)>(
+                &self.store,
+            )?
+            .call_async(&mut self.store, (secret, body, signature))
+            .await
+            .map_err(|e| anyhow::Error::from(e).context("the component trapped"))?;
+        Ok(outcome.map_err(|error| error.to_json()))
+    }
+
+    /// The webhook function `function` of this instance, and its export index.
+    fn webhook_function(
+        &mut self,
+        function: &str,
+    ) -> Result<(ComponentExportIndex, wasmtime::component::Func)> {
         let (_, index) = self
             .connector
             .webhook
@@ -326,53 +375,7 @@ impl Session<'_> {
             .instance
             .get_func(&mut self.store, index)
             .ok_or_else(|| anyhow!("not a function"))?;
-        let trapped = |e: wasmtime::Error| anyhow::Error::from(e).context("the component trapped");
-        let outcome = match function {
-            "verify" => func
-                .typed::<(&str, &[u8], &str), (Result<(), WebhookError>,)>(&self.store)?
-                .call_async(&mut self.store, (secret, body, signature))
-                .await
-                .map_err(trapped)?
-                .0
-                .map(|()| Value::Null),
-            "parse-json" => {
-                return Ok(match self.parse_json(secret, body, signature).await? {
-                    Ok(text) => Ok(serde_json::from_str(&text)?),
-                    Err(error) => Err(error),
-                });
-            }
-            _ => return self.webhook_as_values(index, secret, body, signature).await,
-        };
-        Ok(outcome.map_err(|error| error.to_json()))
-    }
-
-    /// `parse-json`'s text as the component wrote it (the webhook intake
-    /// reads it event by event, not as one JSON tree), or its error.
-    pub async fn parse_json(
-        &mut self,
-        secret: &str,
-        body: &[u8],
-        signature: &str,
-    ) -> Result<std::result::Result<String, Value>> {
-        let (_, index) = self
-            .connector
-            .webhook
-            .iter()
-            .find(|(name, _)| *name == "parse-json")
-            .copied()
-            .ok_or_else(|| anyhow!("the component has no webhook function parse-json"))?;
-        let func = self
-            .instance
-            .get_func(&mut self.store, index)
-            .ok_or_else(|| anyhow!("not a function"))?;
-        let (outcome,) = func
-            .typed::<(&str, &[u8], &str), (std::result::Result<String, WebhookError>,)>(
-                &self.store,
-            )?
-            .call_async(&mut self.store, (secret, body, signature))
-            .await
-            .map_err(|e| anyhow::Error::from(e).context("the component trapped"))?;
-        Ok(outcome.map_err(|error| error.to_json()))
+        Ok((index, func))
     }
 
     /// [`Session::webhook`] for `parse`, whose records come back as values.
