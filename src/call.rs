@@ -110,17 +110,38 @@ fn checked(
         }
         None => endpoint,
     };
+    // One deadline for the whole action: the lookups before a send and
+    // every page share `totalTimeoutMs` (only `waitSeconds` extends it).
+    let deadline = Instant::now() + Duration::from_millis(settings.total_timeout_ms);
     if draft.require_friend && !draft.dry_run {
-        lookup::friend(&settings, &draft)?;
+        lookup::friend(&within(&settings, deadline)?, &draft)?;
     }
     if let Some(image) = &image {
-        lookup::image_fits_menu(&settings, &draft, image)?;
+        lookup::image_fits_menu(&within(&settings, deadline)?, &draft, image)?;
     }
     let retry_key = (endpoint.resend == Resend::RetryKey)
         .then(|| draft.retry_key.take().unwrap_or_else(retry::new_key));
     // Every request is built (and checked) before the first is sent.
     let parts = parts(endpoint, &draft, retry_key.as_deref(), image, bytes)?;
-    until_final(endpoint, &settings, &mut draft, &parts, kind)
+    until_final(endpoint, &settings, deadline, &mut draft, &parts, kind)
+}
+
+/// `settings` with `totalTimeoutMs` cut to what is left before `deadline`;
+/// a `transport` / `timeout` error when nothing is left.
+fn within<'a>(settings: &Settings<'a>, deadline: Instant) -> Result<Settings<'a>, ErrorCode> {
+    let left = deadline
+        .saturating_duration_since(Instant::now())
+        .as_millis();
+    match u64::try_from(left).unwrap_or(u64::MAX) {
+        0 => Err(crate::error::transport(
+            crate::types::TransportKind::Timeout,
+            "totalTimeoutMs passed before the action's next request",
+        )),
+        left => Ok(Settings {
+            total_timeout_ms: left,
+            ..settings.clone()
+        }),
+    }
 }
 
 /// The bytes an upload carries, checked by their endpoint's rules: a rich
@@ -151,27 +172,36 @@ fn uploaded(
 fn until_final(
     endpoint: &'static Endpoint,
     settings: &Settings,
+    deadline: Instant,
     draft: &mut Draft,
     parts: &[Part],
     kind: &Kind,
 ) -> Result<response::Merged, ErrorCode> {
     let url = url(endpoint, settings, draft);
-    let deadline = Instant::now() + draft.wait;
+    let waited = Instant::now() + draft.wait;
     let mut polls = 0;
     loop {
         polls += 1;
+        // A poll after the first (within `waitSeconds`) gets a deadline of its own.
+        let deadline = match polls {
+            1 => deadline,
+            _ => Instant::now() + Duration::from_millis(settings.total_timeout_ms),
+        };
+        let this = within(settings, deadline)?;
         let sent = parts
             .iter()
-            .map(|part| send(endpoint, settings, &url, part, draft.dry_run))
+            .map(|part| send(endpoint, &this, &url, part, draft.dry_run))
             .collect();
         let mut merged = response::merge(sent)?;
         if endpoint.connection_test {
             connection_facts(settings, &mut merged);
         }
         if let Some(pages) = endpoint.pages {
-            merged = read_on(endpoint, settings, draft, &parts[0], pages, merged)?;
+            merged = read_on(
+                endpoint, settings, deadline, draft, &parts[0], pages, merged,
+            )?;
         }
-        let left = deadline.saturating_duration_since(Instant::now());
+        let left = waited.saturating_duration_since(Instant::now());
         if response::is_final(endpoint.poll.as_ref(), &merged) || left.is_zero() {
             return Ok(response::finished(merged, polls, kind.lists));
         }
@@ -220,37 +250,59 @@ fn by_file(
     (file_endpoint, file)
 }
 
+/// The most a paged read keeps, in bytes of LINE's JSON (its lists'
+/// strings and numbers as text): well inside the instance's memory, which
+/// also holds the record the lists become.
+pub const MAX_PAGED_BYTES: usize = 8 << 20;
+
 /// Reads the pages after the first of a paged list, following LINE's
 /// `next` (sent as `start`) or `hasNextPage` (the next `page`), until there
-/// is none, `draft.pages` pages were read, or `totalTimeoutMs` has passed
-/// since the first; the lists are joined, the rest of the answer is the
-/// last page's (`next` says where to go on), and `pages` says how many
-/// were read.
+/// is none, `draft.pages` pages were read, the lists hold
+/// [`MAX_PAGED_BYTES`], or the action's `deadline` has passed (a page cut
+/// off by it is not an error: the pages read are the result). The lists
+/// are joined, the rest of the answer is the last page's (`next` says
+/// where to go on), `pages` says how many were read and `stopped` why the
+/// read ended before the list's end.
 fn read_on(
     endpoint: &Endpoint,
     settings: &Settings,
+    deadline: Instant,
     draft: &mut Draft,
     part: &Part,
     pages: Pages,
     mut merged: response::Merged,
 ) -> Result<response::Merged, ErrorCode> {
-    let deadline = Instant::now() + Duration::from_millis(settings.total_timeout_ms);
     let list = crate::names::snake_case(pages.list);
     let mut read = 1;
+    let mut held = merged.fields.get(&list).map_or(0, text_bytes);
+    let mut stopped = None;
     while let Some((key, value)) = next_page(pages.by, &merged, draft) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if read >= draft.pages || left.is_zero() {
+        if read >= draft.pages {
+            stopped = Some("max-pages");
             break;
         }
+        if held >= MAX_PAGED_BYTES {
+            stopped = Some("size");
+            break;
+        }
+        let Ok(page_settings) = within(settings, deadline) else {
+            stopped = Some("deadline");
+            break;
+        };
         draft.query.retain(|(name, _)| name != key);
         draft.query.push((key.into(), value));
-        let page_settings = Settings {
-            total_timeout_ms: u64::try_from(left.as_millis()).unwrap_or(u64::MAX),
-            ..settings.clone()
-        };
         let url = url(endpoint, &page_settings, draft);
-        let mut page = response::merge(vec![send(endpoint, &page_settings, &url, part, false)])?;
+        let mut page =
+            match response::merge(vec![send(endpoint, &page_settings, &url, part, false)]) {
+                Ok(page) => page,
+                Err(ErrorCode::Transport(t)) if t.kind == crate::types::TransportKind::Timeout => {
+                    stopped = Some("deadline");
+                    break;
+                }
+                Err(error) => return Err(error),
+            };
         let items = page.fields.remove(&list);
+        held += items.as_ref().map_or(0, text_bytes);
         if let (Some(Value::Array(all)), Some(Value::Array(more))) =
             (merged.fields.get_mut(&list), items)
         {
@@ -261,7 +313,27 @@ fn read_on(
         read += 1;
     }
     merged.fields.insert("pages".into(), read.into());
+    if let Some(why) = stopped {
+        merged.fields.insert("stopped".into(), why.into());
+    }
     Ok(merged)
+}
+
+/// About how many bytes `value` is as JSON text: its strings' and numbers'
+/// text and a few bytes of punctuation per item (counted, not written).
+fn text_bytes(value: &Value) -> usize {
+    match value {
+        Value::String(text) => text.len() + 3,
+        Value::Array(items) => items.iter().map(text_bytes).sum::<usize>() + 2,
+        Value::Object(fields) => {
+            fields
+                .iter()
+                .map(|(key, value)| key.len() + 4 + text_bytes(value))
+                .sum::<usize>()
+                + 2
+        }
+        _ => 8,
+    }
 }
 
 /// The query parameter that asks for the page after `merged`, if there is
