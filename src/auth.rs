@@ -188,7 +188,11 @@ impl<'a> Credentials<'a> {
             now,
         };
         let signed = jwt::sign(key, &claims)?;
+        // The whole JWT, and each part on its own: the rest of a JWT is
+        // guessable (kid, channel, an expiry within seconds), so a server
+        // echoing only its signature must not get it printed either.
         crate::redact::add(&signed);
+        signed.split('.').for_each(crate::redact::add);
         Ok(signed)
     }
 
@@ -383,10 +387,8 @@ pub const MAX_SECRET_BYTES: usize = 8 << 10;
 const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Whether `value` can stand in an HTTP header: visible ASCII and spaces
-/// (no CR, LF, NUL or other control characters).
-pub fn header_safe(value: &str) -> bool {
-    value.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
-}
+/// (no CR, LF, NUL or other control characters); the rules crate's check.
+pub use line_rules::basic::header_safe;
 
 /// A config secret, trimmed, checked: not too long, and nothing a header
 /// cannot carry.

@@ -77,6 +77,9 @@ pub struct Failure {
     pub error: ErrorCode,
     /// False when the request certainly did not reach the server.
     pub may_have_reached: bool,
+    /// False when another attempt would only get the same: an answer over
+    /// the size cap (the server sends it whole again).
+    pub retry_helps: bool,
 }
 
 /// Sends `out` and reads the whole answer, all of it by `deadline`.
@@ -84,6 +87,7 @@ pub fn send(out: &Outgoing, timeouts: Timeouts, deadline: Instant) -> Result<Rep
     let request = build(out).map_err(|message| Failure {
         error: error::transport(TransportKind::Protocol, message),
         may_have_reached: false,
+        retry_helps: true,
     })?;
     let options = RequestOptions::new();
     let ns = |ms: u64| Some(ms.saturating_mul(1_000_000));
@@ -267,6 +271,7 @@ fn wait(pollable: &Pollable, deadline: Instant) -> Result<(), Failure> {
             "the answer was not complete within totalTimeoutMs",
         ),
         may_have_reached: true,
+        retry_helps: true,
     })
 }
 
@@ -279,6 +284,7 @@ fn too_large(limit: usize) -> Failure {
             ),
         ),
         may_have_reached: true,
+        retry_helps: false,
     }
 }
 
@@ -286,6 +292,7 @@ fn protocol(message: &str) -> Failure {
     Failure {
         error: error::transport(TransportKind::Protocol, message),
         may_have_reached: true,
+        retry_helps: true,
     }
 }
 
@@ -332,6 +339,7 @@ fn failure(code: &wasi::ErrorCode) -> Failure {
     Failure {
         error: error::transport(kind, describe(code)),
         may_have_reached,
+        retry_helps: true,
     }
 }
 

@@ -147,7 +147,16 @@ fn place(
     if let Some((field, header)) = endpoint.header
         && let Some(value) = rest.remove(field)
     {
-        draft.headers.push((header, query_text(&value)));
+        let text = query_text(&value);
+        if !crate::auth::header_safe(&text) {
+            return Err(invalid(
+                field,
+                format!(
+                    "is sent as the {header} header, which cannot carry control characters (CR, LF, NUL, …) or non-ASCII"
+                ),
+            ));
+        }
+        draft.headers.push((header, text));
     }
     match endpoint.body {
         Body::Json | Body::Multipart | Body::Form => draft.body = rest,
@@ -200,7 +209,7 @@ fn fill_path(
             .remove(name)
             .ok_or_else(|| invalid(name, "is required"))?;
         path.push_str(&rest[..start]);
-        path.push_str(&crate::redact::percent(&query_text(&value), true));
+        path.push_str(&crate::forms::percent(&query_text(&value), true));
         params.insert(name.to_owned(), value);
         rest = rest.get(end + 1..).unwrap_or_default();
     }

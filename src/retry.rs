@@ -2,7 +2,8 @@
 //!
 //! Retried, always with the same retry key: 5xx answers, rate-limit 429s,
 //! connection failures and timeouts. Never retried: other 4xx answers and the
-//! monthly-limit 429. Sends without a retry key (reply) are retried only when
+//! monthly-limit 429, nor an answer over the size cap (the server would send
+//! it whole again). Sends without a retry key (reply) are retried only when
 //! the request cannot have reached LINE, or LINE refused it with a 429.
 
 use crate::bindings::wasi::random::random::get_random_bytes;

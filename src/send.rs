@@ -203,6 +203,8 @@ impl Attempts<'_> {
             Err(failure) if matches!(&failure.error, ErrorCode::Transport(t) if t.kind == crate::types::TransportKind::Denied) => {
                 Step::Fail(failure.error)
             }
+            // The same server sends the same oversized answer again.
+            Err(failure) if !failure.retry_helps => Step::Fail(failure.error),
             Err(failure) if !failure.may_have_reached || resend != Resend::Once => {
                 Step::Retry(failure.error)
             }

@@ -435,7 +435,7 @@ impl Endpoint {
 use Method::{Delete, Get, Post, Put};
 use Per::{Hour, Minute, Second};
 use Resend::{Free, Once, RetryKey};
-use line_rules::catalogue::{DATE, PHONE, RECEIVER, chars, range};
+use line_rules::catalogue::{DATE, PHONE, RECEIVER, chars, header_chars, range};
 
 /// Test the connection: the config's credentials, then the bot's account.
 pub const CHECK: Endpoint = op("check", Get, "/v2/bot/info", Free)
@@ -595,7 +595,7 @@ pub const PUSH_MESSAGES_BY_PHONE: Endpoint =
             "https://developers.line.biz/en/reference/partner-docs/#send-line-notification-message",
         )
         .header("xLineDeliveryTag", "x-line-delivery-tag")
-        .rules(&[("to", PHONE), ("xLineDeliveryTag", chars(16, 100))]);
+        .rules(&[("to", PHONE), ("xLineDeliveryTag", header_chars(16, 100))]);
 /// LINE notification messages sent on a day.
 pub const GET_PNP_MESSAGE_STATISTICS: Endpoint = op(
     "get-pnp-message-statistics",

@@ -29,19 +29,30 @@ pub fn id(path: &str, shape: &Id, value: &str) -> Result<(), Invalid> {
 /// How long `value` is in `unit`.
 pub fn count(unit: Unit, value: &str) -> usize {
     match unit {
-        Unit::Chars => value.chars().count(),
+        Unit::Chars | Unit::HeaderChars => value.chars().count(),
         Unit::Utf16 => value.encode_utf16().count(),
     }
 }
 
+/// Whether `value` can stand in an HTTP header: visible ASCII and spaces.
+pub fn header_safe(value: &str) -> bool {
+    value.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+}
+
 /// A text of `min` to `max` in `unit`.
 pub fn length(path: &str, unit: Unit, min: usize, max: usize, value: &str) -> Result<(), Invalid> {
+    if unit == Unit::HeaderChars && !header_safe(value) {
+        return Err(invalid(
+            path,
+            "is sent as an HTTP header: visible ASCII characters and spaces only (no CR, LF, NUL or other control characters)",
+        ));
+    }
     let n = count(unit, value);
     if (min..=max).contains(&n) {
         return Ok(());
     }
     let unit = match unit {
-        Unit::Chars => "characters",
+        Unit::Chars | Unit::HeaderChars => "characters",
         Unit::Utf16 => "UTF-16 code units",
     };
     Err(invalid(

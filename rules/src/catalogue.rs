@@ -115,6 +115,15 @@ pub const fn chars(min: usize, max: usize) -> Rule {
         max,
     }
 }
+/// A text of `min` to `max` characters sent as an HTTP header (visible
+/// ASCII and spaces).
+pub const fn header_chars(min: usize, max: usize) -> Rule {
+    Rule::Length {
+        unit: Unit::HeaderChars,
+        min,
+        max,
+    }
+}
 /// A whole number from `min` to `max`.
 pub const fn range(min: u64, max: u64) -> Rule {
     Rule::Range { min, max }

@@ -148,6 +148,14 @@ fn length(unit: Unit, min: usize, max: usize) -> Vec<Probe> {
             found.push(both("the longest", json!("a".repeat(max)), true));
             found.push(both("the longest in emoji", json!("😀".repeat(max)), true));
         }
+        Unit::HeaderChars => {
+            let with = |c: &str| format!("{}{c}a", "a".repeat(min.max(2) - 2));
+            found.push(both("the longest", json!("a".repeat(max)), true));
+            found.push(both("with spaces", json!(with(" ")), true));
+            found.push(both("with CR LF", json!(with("\r\n")), false));
+            found.push(both("with NUL", json!(with("\u{0}")), false));
+            found.push(both("with non-ASCII", json!(with("é")), false));
+        }
         Unit::Utf16 => {
             // The schema counts characters: it takes at most max / 2.
             found.push(probe("the longest", json!("a".repeat(max)), true, false));

@@ -138,6 +138,9 @@ pub enum Unit {
     /// UTF-16 code units, as LINE counts a text message (a character
     /// beyond the Basic Multilingual Plane, an emoji, counts 2).
     Utf16,
+    /// Characters of a value sent as an HTTP header: visible ASCII and
+    /// spaces only (no CR, LF, NUL or other control, nothing beyond ASCII).
+    HeaderChars,
 }
 
 /// The rules that are code of their own (each with its schema fragment in

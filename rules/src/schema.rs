@@ -106,6 +106,10 @@ pub fn id_pattern(shape: &Id) -> String {
 fn length(unit: Unit, min: usize, max: usize, property: &mut Value) {
     match unit {
         Unit::Chars => merge(property, json!({"minLength": min, "maxLength": max})),
+        Unit::HeaderChars => merge(
+            property,
+            json!({"minLength": min, "maxLength": max, "pattern": "^[ -~]*$"}),
+        ),
         Unit::Utf16 => {
             merge(property, json!({"minLength": min, "maxLength": max / 2}));
             note(
