@@ -16,6 +16,7 @@ mod call;
 mod config;
 mod endpoints;
 mod error;
+mod forms;
 mod http;
 mod image;
 mod json;

@@ -5,9 +5,8 @@
 //! cleaned as they arrive, before anything reads or cuts them (their JSON
 //! again once parsed), and every string of an error on the way out.
 
+use crate::forms::forms_of;
 use crate::types::{ApiError, ErrorCode};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD_NO_PAD;
 use serde_json::Value;
 use std::cell::RefCell;
 
@@ -154,58 +153,12 @@ pub fn value(value: &mut Value) -> bool {
     }
 }
 
-/// The forms a server may echo `secret` in.
-fn forms_of(secret: &str) -> Vec<String> {
-    let plain = secret.trim();
-    let json = serde_json::to_string(plain).unwrap_or_default();
-    let json = json.trim_matches('"').to_owned();
-    let mut forms = vec![
-        secret.to_owned(),
-        plain.to_owned(),
-        json.replace('/', "\\/"),
-        json,
-        form_urlencoded::byte_serialize(plain.as_bytes()).collect(),
-        percent(plain, true),
-        percent(plain, false),
-    ];
-    for shift in 0..3 {
-        let standard = base64_core(plain.as_bytes(), shift);
-        // The URL-safe alphabet differs only in `+` and `/`.
-        forms.push(standard.replace('+', "-").replace('/', "_"));
-        forms.push(standard);
-    }
-    forms
-}
-
-/// RFC 3986 percent-encoding of everything but unreserved characters.
-pub fn percent(text: &str, upper: bool) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ if upper => format!("%{b:02X}"),
-            _ => format!("%{b:02x}"),
-        })
-        .collect()
-}
-
-/// The base64 characters that encode `bytes` wherever they stand in a
-/// longer text `shift` bytes past a 3-byte boundary: the groups that hold
-/// only its bytes, the same whatever comes before or after.
-fn base64_core(bytes: &[u8], shift: usize) -> String {
-    let padded: Vec<u8> = std::iter::repeat_n(0, shift)
-        .chain(bytes.iter().copied())
-        .collect();
-    let encoded = STANDARD_NO_PAD.encode(&padded);
-    let start = if shift == 0 { 0 } else { 4 };
-    let end = padded.len() / 3 * 4;
-    encoded.get(start..end).unwrap_or_default().to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::forms::percent;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD_NO_PAD;
 
     const SECRET: &str = "s3cr3t/t0ken+value";
 

@@ -230,7 +230,10 @@ async fn run_action(
 
 /// The config file's JSON.
 fn read_config(path: &std::path::Path) -> Result<Value> {
-    read_json(&format!("@{}", path.display())).context("reading --config")
+    use line_connector_host::files;
+    let bytes = files::read(path, files::MAX_CONFIG_BYTES, "--config")?;
+    serde_json::from_slice(&bytes)
+        .with_context(|| format!("--config {}: not valid JSON", path.display()))
 }
 
 /// `simulate`: the LINE simulator in the foreground, until stopped.
@@ -285,7 +288,9 @@ fn add_files(input: &mut Value, files: &[String]) -> Result<()> {
         let (field, path) = arg
             .split_once('=')
             .with_context(|| format!("--input-file {arg}: expected FIELD=FILE"))?;
-        let bytes = std::fs::read(path).with_context(|| format!("reading {path}"))?;
+        // Base64 makes it a third larger in the input, which has its bound.
+        let max = Limits::default().max_input_bytes() as u64 / 4 * 3;
+        let bytes = line_connector_host::files::read(path.as_ref(), max, "--input-file")?;
         let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
         input
             .as_object_mut()
@@ -297,9 +302,13 @@ fn add_files(input: &mut Value, files: &[String]) -> Result<()> {
 
 /// JSON text, or `@FILE` for a file's contents.
 fn read_json(arg: &str) -> Result<Value> {
-    let text = match arg.strip_prefix('@') {
-        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?,
-        None => arg.to_owned(),
-    };
-    serde_json::from_str(&text).context("not valid JSON")
+    let max = Limits::default().max_input_bytes() as u64;
+    match arg.strip_prefix('@') {
+        Some(path) => {
+            let bytes = line_connector_host::files::read(path.as_ref(), max, "--input")?;
+            serde_json::from_slice(&bytes)
+                .with_context(|| format!("--input {path}: not valid JSON"))
+        }
+        None => serde_json::from_str(arg).context("not valid JSON"),
+    }
 }

@@ -199,21 +199,15 @@ fn listen_options(args: &Args, network: Network) -> Result<intake::Options> {
     })
 }
 
-/// The body from `--body` or standard input, at most one byte over the
-/// component's bound (which then says `too-large`).
+/// The body from `--body` or standard input, refused past the component's
+/// bound before anything crosses into it.
 fn read_body(path: Option<&Path>) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let bound = intake::receive::MAX_BODY_BYTES as u64 + 1;
-    let mut bytes = Vec::new();
+    use line_connector_host::files;
+    let max = intake::receive::MAX_BODY_BYTES as u64;
     match path {
-        Some(path) => std::fs::File::open(path)
-            .with_context(|| format!("reading {}", path.display()))?
-            .take(bound)
-            .read_to_end(&mut bytes),
-        None => std::io::stdin().take(bound).read_to_end(&mut bytes),
+        Some(path) => files::read(path, max, "--body"),
+        None => files::bounded(std::io::stdin(), max).context("the body on standard input"),
     }
-    .context("reading the body")?;
-    Ok(bytes)
 }
 
 /// `verify` (prints `{"verified": true}`) or `parse` (prints each event as

@@ -274,14 +274,15 @@ impl Session<'_> {
             return Ok(Err(error.to_json()));
         }
         let params = [action, config, input].map(|text| Val::String(text.to_owned()));
-        match self.call(self.connector.invoke, &params).await? {
+        let outcome = match self.call(self.connector.invoke, &params).await? {
             Val::Result(Ok(Some(output))) => match *output {
-                Val::String(text) => Ok(Ok(serde_json::from_str(&text)?)),
+                Val::String(text) => Ok(serde_json::from_str(&text)?),
                 other => bail!("invoke returned {other:?}"),
             },
-            Val::Result(Err(Some(error))) => Ok(Err(json::from_val(&error))),
+            Val::Result(Err(Some(error))) => Err(json::from_val(&error)),
             other => bail!("invoke returned {other:?}"),
-        }
+        };
+        Ok(self.cleaned(outcome))
     }
 
     /// Whether input of `bytes` (as JSON text) fits this instance's memory
@@ -427,6 +428,16 @@ impl Session<'_> {
         }
     }
 
+    /// An outcome cleaned of the secrets the host added itself (a proxy's
+    /// credentials, which the component never sees to redact).
+    fn cleaned(&self, mut outcome: Outcome) -> Outcome {
+        let network = self.connector.pool.network();
+        match &mut outcome {
+            Ok(value) | Err(value) => network.clean(value),
+        };
+        outcome
+    }
+
     /// Runs `action` in this instance through its typed function, the
     /// config and input converted to its WIT types.
     pub async fn run_typed(
@@ -453,17 +464,17 @@ impl Session<'_> {
             .await
             .map_err(anyhow::Error::from)
             .with_context(|| format!("the component trapped in {}", action.name))?;
-        match &results[0] {
-            Val::Result(Ok(value)) => Ok(Ok(value
+        let outcome = match &results[0] {
+            Val::Result(Ok(value)) => Ok(value
                 .as_deref()
                 .map(|value| json::from_val_named(value, action.names))
-                .unwrap_or(Value::Null))),
-            Val::Result(Err(error)) => Ok(Err(error
-                .as_deref()
-                .map(json::from_val)
-                .unwrap_or(Value::Null))),
+                .unwrap_or(Value::Null)),
+            Val::Result(Err(error)) => {
+                Err(error.as_deref().map(json::from_val).unwrap_or(Value::Null))
+            }
             other => bail!("{} returned {other:?}, not a result", action.name),
-        }
+        };
+        Ok(self.cleaned(outcome))
     }
 }
 

@@ -9,6 +9,11 @@
 pub mod cache;
 pub mod component;
 pub mod embedded;
+pub mod files;
+/// The forms a secret may be echoed in: the component's own list
+/// (`src/forms.rs`), for the secrets the host adds (a proxy's credentials).
+#[path = "../../../src/forms.rs"]
+mod forms;
 pub mod json;
 pub mod network;
 pub mod pool;

@@ -51,6 +51,9 @@ pub struct Network {
     proxy: Option<Arc<Matcher>>,
     roots: rustls::RootCertStore,
     tls: Arc<rustls::ClientConfig>,
+    /// The forms the proxies' credentials may be echoed in (the component
+    /// never sees them, so the host cleans them out of every outcome).
+    secrets: Arc<Vec<String>>,
 }
 
 impl std::fmt::Debug for Network {
@@ -73,6 +76,7 @@ impl Default for Network {
             proxy: None,
             tls: client_config(&roots),
             roots,
+            secrets: Arc::default(),
         }
     }
 }
@@ -82,13 +86,16 @@ impl Network {
     /// (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, upper or
     /// lower case) and `SSL_CERT_FILE`'s roots added to webpki's.
     pub fn from_env() -> Result<Self> {
+        let mut secrets = Vec::new();
         for name in &PROXY_VARIABLES[..6] {
             if let Some(url) = std::env::var(name).ok().filter(|u| !u.trim().is_empty()) {
                 check_proxy_url(&url).with_context(|| format!("${name}"))?;
+                secrets.extend(credential_forms(&url));
             }
         }
         let mut network = Network {
             proxy: Some(Arc::new(Matcher::from_env())),
+            secrets: Arc::new(secrets),
             ..Network::default()
         };
         if let Some(file) = std::env::var_os("SSL_CERT_FILE").filter(|f| !f.is_empty()) {
@@ -109,13 +116,16 @@ impl Network {
             .find_map(|name| std::env::var(name).ok())
             .unwrap_or_default();
         self.proxy = Some(Arc::new(Matcher::builder().all(url).no(no).build()));
+        let mut secrets = (*self.secrets).clone();
+        secrets.extend(credential_forms(url));
+        self.secrets = Arc::new(secrets);
         Ok(self)
     }
 
     /// The same, trusting the certificates in the PEM file at `path` as
     /// well (a TLS-inspecting proxy's CA).
     pub fn ca_file(mut self, path: &std::path::Path) -> Result<Self> {
-        let pem = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let pem = crate::files::read(path, crate::files::MAX_CA_BYTES, "the CA file")?;
         let roots = CertificateDer::pem_slice_iter(&pem)
             .collect::<Result<Vec<_>, _>>()
             .with_context(|| format!("{}: not PEM certificates", path.display()))?;
@@ -138,15 +148,107 @@ impl Network {
         self.proxy.as_ref()?.intercept(destination)
     }
 
+    /// Replaces every form of the proxies' credentials in `value`'s strings
+    /// with `[redacted]` (a proxy that echoes `Proxy-Authorization` into
+    /// an answer cannot get them printed); whether any was found.
+    pub fn clean(&self, value: &mut serde_json::Value) -> bool {
+        use serde_json::Value;
+        if self.secrets.is_empty() {
+            return false;
+        }
+        match value {
+            Value::String(text) => {
+                let mut found = false;
+                for form in self.secrets.iter() {
+                    if text.contains(form.as_str()) {
+                        *text = text.replace(form.as_str(), "[redacted]");
+                        found = true;
+                    }
+                }
+                found
+            }
+            Value::Array(items) => items.iter_mut().fold(false, |f, v| self.clean(v) | f),
+            Value::Object(map) => map.values_mut().fold(false, |f, v| self.clean(v) | f),
+            _ => false,
+        }
+    }
+
     /// The TLS client settings (webpki's roots and the added ones).
     pub fn tls(&self) -> Arc<rustls::ClientConfig> {
         self.tls.clone()
     }
 }
 
+/// The shortest form of a credential that is replaced (as in the component).
+const MIN_SECRET_LEN: usize = 8;
+
+/// The forms a proxy URL's credentials may be echoed in: `user:password`
+/// and the password, as written and percent-decoded, each in every form
+/// the component knows (base64, as in `Proxy-Authorization`, included).
+fn credential_forms(url: &str) -> Vec<String> {
+    let Some(userinfo) = userinfo(url) else {
+        return Vec::new();
+    };
+    let decode = |text: &str| String::from_utf8_lossy(&percent_decode(text)).into_owned();
+    let password = userinfo.split_once(':').map_or("", |(_, p)| p);
+    let mut forms: Vec<String> = [userinfo, password]
+        .into_iter()
+        .flat_map(|text| [text.to_owned(), decode(text)])
+        .flat_map(|text| crate::forms::forms_of(&text))
+        .filter(|form| form.len() >= MIN_SECRET_LEN)
+        .collect();
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    forms
+}
+
+/// The `user:password` of a URL, as written (percent-encoded), if any.
+fn userinfo(url: &str) -> Option<&str> {
+    let rest = url
+        .trim()
+        .split_once("://")
+        .map_or(url.trim(), |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority.rsplit_once('@').map(|(userinfo, _)| userinfo)
+}
+
+/// `%XX` escapes decoded (anything else left as it is): a URL's
+/// credentials as they are sent.
+pub fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// An HTTP proxy's URL as the matcher reads it (`http://` or no scheme, a
-/// host, no path). The error never quotes it: it may hold a password.
+/// host, no path; a `@` or a second `:` in the credentials percent-encoded,
+/// as curl requires, never cut silently). The error never quotes it: it may
+/// hold a password.
 fn check_proxy_url(url: &str) -> Result<()> {
+    if let Some(userinfo) = userinfo(url)
+        && (userinfo.contains('@') || userinfo.matches(':').count() > 1)
+    {
+        bail!(
+            "the proxy URL's user or password holds a raw `@` or `:`: percent-encode it (`%40`, `%3A`)"
+        );
+    }
     let uri: http::Uri = url
         .trim()
         .parse()

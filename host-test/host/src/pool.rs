@@ -71,6 +71,11 @@ impl Pool {
         }
     }
 
+    /// The network its connections go by.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
     /// Sends `request` on an idle connection to its destination, or a new
     /// one; the connection returns to the pool when the answer is read.
     pub async fn send(

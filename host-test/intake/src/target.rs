@@ -60,7 +60,7 @@ impl Target {
         }
         let authority = uri.authority().context("--forward: no host")?.as_str();
         let basic = userinfo.map(|userinfo| {
-            let decoded = percent_decode(&userinfo);
+            let decoded = line_connector_host::network::percent_decode(&userinfo);
             let value = format!(
                 "Basic {}",
                 base64::engine::general_purpose::STANDARD.encode(decoded)
@@ -135,30 +135,6 @@ fn split_userinfo(url: &str) -> Result<(http::Uri, Option<String>)> {
         .parse()
         .map_err(|_| refused())?;
     Ok((uri, userinfo))
-}
-
-/// `%XX` escapes in a URL's userinfo, decoded.
-fn percent_decode(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 /// `NAME=ENV`: the header `NAME` with the environment variable `ENV`'s value.
