@@ -87,3 +87,93 @@ async fn the_benchmark_prints_every_figure() {
         assert!(table.contains(figure), "no {figure:?} in\n{table}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_it_is_given_are_read_within_a_bound_never_to_the_end_of_memory() {
+    // /dev/zero never ends; a FIFO fed forever neither. Each is refused one
+    // byte past its bound, naming the option, the file and the bound.
+    let config = config_file(
+        &json!({"channelAccessToken": "x".repeat(40), "channelSecret": "s".repeat(32)}),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("endless");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let feeder = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            if let Ok(mut pipe) = std::fs::OpenOptions::new().write(true).open(&fifo) {
+                let block = vec![b'7'; 1 << 16];
+                while pipe.write_all(&block).is_ok() {}
+            }
+        })
+    };
+    let fifo_path = fifo.to_str().unwrap();
+    let at = format!("@{fifo_path}");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["run", "quota", "--config", "/dev/zero"], "--config"),
+        (
+            vec!["run", "quota", "--config", path_of(&config), "--input", &at],
+            "--input",
+        ),
+        (
+            vec![
+                "run",
+                "quota",
+                "--config",
+                path_of(&config),
+                "--ca-file",
+                "/dev/zero",
+            ],
+            "CA file",
+        ),
+        (
+            vec![
+                "run",
+                "set-rich-menu-image",
+                "--config",
+                path_of(&config),
+                "--input",
+                r#"{"richMenuId": "richmenu-0123456789abcdef0123456789abcdef"}"#,
+                "--input-file",
+                "image=/dev/zero",
+            ],
+            "--input-file",
+        ),
+        (
+            vec![
+                "webhook",
+                "verify",
+                "--config",
+                path_of(&config),
+                "--body",
+                "/dev/zero",
+                "--signature",
+                "x",
+            ],
+            "--body",
+        ),
+    ];
+    for (args, what) in cases {
+        let started = std::time::Instant::now();
+        let out = line_connector(&args).await;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(what) && stderr.contains("larger than"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{args:?}"
+        );
+    }
+    // The reader is gone: the feeder's next write fails and it ends.
+    let _ = feeder.join();
+}

@@ -492,6 +492,16 @@ async fn a_proxy_url_it_cannot_use_is_a_usage_error_that_quotes_no_password() {
                 "https://u:pr0xy-pa55word-7f3a@127.0.0.1:3128".into(),
             )],
         ),
+        // A raw `@` or second `:` in the password: refused, not cut at it
+        // (curl refuses such a URL too).
+        (
+            vec!["--proxy", "http://u:pr0xy@pa55word-7f3a@127.0.0.1:3128"],
+            vec![],
+        ),
+        (
+            vec!["--proxy", "http://u:pr0xy:pa55word-7f3a@127.0.0.1:3128"],
+            vec![],
+        ),
         (vec!["--ca-file", "/nonexistent/ca.pem"], vec![]),
         (vec!["--ca-file", path_of(&config)], vec![]),
     ];
@@ -507,6 +517,7 @@ async fn a_proxy_url_it_cannot_use_is_a_usage_error_that_quotes_no_password() {
             stderr.contains("proxy") || stderr.contains("ca-file"),
             "{stderr}"
         );
+        assert!(!stderr.contains("pa55word"), "{stderr}");
     }
 }
 
@@ -531,4 +542,64 @@ async fn the_host_library_takes_a_network_too() {
     assert_eq!(proxy.asked().len(), 1, "{:?}", proxy.asked());
     assert_eq!(sim.requests().len(), 3);
     assert_eq!(front.handshakes.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxy_that_echoes_its_credentials_gets_none_printed() {
+    // The component never sees the proxy's credentials, so the host cleans
+    // them out of every outcome, in every form the component cleans its own.
+    use base64::Engine as _;
+    let echo = super::hostile::server::Hostile::start(|request| {
+        let auth = request
+            .header("proxy-authorization")
+            .unwrap_or_default()
+            .to_owned();
+        let basic = auth.trim_start_matches("Basic ");
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(basic)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        let password = decoded.split_once(':').map_or("", |(_, p)| p).to_owned();
+        let echoed = format!(
+            "{auth} | {decoded} | {password} | {} | {}",
+            form_urlencoded::byte_serialize(decoded.as_bytes()).collect::<String>(),
+            base64::engine::general_purpose::STANDARD.encode(format!("x{decoded}")),
+        );
+        let body = json!({"message": echoed, "details": [{"message": echoed}]}).to_string();
+        super::hostile::server::json(400, &[&format!("X-Line-Request-Id: {echoed}")], &body)
+    })
+    .await;
+    let proxy = format!(
+        "http://{PROXY_USER}:{PROXY_PASSWORD}@{}",
+        echo.url().trim_start_matches("http://")
+    );
+    // Plain http to the API goes to the proxy in absolute form (here the
+    // echoing server answers it itself).
+    let config = json!({"channelAccessToken": "tQ7vX2mK9pL4wR8nZ3bY6cH1dF5gJ0aa", "apiBaseUrl": "http://127.0.0.1:9", "maxAttempts": 1});
+    let connector = line_connector_host::Connector::embedded()
+        .unwrap()
+        .with_network(
+            line_connector_host::Network::default()
+                .proxy(&proxy)
+                .unwrap(),
+        );
+    let error = connector
+        .run("quota", &config, &json!({}))
+        .await
+        .unwrap()
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(echo.requests()[0].header("proxy-authorization").is_some());
+    assert!(text.contains("[redacted]"), "{text}");
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("{PROXY_USER}:{PROXY_PASSWORD}"));
+    for secret in [PROXY_PASSWORD, basic.as_str()] {
+        assert!(!text.contains(secret), "{text}");
+    }
+    // And through the command line.
+    let (code, printed, stderr) =
+        run_with("quota", &config, json!({}), &["--proxy", &proxy], vec![]).await;
+    assert_eq!(code, 1, "{printed} {stderr}");
+    assert!(!printed.to_string().contains(PROXY_PASSWORD) && !stderr.contains(PROXY_PASSWORD));
+    assert!(!printed.to_string().contains(&basic));
 }

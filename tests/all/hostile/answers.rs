@@ -1,6 +1,7 @@
 //! Property test over the answer side: whatever status, headers and body a
 //! server sends, every action's outcome is a typed result or a typed error,
-//! never a trap.
+//! never a trap; paged reads and sends that look something up first
+//! included.
 
 use super::config;
 use super::server::{Hostile, Step};
@@ -46,6 +47,10 @@ fn any_answer() -> impl Strategy<Value = Vec<u8>> {
                     "sentMessages",
                     "message",
                     "details",
+                    "userIds",
+                    "next",
+                    "displayName",
+                    "userId",
                 ];
                 let mut object = serde_json::Map::new();
                 for field in fields {
@@ -89,6 +94,12 @@ fn no_answer_makes_any_action_trap() {
         ("reply", json!({"replyToken": "r", "messages": text("x")})),
         ("narrowcast-progress", json!({"requestId": "r"})),
         ("delivery-broadcast", json!({"date": "20251231"})),
+        // Paged, and looked up before the send: every page, every lookup.
+        ("get-followers", json!({"all": true, "maxPages": 4})),
+        (
+            "push",
+            json!({"to": USER, "messages": text("x"), "requireFriend": true}),
+        ),
     ];
     let kinds = [
         "api",

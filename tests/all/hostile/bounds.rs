@@ -165,3 +165,24 @@ async fn a_header_flood_or_a_redirect_is_an_error() {
     );
     assert_eq!(redirect.requests().len(), 1, "the redirect is not followed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_over_the_cap_is_not_asked_for_again() {
+    // Another attempt would only download the same oversized answer.
+    let server = Hostile::start(|_| {
+        vec![
+            Step::Write(head(200, &[])),
+            Step::Repeat(vec![b'a'; 64 * 1024], 100),
+        ]
+    })
+    .await;
+    let mut config = config(&server.url());
+    config["maxAttempts"] = json!(4);
+    config["retryDelayMs"] = json!(1);
+    let (error, _) = quota_error(&config).await;
+    assert!(
+        error["message"].as_str().unwrap().contains("larger than"),
+        "{error}"
+    );
+    assert_eq!(server.requests().len(), 1, "not retried");
+}

@@ -297,3 +297,44 @@ async fn content_that_holds_the_token_is_not_returned() {
     );
     assert_no_piece_of(TOKEN, "content", &error.to_string());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_endpoint_that_echoes_one_part_of_the_jwt_gets_none_printed() {
+    // The rest of a JWT is guessable (kid, channel, an expiry within
+    // seconds): its signature alone would rebuild an assertion LINE takes.
+    for part in 0..3 {
+        let server = Hostile::start(move |request| {
+            let form: Vec<(String, String)> = form_urlencoded::parse(&request.body).into_owned().collect();
+            let jwt = form
+                .iter()
+                .find(|(name, _)| name == "client_assertion")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            let echoed = jwt.split('.').nth(part).unwrap_or_default().to_owned();
+            let body = json!({"error": "invalid_client", "error_description": format!("bad part {echoed}")});
+            answer(400, &[&format!("X-Line-Request-Id: {echoed}")], &body.to_string())
+        })
+        .await;
+        let config = json!({
+            "clientId": line_simulator::CLIENT_ID,
+            "assertionPrivateKey": line_simulator::assertion_private_jwk(),
+            "assertionKeyId": line_simulator::ASSERTION_KEY_ID,
+            "tokenUrl": format!("{}/oauth2/v3/token", server.url()),
+            "apiBaseUrl": server.url(), "maxAttempts": 1,
+        });
+        let error = run("quota", &config, json!({})).await.unwrap_err();
+        let body = &server.requests()[0].body;
+        let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+        let jwt = &form
+            .iter()
+            .find(|(n, _)| n == "client_assertion")
+            .unwrap()
+            .1;
+        let echoed = jwt.split('.').nth(part).unwrap();
+        assert!(!error.to_string().contains(echoed), "part {part}: {error}");
+        assert!(
+            error.to_string().contains("[redacted]"),
+            "part {part}: {error}"
+        );
+    }
+}

@@ -268,3 +268,29 @@ async fn a_multicast_as_large_as_the_host_takes_never_traps() {
         count.div_ceil(500)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_sent_as_a_header_takes_no_control_characters() {
+    // Every input field the table sends as a header (today the delivery
+    // tag of a LINE notification message): CR LF, NUL, other controls and
+    // non-ASCII are `invalid-input` on the field, nothing sent.
+    let sim = Simulator::start().await.unwrap();
+    let config = token_config(&sim);
+    for tag in [
+        "soc-alert-0000001\r\nX-Injected: 1",
+        "soc-alert-0000001\nmore",
+        "soc-alert-00000\u{0}01",
+        "soc-alert-00000\u{7f}01",
+        "soc-alert-000000é1",
+    ] {
+        let input = json!({"to": "+818000001234", "text": "x", "xLineDeliveryTag": tag});
+        refused(
+            &sim,
+            &config,
+            "push-messages-by-phone",
+            input,
+            "xLineDeliveryTag",
+        )
+        .await;
+    }
+}

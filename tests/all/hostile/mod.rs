@@ -8,7 +8,8 @@ mod bounds;
 mod echo;
 mod framing;
 mod inputs;
-mod server;
+mod paging;
+pub(crate) mod server;
 mod tokens;
 
 use serde_json::{Value, json};
