@@ -19,7 +19,11 @@
 //!   head and for a body, the bytes of bodies at once ([`server`],
 //!   [`receive`]).
 
+pub mod answering;
+pub mod ask;
+pub mod asks;
 pub mod deliver;
+pub mod event;
 pub mod idle;
 pub mod receive;
 pub mod server;
@@ -66,6 +70,8 @@ pub struct Options {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// The forwarder's proxy and CA settings.
     pub network: Network,
+    /// The channel's config, to reply to answerers of asks (none: no replies).
+    pub reply_config: Option<serde_json::Value>,
 }
 
 /// Serves until SIGTERM or SIGINT; says where on stderr first.
@@ -100,6 +106,7 @@ pub async fn listen(connector: Arc<Connector>, options: Options) -> Result<()> {
         budget: Arc::new(Semaphore::new(limits.body_budget)),
         body_timeout: limits.body_timeout,
         types: options.types,
+        reply_config: options.reply_config,
     });
     tokio::spawn(async move {
         stopped().await;

@@ -40,6 +40,8 @@ pub struct Shared {
     pub body_timeout: Duration,
     /// Only events of these types are kept (all when `None`).
     pub types: Option<Vec<String>>,
+    /// The channel's config, for replies to answerers (none: no replies).
+    pub reply_config: Option<serde_json::Value>,
 }
 
 /// The answer to one request.
@@ -87,8 +89,9 @@ async fn receive(shared: &Shared, request: hyper::Request<Incoming>) -> Result<(
     drop((body, held));
     let events = events_of(&batch, shared.types.as_deref()).map_err(|_| 500u16)?;
     match shared.store.put(&events).await {
-        Ok(_) => {
+        Ok((_, replies)) => {
             shared.wake.notify_one();
+            send_replies(shared, replies);
             Ok(())
         }
         Err(Refused::Full(bound)) => {
@@ -101,6 +104,30 @@ async fn receive(shared: &Shared, request: hyper::Request<Incoming>) -> Result<(
             eprintln!("the store failed: {error:#} (answered 503, LINE redelivers)");
             Err(503)
         }
+    }
+}
+
+/// Replies to answerers (taken, or refused and why), after LINE was
+/// answered: through the component's `reply`, with the channel's config.
+/// Best effort: a reply token lasts a minute, and the answer is recorded
+/// whether or not its acknowledgement arrives.
+fn send_replies(shared: &Shared, replies: Vec<crate::store::Reply>) {
+    let Some(config) = shared.reply_config.clone() else {
+        return;
+    };
+    for reply in replies {
+        let (connector, config) = (shared.connector.clone(), config.clone());
+        tokio::spawn(async move {
+            let input = serde_json::json!({
+                "replyToken": reply.token,
+                "messages": [{"type": "text", "text": reply.text}],
+            });
+            match connector.run("reply", &config, &input).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => eprintln!("replying to an answer: {}", error["type"]),
+                Err(error) => eprintln!("replying to an answer: {error:#}"),
+            }
+        });
     }
 }
 
@@ -241,6 +268,7 @@ pub fn events_of(batch: &str, types: Option<&[String]>) -> serde_json::Result<Ve
             id: head.id,
             chat,
             json,
+            kind: head.kind,
         });
     }
     Ok(events)

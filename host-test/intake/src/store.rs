@@ -10,23 +10,13 @@
 //! yet delivered is not dropped, and one delivered is not delivered twice
 //! because LINE sent it again.
 
+pub use crate::event::{NewEvent, Reply};
 use anyhow::{Context, Result};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
 use sqlx::{Row, SqlSafeStr};
 use std::path::Path;
 use std::time::Duration;
-
-/// One event as stored: what the intake prints and forwards.
-#[derive(Debug, Clone)]
-pub struct NewEvent {
-    /// LINE's `webhookEventId` (empty when the event has none).
-    pub id: String,
-    /// The chat whose order it keeps (group, room or user id; may be empty).
-    pub chat: String,
-    /// The event's JSON as printed and forwarded.
-    pub json: String,
-}
 
 /// An event waiting for delivery (or parked), as read back.
 #[derive(Debug, Clone)]
@@ -57,18 +47,56 @@ pub enum Refused {
 pub struct Store {
     pool: SqlitePool,
     max_backlog: u64,
+    key: std::sync::Arc<Vec<u8>>,
+}
+
+/// Inserts one event unless its id is stored already; whether it was new.
+async fn insert(tx: &mut sqlx::SqliteConnection, event: &NewEvent, now: i64) -> sqlx::Result<bool> {
+    let id = (!event.id.is_empty()).then_some(event.id.as_str());
+    let done = sqlx::query(
+        "INSERT INTO events (event_id, chat, event, received_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (event_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(&event.chat)
+    .bind(&event.json)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The store's MAC key: made once (256 random bits), kept in the store,
+/// never printed.
+async fn mac_key(pool: &SqlitePool) -> sqlx::Result<Vec<u8>> {
+    let fresh: [u8; 32] = rand::random();
+    sqlx::query(
+        "INSERT INTO secrets (name, value) VALUES ('ask-mac', ?) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(&fresh[..])
+    .execute(pool)
+    .await?;
+    sqlx::query_scalar("SELECT value FROM secrets WHERE name = 'ask-mac'")
+        .fetch_one(pool)
+        .await
 }
 
 /// The schema's versions, in order (sqlx records each applied one, with
 /// its checksum, in `_sqlx_migrations`).
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "events".into(),
-        MigrationType::Simple,
-        include_str!("../migrations/0001_events.sql").into_sql_str(),
-        false,
-    )])
+    let step = |version, name: &'static str, sql: &'static str| {
+        Migration::new(
+            version,
+            name.into(),
+            MigrationType::Simple,
+            sql.into_sql_str(),
+            false,
+        )
+    };
+    Migrator::with_migrations(vec![
+        step(1, "events", include_str!("../migrations/0001_events.sql")),
+        step(2, "asks", include_str!("../migrations/0002_asks.sql")),
+    ])
 }
 
 /// Milliseconds since the epoch.
@@ -100,13 +128,21 @@ impl Store {
             .run(&pool)
             .await
             .with_context(|| format!("bringing the store {} up to date", path.display()))?;
-        Ok(Store { pool, max_backlog })
+        let key = mac_key(&pool).await.context("the store's ask key")?;
+        Ok(Store {
+            pool,
+            max_backlog,
+            key: std::sync::Arc::new(key),
+        })
     }
 
     /// Stores a batch's events in one transaction (synced before it
     /// returns); events whose id is already stored are skipped (LINE's
-    /// redeliveries). How many were new.
-    pub async fn put(&self, events: &[NewEvent]) -> Result<usize, Refused> {
+    /// redeliveries). An answer to an ask among the new ones is decided in
+    /// the same transaction ([`crate::answering`]): recorded, its `answer`
+    /// event stored beside it. How many events were new, and the replies to
+    /// send to answerers.
+    pub async fn put(&self, events: &[NewEvent]) -> Result<(usize, Vec<Reply>), Refused> {
         let fail = |e: sqlx::Error| Refused::Failed(e.into());
         // IMMEDIATE: the write lock taken first, so two batches stored at
         // once wait for each other instead of one failing on a stale read.
@@ -124,24 +160,34 @@ impl Store {
             return Err(Refused::Full(self.max_backlog));
         }
         let now = now_ms();
-        let mut new = 0;
+        let (mut new, mut replies) = (0, Vec::new());
         for event in events {
-            let id = (!event.id.is_empty()).then_some(event.id.as_str());
-            let done = sqlx::query(
-                "INSERT INTO events (event_id, chat, event, received_at) VALUES (?, ?, ?, ?) \
-                 ON CONFLICT (event_id) DO NOTHING",
-            )
-            .bind(id)
-            .bind(&event.chat)
-            .bind(&event.json)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(fail)?;
-            new += done.rows_affected() as usize;
+            if !insert(&mut tx, event, now).await.map_err(fail)? {
+                continue;
+            }
+            new += 1;
+            let decided = crate::answering::consider(&mut tx, &self.key, event, now)
+                .await
+                .map_err(fail)?;
+            if let Some(decision) = decided {
+                if let Some(answer) = &decision.event {
+                    insert(&mut tx, answer, now).await.map_err(fail)?;
+                }
+                replies.extend(decision.reply);
+            }
         }
         tx.commit().await.map_err(fail)?;
-        Ok(new)
+        Ok((new, replies))
+    }
+
+    /// The pool, for the asks' queries.
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// The store's MAC key for asks' postback data (made at its first open).
+    pub fn key(&self) -> &[u8] {
+        &self.key
     }
 
     /// Up to `limit` events due for delivery: the oldest undelivered event
