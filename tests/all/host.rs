@@ -102,7 +102,7 @@ async fn the_command_line_compiles_once_and_then_loads_from_the_cache() {
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(line_connector_host::cache::digest(embedded), hex);
-    assert_eq!(line_connector_host::cache::digest(&embedded.to_vec()), hex);
+    assert_eq!(line_connector_host::cache::digest(embedded), hex);
     assert!(
         files[0]
             .file_name()

@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod ask;
 mod webhook;
 
 /// Run the LINE Messaging API connector component.
@@ -75,6 +76,10 @@ enum Command {
     /// Webhooks: verify or read one batch LINE sent, run the intake
     /// (`listen`), or see and replay its dead letters.
     Webhook(webhook::Args),
+    /// Ask a LINE user, group or room a question with options; with
+    /// `--wait`, wait for the answer the intake takes (`webhook listen` on
+    /// the same `--store`).
+    Ask(ask::Args),
     /// Run the LINE simulator in the foreground.
     Simulate {
         /// The loopback port (default: a free one).
@@ -133,6 +138,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Webhook(args) => {
             webhook::run(args, |once| connector(&cli, once), || network(&cli)).await
         }
+        Command::Ask(args) => ask::run(args, || connector(&cli, false)).await,
         Command::Simulate { port } => simulate(*port).await,
         Command::Bench { iterations } => {
             let options = bench::Options {

@@ -156,6 +156,12 @@ fn channel_secret(args: &Args) -> Result<String> {
 /// refused here, before anything listens.
 fn listen_options(args: &Args, network: Network) -> Result<intake::Options> {
     let mut secrets = vec![channel_secret(args)?];
+    // With send credentials beside the secret, answerers of asks get replies.
+    let config = crate::read_config(args.config.as_deref().context("--config FILE")?)?;
+    let can_send = ["channelAccessToken", "clientId"]
+        .iter()
+        .any(|key| config.get(*key).is_some_and(|v| !v.is_null()));
+    let reply_config = can_send.then_some(config);
     for env in &args.also_secret_env {
         let secret = std::env::var(env)
             .ok()
@@ -196,6 +202,7 @@ fn listen_options(args: &Args, network: Network) -> Result<intake::Options> {
         },
         tls: args.tls_cert.clone().zip(args.tls_key.clone()),
         network,
+        reply_config,
     })
 }
 

@@ -25,7 +25,7 @@ mod tokens;
 pub mod webhooks;
 
 use answer::Reply;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use bytes::Bytes;
 use faults::{check_retry_key, next_fault, refuse};
 use http_body_util::{BodyExt, Full};
@@ -293,5 +293,47 @@ impl Simulator {
     /// channel secret ([`CLIENT_SECRET`]); returns the status it answered.
     pub async fn send_webhook(&self, url: &str, events: &[Value]) -> Result<u16> {
         webhooks::post_batch(url, events).await
+    }
+
+    /// The event of `user` tapping option `option` of the last message
+    /// pushed to `chat` (event id `id`), as LINE would post it; `None`
+    /// when nothing with options was pushed there.
+    pub fn tap_event(&self, id: &str, chat: &str, user: &str, option: usize) -> Option<Value> {
+        let pushed = self
+            .deliveries()
+            .into_iter()
+            .rev()
+            .find(|d| d.kind == "push" && d.to.iter().any(|to| to == chat))?;
+        let data = webhooks::option_data(&pushed.messages, option)?;
+        Some(webhooks::postback_event(id, chat, user, &data))
+    }
+
+    /// Plays `user` tapping option `option` of the last question pushed to
+    /// `chat`: LINE's signed postback event posted to `url`; the status.
+    pub async fn tap(
+        &self,
+        url: &str,
+        id: &str,
+        chat: &str,
+        user: &str,
+        option: usize,
+    ) -> Result<u16> {
+        let event = self
+            .tap_event(id, chat, user, option)
+            .context("nothing with options was pushed to that chat")?;
+        self.send_webhook(url, &[event]).await
+    }
+
+    /// Plays `user` typing `text` in `chat`: LINE's signed message event.
+    pub async fn say(
+        &self,
+        url: &str,
+        id: &str,
+        chat: &str,
+        user: &str,
+        text: &str,
+    ) -> Result<u16> {
+        self.send_webhook(url, &[webhooks::text_event(id, chat, user, text)])
+            .await
     }
 }

@@ -113,6 +113,53 @@ pub fn message_edited(id: &str, timestamp: i64, text: &str) -> Value {
     })
 }
 
+/// Where `user` speaks in `chat` (a user, group or room id), as LINE's `source`.
+fn source(chat: &str, user: &str) -> Value {
+    match chat.chars().next() {
+        Some('C') => json!({"type": "group", "groupId": chat, "userId": user}),
+        Some('R') => json!({"type": "room", "roomId": chat, "userId": user}),
+        _ => json!({"type": "user", "userId": user}),
+    }
+}
+
+/// `user` tapping a postback action whose data is `data`, in `chat`
+/// (event id `id`, a reply token of its own).
+pub fn postback_event(id: &str, chat: &str, user: &str, data: &str) -> Value {
+    json!({
+        "type": "postback", "mode": "active", "timestamp": now_ms(),
+        "source": source(chat, user), "webhookEventId": id,
+        "deliveryContext": {"isRedelivery": false}, "replyToken": format!("reply-{id}"),
+        "postback": {"data": data},
+    })
+}
+
+/// `user` sending the text message `text` in `chat`.
+pub fn text_event(id: &str, chat: &str, user: &str, text: &str) -> Value {
+    json!({
+        "type": "message", "mode": "active", "timestamp": now_ms(),
+        "source": source(chat, user), "webhookEventId": id,
+        "deliveryContext": {"isRedelivery": false}, "replyToken": format!("reply-{id}"),
+        "message": {"type": "text", "id": format!("{}", now_ms()), "text": text, "quoteToken": "q"},
+    })
+}
+
+/// The postback data of option `option` of a pushed message (a confirm or
+/// buttons template's action, or a quick reply's), as the user's app shows it.
+pub fn option_data(messages: &Value, option: usize) -> Option<String> {
+    let message = &messages[0];
+    let action = match message["type"].as_str()? {
+        "template" => &message["template"]["actions"][option],
+        _ => &message["quickReply"]["items"][option]["action"],
+    };
+    action["data"].as_str().map(str::to_owned)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
 /// `events` as a batch, and its `X-Line-Signature` under `secret`.
 pub fn signed_batch(secret: &str, events: &[Value]) -> (Vec<u8>, String) {
     let body = json!({"destination": BOT_USER_ID, "events": events})

@@ -5,6 +5,7 @@
 //! moments, flooded and stalled; counted: every event LINE was told 200 for
 //! reaches the platform at least once.
 
+mod ask;
 mod durable;
 mod forward;
 mod hostile;
@@ -49,8 +50,19 @@ impl Intake {
     }
 
     /// The same, for the channel whose secret is `secret`.
-    pub fn start_as(mut command: Command, secret: &str, store: &Path, extra: &[&str]) -> Self {
-        let config = crate::support::config_file(&json!({"channelSecret": secret}));
+    pub fn start_as(command: Command, secret: &str, store: &Path, extra: &[&str]) -> Self {
+        Self::start_config(command, &json!({"channelSecret": secret}), store, extra)
+    }
+
+    /// The same, with the whole channel config `config` (a channel secret,
+    /// and send credentials to reply to answerers).
+    pub fn start_config(
+        mut command: Command,
+        config: &Value,
+        store: &Path,
+        extra: &[&str],
+    ) -> Self {
+        let config = crate::support::config_file(config);
         let mut child = command
             .args([
                 "webhook",
