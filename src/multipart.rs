@@ -95,7 +95,7 @@ mod tests {
         let random = || {
             draws.set(draws.get() + 1);
             // 1, 1 (the boundary the file holds), then 2, 2.
-            (draws.get() + 1) / 2
+            draws.get().div_ceil(2)
         };
         let form = form(&Map::new(), first.as_bytes(), random);
         assert!(!form.content_type.contains(&first));

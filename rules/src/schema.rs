@@ -311,7 +311,7 @@ mod tests {
     fn a_utf16_bound_never_accepts_more_units() {
         let mut property = json!({"type": "string"});
         apply(
-            &crate::catalogue::rule_for("text", crate::rule::Json::String).unwrap(),
+            crate::catalogue::rule_for("text", crate::rule::Json::String).unwrap(),
             &mut property,
         );
         assert_eq!(property["maxLength"], 2500);
@@ -322,7 +322,7 @@ mod tests {
     fn list_items_get_their_rule() {
         let mut property = json!({"type": "array", "items": {"type": "string"}});
         apply(
-            &crate::catalogue::rule_for("to", crate::rule::Json::Array).unwrap(),
+            crate::catalogue::rule_for("to", crate::rule::Json::Array).unwrap(),
             &mut property,
         );
         assert_eq!(property["minItems"], 1);
