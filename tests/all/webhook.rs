@@ -256,10 +256,21 @@ fn the_simulators_events_are_lines_events() {
     // Each event the simulator sends fits webhook.yml's schemas (the
     // discriminator-aware check the conformance tests use).
     use crate::openapi::{self, Spec};
-    use line_simulator::webhooks::{BOT_USER_ID, every_event_type};
+    use line_simulator::webhooks::*;
     let dir = openapi::dir();
     let spec = Spec::load(&dir, "webhook.yml");
-    let batch = json!({"destination": BOT_USER_ID, "events": every_event_type()});
+    let mut events = every_event_type();
+    // And those it plays users with: following, blocking, linking, tapping, typing.
+    let user = line_simulator::FRIENDS[0];
+    events.extend([
+        follow_event(user, true),
+        unfollow_event(user),
+        account_link_event(user, true, "nonce-0123456789"),
+        account_link_event(user, false, "nonce-0123456789"),
+        postback_event("p1", line_simulator::GROUP, user, "ask:x:0:y"),
+        text_event("t1", user, user, "Yes"),
+    ]);
+    let batch = json!({"destination": BOT_USER_ID, "events": events});
     let problems = spec.check_schema("/components/schemas/CallbackRequest", &batch);
     assert!(problems.is_empty(), "{problems:#?}");
     // The check can fail: a follow event without its `follow`.

@@ -22,6 +22,7 @@ mod routes;
 mod seed;
 mod state;
 mod tokens;
+mod users;
 pub mod webhooks;
 
 use answer::Reply;

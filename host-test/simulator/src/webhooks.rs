@@ -143,6 +143,41 @@ pub fn text_event(id: &str, chat: &str, user: &str, text: &str) -> Value {
     })
 }
 
+/// An event of `kind` from `user` in a one-to-one chat, now, with a
+/// fresh `webhookEventId` and `extra` fields.
+fn user_event(kind: &str, user: &str, extra: Value) -> Value {
+    let mut event = json!({
+        "type": kind, "mode": "active", "timestamp": now_ms(),
+        "source": {"type": "user", "userId": user},
+        "webhookEventId": format!("sim-{kind}-{}", uuid::Uuid::new_v4().simple()),
+        "deliveryContext": {"isRedelivery": false},
+    });
+    if let (Value::Object(event), Value::Object(extra)) = (&mut event, extra) {
+        event.extend(extra);
+    }
+    event
+}
+
+/// `user` adding the account as a friend (`unblocked`: after blocking it).
+pub fn follow_event(user: &str, unblocked: bool) -> Value {
+    let reply = format!("reply-follow-{}", now_ms());
+    let extra = json!({"replyToken": reply, "follow": {"isUnblocked": unblocked}});
+    user_event("follow", user, extra)
+}
+
+/// `user` blocking the account.
+pub fn unfollow_event(user: &str) -> Value {
+    user_event("unfollow", user, json!({}))
+}
+
+/// `user` confirming (or failing) an account link with `nonce`.
+pub fn account_link_event(user: &str, ok: bool, nonce: &str) -> Value {
+    let result = if ok { "ok" } else { "failed" };
+    let reply = format!("reply-link-{}", now_ms());
+    let extra = json!({"replyToken": reply, "link": {"result": result, "nonce": nonce}});
+    user_event("accountLink", user, extra)
+}
+
 /// The postback data of option `option` of a pushed message (a confirm or
 /// buttons template's action, or a quick reply's), as the user's app shows it.
 pub fn option_data(messages: &Value, option: usize) -> Option<String> {
@@ -154,7 +189,7 @@ pub fn option_data(messages: &Value, option: usize) -> Option<String> {
     action["data"].as_str().map(str::to_owned)
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)

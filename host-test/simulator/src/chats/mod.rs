@@ -1,5 +1,6 @@
 //! The chats-and-users area: profiles (every well-formed user id is a
-//! friend but [`BLOCKED_USER`]), the followers list, the bot's account,
+//! friend but [`BLOCKED_USER`], until users follow or block), the
+//! followers list (403 for an account neither verified nor premium), the bot's account,
 //! group and room summaries, members and leaving, read receipts, link
 //! tokens, the webhook endpoint setting and its test, and aggregation
 //! units, with LINE's 404s for what does not exist and paged lists.
@@ -9,8 +10,7 @@ use super::routes::{Call, Route};
 use super::state::State;
 use crate::line_rules::{self, Problems};
 use crate::seed::{
-    BLOCKED_USER, FRIENDS, GROUP, GROUP_SIZE, IMAGE_MESSAGE, OTHER_GROUP, OTHER_ROOM, ROOM,
-    VIDEO_MESSAGE,
+    FRIENDS, GROUP, GROUP_SIZE, IMAGE_MESSAGE, OTHER_GROUP, OTHER_ROOM, ROOM, VIDEO_MESSAGE,
 };
 use serde_json::{Value, json};
 
@@ -133,9 +133,9 @@ fn display_name(user: &str) -> String {
     format!("User {}", &user[user.len().saturating_sub(4)..])
 }
 
-fn profile(_: &mut State, call: &Call) -> Reply {
+fn profile(state: &mut State, call: &Call) -> Reply {
     let user = call.param("userId");
-    if !line_rules::is_id(user, &['U']) || user == BLOCKED_USER {
+    if !line_rules::is_id(user, &['U']) || !state.chats.is_friend(user) {
         return Err(not_found());
     }
     Ok(answer(
@@ -154,7 +154,13 @@ fn bot_info() -> Value {
     })
 }
 
-fn followers(_: &mut State, call: &Call) -> Reply {
+fn followers(state: &mut State, call: &Call) -> Reply {
+    if state.chats.followers_unavailable {
+        return Err(error(
+            403,
+            "Access to this API is not available for your account",
+        ));
+    }
     let limit = match call.query("limit") {
         None => 300,
         Some(text) => match text.parse::<usize>() {
@@ -162,8 +168,12 @@ fn followers(_: &mut State, call: &Call) -> Reply {
             _ => return Err(error(400, "The value for the 'limit' parameter is invalid")),
         },
     };
-    let ids: Vec<String> = FRIENDS.iter().map(|f| f.to_string()).collect();
-    page(&ids, call.query("start"), limit, "userIds")
+    page(
+        &state.chats.followers(),
+        call.query("start"),
+        limit,
+        "userIds",
+    )
 }
 
 /// The members of a group or room the bot is in, or `None`.
@@ -266,11 +276,16 @@ fn mark_as_read_by_token(state: &mut State, call: &Call) -> Reply {
     Ok(answer(200, Value::Null))
 }
 
-fn link_token(_: &mut State, call: &Call) -> Reply {
-    if !line_rules::is_id(call.param("userId"), &['U']) {
+fn link_token(state: &mut State, call: &Call) -> Reply {
+    let user = call.param("userId");
+    if !line_rules::is_id(user, &['U']) {
         return Err(not_found());
     }
     let token = format!("sim-link-{}", uuid::Uuid::new_v4().simple());
+    state
+        .chats
+        .link_tokens
+        .insert(token.clone(), (user.to_owned(), false));
     Ok(answer(200, json!({"linkToken": token})))
 }
 
