@@ -56,10 +56,16 @@ async fn demo_runs_every_action_successfully() {
     let out = line_connector(&["demo"]).await;
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{stdout}");
-    let ok_lines = stdout.lines().filter(|l| l.starts_with("ok ")).count();
+    let (actions, contacts) = stdout
+        .split_once("\nContacts: ")
+        .expect("the contacts scene");
+    let ok = |text: &str| text.lines().filter(|l| l.starts_with("ok ")).count();
     let all = CONNECTOR.actions().len();
-    assert_eq!(ok_lines, all, "{stdout}");
-    assert!(stdout.contains(&format!("{all} of {all} actions succeeded")));
+    assert_eq!(ok(actions), all, "{stdout}");
+    assert!(actions.contains(&format!("{all} of {all} actions succeeded")));
+    // Linked, pushed to by contact, then refused from the store.
+    assert_eq!(ok(contacts), 4, "{contacts}");
+    assert!(!contacts.contains("FAIL"), "{contacts}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,6 +5,7 @@
 use anyhow::{Context, Result};
 use line_connector_host::Connector;
 use line_webhook_intake::ask::{Answerers, Question};
+use line_webhook_intake::sending::{self, DEFAULT_FRESH_FOR, Directory};
 use line_webhook_intake::{Store, asks};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -17,13 +18,14 @@ pub struct Args {
     /// The store the intake writes to (an SQLite file).
     #[arg(long, value_name = "FILE")]
     store: PathBuf,
-    /// The channel's config (to send the question).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    /// The channel (to send the question; `--to contact:ID` is looked up
+    /// among its contacts).
+    #[command(flatten)]
+    which: crate::channel::Which,
     /// An ask already put: its status, or with `--wait` its answer.
     #[arg(long = "id", value_name = "ASK_ID", conflicts_with_all = ["to", "question", "options"])]
     id: Option<String>,
-    /// The user, group or room to ask.
+    /// The user, group or room to ask, or `contact:<platform id>`.
     #[arg(long)]
     to: Option<String>,
     /// The question.
@@ -71,12 +73,18 @@ pub async fn run(args: &Args, connector: impl Fn() -> Result<Connector>) -> Resu
     let id = match &args.id {
         Some(id) => id.clone(),
         None => {
-            let path = args
-                .config
-                .as_deref()
-                .context("--config FILE: the channel's config is needed to ask")?;
-            let config = crate::read_config(path)?;
-            match asks::ask(&connector()?, &config, &store, &question(args)).await? {
+            let config = args.which.config()?;
+            let mut question = question(args);
+            let directory = Directory {
+                store: store.clone(),
+                channel: args.which.name().to_owned(),
+                fresh_for: DEFAULT_FRESH_FOR,
+            };
+            match sending::recipient(&directory, "to", &question.to).await? {
+                Ok(user) => question.to = user,
+                Err(error) => return print(&error, ExitCode::FAILURE),
+            }
+            match asks::ask(&connector()?, &config, &store, &question).await? {
                 Ok(put) if !args.wait => return print(&put, ExitCode::SUCCESS),
                 Ok(put) => put["askId"].as_str().unwrap_or_default().to_owned(),
                 Err(error) => return print(&error, ExitCode::FAILURE),

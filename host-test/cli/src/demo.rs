@@ -7,6 +7,7 @@ use line_connector_host::Connector;
 use line_simulator::{self as simulator, Simulator};
 use serde_json::{Value, json};
 use std::io::Write;
+use std::sync::Arc;
 
 /// The config the demo uses: client credentials against the simulator.
 pub fn config(sim: &Simulator) -> Value {
@@ -44,9 +45,9 @@ pub fn config_for(sim: &Simulator, credentials: &str) -> Value {
     }
 }
 
-/// Runs every action once and writes one line per action; returns how many
-/// failed.
-pub async fn run(connector: &Connector, out: &mut impl Write) -> Result<usize> {
+/// Runs every action once and writes one line per action, then the
+/// contacts scene ([`crate::demo_contacts`]); returns how many failed.
+pub async fn run(connector: &Arc<Connector>, out: &mut impl Write) -> Result<usize> {
     let sim = Simulator::start().await?;
     let manifest = line_connector_host::manifest_of(line_connector_host::EMBEDDED_COMPONENT)?;
     writeln!(
@@ -75,7 +76,8 @@ pub async fn run(connector: &Connector, out: &mut impl Write) -> Result<usize> {
         total - failed,
         sim.requests().len()
     )?;
-    Ok(failed)
+    let scene = crate::demo_contacts::run(connector.clone(), &sim, &config(&sim), out).await?;
+    Ok(failed + scene)
 }
 
 /// The `credentials` hint of `action` in `manifest` (`any` if none).

@@ -11,6 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod ask;
+mod channel;
+mod contacts;
 mod webhook;
 
 /// Run the LINE Messaging API connector component.
@@ -46,11 +48,8 @@ enum Command {
     Run {
         /// The action, e.g. `push` (see `actions`).
         action: String,
-        /// The config as a JSON file: channelAccessToken, or clientId with
-        /// clientSecret or with assertionPrivateKey and assertionKeyId
-        /// (+ tokenUrl); apiBaseUrl, dataApiBaseUrl, managerBaseUrl, timeoutMs.
-        #[arg(long, value_name = "FILE")]
-        config: PathBuf,
+        #[command(flatten)]
+        which: channel::Which,
         /// The input: JSON text, or @FILE. Default `{}`.
         #[arg(long, value_name = "JSON|@FILE", default_value = "{}")]
         input: String,
@@ -72,6 +71,15 @@ enum Command {
         /// for more fields.
         #[arg(long = "input-file", value_name = "FIELD=FILE")]
         input_files: Vec<String>,
+        /// The intake's store (an SQLite file): `push` and `multicast` then
+        /// take `contact:<platform id>` for a user id, and a push to a user
+        /// the store knows is no friend is refused without a request.
+        #[arg(long, value_name = "FILE")]
+        store: Option<PathBuf>,
+        /// With --store: seconds a friend check's answer is trusted
+        /// (follow and unfollow events keep it current regardless).
+        #[arg(long = "fresh-for", value_name = "SECONDS", default_value_t = line_webhook_intake::sending::DEFAULT_FRESH_FOR.as_secs())]
+        fresh_for: u64,
     },
     /// Webhooks: verify or read one batch LINE sent, run the intake
     /// (`listen`), or see and replay its dead letters.
@@ -80,6 +88,12 @@ enum Command {
     /// `--wait`, wait for the answer the intake takes (`webhook listen` on
     /// the same `--store`).
     Ask(ask::Args),
+    /// The contacts the intake keeps: list, show, log, sync from LINE's
+    /// follower list, link a platform's user to a LINE user, unlink, forget.
+    Contacts(contacts::Args),
+    /// List the channels of the channels folder (`--channel NAME` picks one
+    /// in every command).
+    Channels(channel::Args),
     /// Run the LINE simulator in the foreground.
     Simulate {
         /// The loopback port (default: a free one).
@@ -120,21 +134,39 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Run {
             action,
-            config,
+            which,
             input,
             allow_hosts,
             dry_run,
             output,
             input_files,
+            store,
+            fresh_for,
         } => {
-            let config = read_config(config)?;
+            let config = which.config()?;
             let input = action_input(input, input_files, *dry_run)?;
             let sandbox = match allow_hosts.is_empty() {
                 true => Sandbox::for_config(&config),
                 false => Sandbox::checked(allow_hosts)?,
             };
-            run_action(&cli, action, &config, &input, sandbox, output.as_deref()).await
+            let directory = match store {
+                Some(path) => Some(line_webhook_intake::sending::Directory {
+                    store: line_webhook_intake::Store::open(path, u64::MAX).await?,
+                    channel: which.name().to_owned(),
+                    fresh_for: std::time::Duration::from_secs(*fresh_for),
+                }),
+                None => None,
+            };
+            let call = Call {
+                action,
+                config: &config,
+                input: &input,
+                directory: directory.as_ref(),
+            };
+            run_action(&cli, call, sandbox, output.as_deref()).await
         }
+        Command::Contacts(args) => contacts::run(args, || connector(&cli, false)).await,
+        Command::Channels(args) => channel::list(args, || connector(&cli, false)).await,
         Command::Webhook(args) => {
             webhook::run(args, |once| connector(&cli, once), || network(&cli)).await
         }
@@ -149,7 +181,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {
-            let failed = demo::run(&connector(&cli, false)?, &mut std::io::stdout()).await?;
+            let connector = std::sync::Arc::new(connector(&cli, false)?);
+            let failed = demo::run(&connector, &mut std::io::stdout()).await?;
             Ok(match failed {
                 0 => ExitCode::SUCCESS,
                 _ => ExitCode::FAILURE,
@@ -211,21 +244,45 @@ fn action_input(input: &str, files: &[String], dry_run: bool) -> Result<Value> {
     Ok(input)
 }
 
+/// What `run` runs.
+struct Call<'a> {
+    action: &'a str,
+    config: &'a Value,
+    input: &'a Value,
+    /// The contacts, with `--store`.
+    directory: Option<&'a line_webhook_intake::sending::Directory>,
+}
+
 /// `run`: one action; its result (exit 0) or its error (exit 1) printed.
 async fn run_action(
     cli: &Cli,
-    action: &str,
-    config: &Value,
-    input: &Value,
+    call: Call<'_>,
     sandbox: Sandbox,
     output: Option<&std::path::Path>,
 ) -> Result<ExitCode> {
+    use line_webhook_intake::{ask::invalid, sending};
     let connector = connector(cli, true)?;
-    let outcome = connector
-        .session(sandbox)
-        .await?
-        .run(action, config, input)
-        .await?;
+    let mut session = connector.session(sandbox).await?;
+    let outcome = match (
+        call.directory,
+        sending::contact_field(call.action, call.input),
+    ) {
+        (Some(directory), _) => {
+            sending::run(
+                &mut session,
+                call.config,
+                directory,
+                call.action,
+                call.input,
+            )
+            .await?
+        }
+        (None, Some(field)) => Err(invalid(
+            &field,
+            "names a contact: give the intake's --store to look it up",
+        )),
+        (None, None) => session.run(call.action, call.config, call.input).await?,
+    };
     let (value, code) = match outcome {
         Ok(result) => (save_content(result, output)?, ExitCode::SUCCESS),
         Err(error) => (error, ExitCode::FAILURE),

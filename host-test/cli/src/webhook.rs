@@ -18,11 +18,11 @@ pub struct Args {
     /// `replay` (deliver them again).
     #[arg(value_parser = ["verify", "parse", "listen", "dead-letters", "replay"])]
     what: String,
-    /// The config file: its `channelSecret` (or `clientSecret`) is the key
-    /// (never an argument, where process lists would show it). Needed by
-    /// verify, parse and listen.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    /// The channel (`--config FILE` or `--channel NAME`): its config's
+    /// `channelSecret` (or `clientSecret`) is the key (never an argument,
+    /// where process lists would show it). Needed by verify, parse and listen.
+    #[command(flatten)]
+    which: crate::channel::Which,
     /// verify, parse: the body as received (default: standard input).
     #[arg(long, value_name = "FILE")]
     body: Option<PathBuf>,
@@ -96,6 +96,10 @@ pub struct Args {
     /// listen: the PEM private key of --tls-cert.
     #[arg(long = "tls-key", value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// listen: days a contact nothing was heard of (no event, check, sync
+    /// or link) is kept before it is deleted.
+    #[arg(long = "contact-days", default_value_t = 180)]
+    contact_days: u64,
     /// replay: only the dead letters with these webhookEventIds (default: all).
     #[arg(long = "id", value_name = "WEBHOOK_EVENT_ID")]
     ids: Vec<String>,
@@ -135,11 +139,7 @@ fn store_path(args: &Args) -> Result<&Path> {
 /// same secret in the client-credentials mode). Without one, every batch
 /// would be refused: a usage error, not a server that answers 401 forever.
 fn channel_secret(args: &Args) -> Result<String> {
-    let path = args
-        .config
-        .as_deref()
-        .context("--config FILE: the channel's config (its channelSecret) is needed")?;
-    let config = crate::read_config(path)?;
+    let config = args.which.config()?;
     let secret = ["channelSecret", "clientSecret"]
         .iter()
         .find_map(|key| config.get(*key).and_then(Value::as_str))
@@ -157,7 +157,7 @@ fn channel_secret(args: &Args) -> Result<String> {
 fn listen_options(args: &Args, network: Network) -> Result<intake::Options> {
     let mut secrets = vec![channel_secret(args)?];
     // With send credentials beside the secret, answerers of asks get replies.
-    let config = crate::read_config(args.config.as_deref().context("--config FILE")?)?;
+    let config = args.which.config()?;
     let can_send = ["channelAccessToken", "clientId"]
         .iter()
         .any(|key| config.get(*key).is_some_and(|v| !v.is_null()));
@@ -203,6 +203,8 @@ fn listen_options(args: &Args, network: Network) -> Result<intake::Options> {
         tls: args.tls_cert.clone().zip(args.tls_key.clone()),
         network,
         reply_config,
+        channel: args.which.name().to_owned(),
+        contact_retention: Duration::from_secs(args.contact_days.max(1) * 86_400),
     })
 }
 
@@ -238,7 +240,8 @@ async fn one_batch(
     };
     match (what, outcome) {
         ("parse", Ok(batch)) => {
-            for event in intake::receive::events_of(&batch, args.types.as_deref())? {
+            let events = intake::receive::events_of(&batch, args.types.as_deref())?;
+            for event in events.iter().filter(|e| e.keep) {
                 println!("{}", event.json);
             }
             Ok(ExitCode::SUCCESS)

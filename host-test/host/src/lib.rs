@@ -7,6 +7,7 @@
 //! the crates beside it.
 
 pub mod cache;
+pub mod channels;
 pub mod component;
 pub mod embedded;
 pub mod files;
@@ -19,6 +20,7 @@ pub mod network;
 pub mod pool;
 pub mod sandbox;
 
+pub use channels::Channels;
 pub use component::{Action, Connector, EMBEDDED_COMPONENT, Limits, Outcome, Session, manifest_of};
 pub use network::Network;
 pub use sandbox::{Exchange, ExchangeLog, Sandbox};

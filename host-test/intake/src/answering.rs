@@ -201,6 +201,7 @@ async fn take(
             chat: ask.chat.clone(),
             json: event.to_string(),
             kind: "answer".into(),
+            keep: true,
         }),
         reply: incoming.reply_token.map(|token| Reply {
             token: token.to_owned(),

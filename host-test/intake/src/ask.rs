@@ -191,7 +191,7 @@ impl Question {
 }
 
 /// Whether `id` is a LINE user id.
-fn is_user_id(id: &str) -> bool {
+pub fn is_user_id(id: &str) -> bool {
     id.len() == 33 && id.starts_with('U') && id[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 

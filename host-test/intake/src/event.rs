@@ -13,6 +13,10 @@ pub struct NewEvent {
     pub json: String,
     /// LINE's event type (`message`, `postback`, …; `answer` for an ask's).
     pub kind: String,
+    /// Whether it is delivered (`--types` keeps some types only; the
+    /// others still update contacts and answer asks, and are recorded so
+    /// that a redelivery is recognised).
+    pub keep: bool,
 }
 
 /// A reply to send to an answerer (with the postback's reply token).

@@ -17,15 +17,23 @@
 //!   next start delivers what was stored and not yet delivered;
 //! - bounds what a client can hold: connections, idle time, the time for a
 //!   head and for a body, the bytes of bodies at once ([`server`],
-//!   [`receive`]).
+//!   [`receive`]);
+//! - keeps the channel's contacts current from follow, unfollow and
+//!   account-link events ([`contacts`], [`linking`]), which sends by
+//!   contact then go by ([`sending`], [`followers`]).
 
 pub mod answering;
 pub mod ask;
 pub mod asks;
+pub mod contacts;
 pub mod deliver;
 pub mod event;
+pub mod followers;
 pub mod idle;
+pub mod linking;
+pub mod observing;
 pub mod receive;
+pub mod sending;
 pub mod server;
 pub mod store;
 pub mod target;
@@ -70,12 +78,27 @@ pub struct Options {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// The forwarder's proxy and CA settings.
     pub network: Network,
-    /// The channel's config, to reply to answerers of asks (none: no replies).
+    /// The channel's config, to reply to answerers of asks and fetch new
+    /// followers' profiles (none: neither).
     pub reply_config: Option<serde_json::Value>,
+    /// The channel's name, which its contacts are kept under.
+    pub channel: String,
+    /// How long a contact nothing was heard of is kept.
+    pub contact_retention: Duration,
 }
 
 /// Serves until SIGTERM or SIGINT; says where on stderr first.
 pub async fn listen(connector: Arc<Connector>, options: Options) -> Result<()> {
+    listen_until(connector, options, stopped()).await
+}
+
+/// Serves until `until` completes (a host that embeds the intake stops it
+/// so), then stops as on SIGTERM; says where on stderr first.
+pub async fn listen_until(
+    connector: Arc<Connector>,
+    options: Options,
+    until: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     let tls = options
         .tls
         .as_ref()
@@ -97,7 +120,11 @@ pub async fn listen(connector: Arc<Connector>, options: Options) -> Result<()> {
     let deliverer =
         deliver::Deliverer::new(store.clone(), options.sink.clone(), options.retry, pool);
     let delivering = tokio::spawn(deliverer.run(wake.clone(), stop.clone()));
-    let pruning = tokio::spawn(prune(store.clone(), options.keep_delivered));
+    let pruning = tokio::spawn(prune(
+        store.clone(),
+        options.keep_delivered,
+        options.contact_retention,
+    ));
     let shared = Arc::new(receive::Shared {
         connector,
         secrets: options.secrets,
@@ -107,9 +134,10 @@ pub async fn listen(connector: Arc<Connector>, options: Options) -> Result<()> {
         body_timeout: limits.body_timeout,
         types: options.types,
         reply_config: options.reply_config,
+        channel: options.channel,
     });
     tokio::spawn(async move {
-        stopped().await;
+        until.await;
         eprintln!("stopping: no new connections; finishing what is in flight");
         let _ = stop_tx.send(true);
     });
@@ -136,12 +164,17 @@ async fn stopped() {
     }
 }
 
-/// Forgets delivered events older than `keep`, at start and every hour.
-async fn prune(store: Store, keep: Duration) {
+/// Forgets delivered events older than `keep`, and contacts untouched
+/// for `contacts`, at start and every hour.
+async fn prune(store: Store, keep: Duration, contacts: Duration) {
     loop {
         let before = store::now_ms() - keep.as_millis() as i64;
         if let Err(error) = store.prune(before).await {
             eprintln!("pruning the store: {error:#}");
+        }
+        let before = store::now_ms() - contacts.as_millis() as i64;
+        if let Err(error) = contacts::prune(&store, before).await {
+            eprintln!("pruning the contacts: {error:#}");
         }
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }

@@ -40,8 +40,11 @@ pub struct Shared {
     pub body_timeout: Duration,
     /// Only events of these types are kept (all when `None`).
     pub types: Option<Vec<String>>,
-    /// The channel's config, for replies to answerers (none: no replies).
+    /// The channel's config, for replies to answerers and the profiles of
+    /// new followers (none: neither).
     pub reply_config: Option<serde_json::Value>,
+    /// The channel's name, which its contacts are kept under.
+    pub channel: String,
 }
 
 /// The answer to one request.
@@ -88,10 +91,11 @@ async fn receive(shared: &Shared, request: hyper::Request<Incoming>) -> Result<(
     let batch = verdict(shared, &body, &signature).await?;
     drop((body, held));
     let events = events_of(&batch, shared.types.as_deref()).map_err(|_| 500u16)?;
-    match shared.store.put(&events).await {
-        Ok((_, replies)) => {
+    match shared.store.put(&shared.channel, &events).await {
+        Ok(put) => {
             shared.wake.notify_one();
-            send_replies(shared, replies);
+            send_replies(shared, put.replies);
+            fetch_profiles(shared, put.followed);
             Ok(())
         }
         Err(Refused::Full(bound)) => {
@@ -126,6 +130,33 @@ fn send_replies(shared: &Shared, replies: Vec<crate::store::Reply>) {
                 Ok(Ok(_)) => {}
                 Ok(Err(error)) => eprintln!("replying to an answer: {}", error["type"]),
                 Err(error) => eprintln!("replying to an answer: {error:#}"),
+            }
+        });
+    }
+}
+
+/// The display names of new followers, fetched once each through the
+/// component's `get-profile` after LINE was answered. Best effort: a
+/// contact without a name is still a contact.
+fn fetch_profiles(shared: &Shared, users: Vec<String>) {
+    let Some(config) = shared.reply_config.clone() else {
+        return;
+    };
+    for user in users {
+        let (connector, config) = (shared.connector.clone(), config.clone());
+        let (store, channel) = (shared.store.clone(), shared.channel.clone());
+        tokio::spawn(async move {
+            let input = serde_json::json!({"userId": user});
+            match connector.run("get-profile", &config, &input).await {
+                Ok(Ok(profile)) => {
+                    let name = profile["displayName"].as_str().unwrap_or_default();
+                    if let Err(error) = crate::contacts::named(&store, &channel, &user, name).await
+                    {
+                        eprintln!("storing a follower's name: {error:#}");
+                    }
+                }
+                Ok(Err(error)) => eprintln!("a follower's profile: {}", error["type"]),
+                Err(error) => eprintln!("a follower's profile: {error:#}"),
             }
         });
     }
@@ -244,15 +275,13 @@ struct Source {
 }
 
 /// The batch's events as stored: each with the batch's `destination`,
-/// those of the kept types only.
+/// kept when of a kept type (all when `types` is `None`).
 pub fn events_of(batch: &str, types: Option<&[String]>) -> serde_json::Result<Vec<NewEvent>> {
     let batch: Batch = serde_json::from_str(batch)?;
     let mut events = Vec::with_capacity(batch.events.len());
     for raw in batch.events {
         let head: Head = serde_json::from_str(raw.get())?;
-        if types.is_some_and(|types| !types.contains(&head.kind)) {
-            continue;
-        }
+        let keep = types.is_none_or(|types| types.contains(&head.kind));
         let chat = head
             .source
             .and_then(|s| s.group.or(s.room).or(s.user))
@@ -269,6 +298,7 @@ pub fn events_of(batch: &str, types: Option<&[String]>) -> serde_json::Result<Ve
             chat,
             json,
             kind: head.kind,
+            keep,
         });
     }
     Ok(events)
@@ -293,7 +323,11 @@ mod tests {
         let empty: serde_json::Value = serde_json::from_str(&events[2].json).unwrap();
         assert_eq!(empty, serde_json::json!({"destination": "Ubot"}));
         let kept = events_of(batch, Some(&["follow".to_owned()])).unwrap();
-        assert_eq!(kept.len(), 1);
-        assert_eq!(kept[0].id, "e2");
+        let kept: Vec<&str> = kept
+            .iter()
+            .filter(|e| e.keep)
+            .map(|e| e.id.as_str())
+            .collect();
+        assert_eq!(kept, ["e2"]);
     }
 }

@@ -11,6 +11,7 @@
 //! because LINE sent it again.
 
 pub use crate::event::{NewEvent, Reply};
+use crate::observing;
 use anyhow::{Context, Result};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
@@ -42,6 +43,17 @@ pub enum Refused {
     Failed(anyhow::Error),
 }
 
+/// What storing a batch came to.
+#[derive(Debug, Default)]
+pub struct Put {
+    /// How many events were new (not redeliveries).
+    pub new: usize,
+    /// The replies to send to answerers of asks.
+    pub replies: Vec<Reply>,
+    /// Users who followed and whose display name is not known yet.
+    pub followed: Vec<String>,
+}
+
 /// The store, open.
 #[derive(Clone)]
 pub struct Store {
@@ -51,16 +63,24 @@ pub struct Store {
 }
 
 /// Inserts one event unless its id is stored already; whether it was new.
+/// An event not kept (`--types`) is recorded as `skipped`, its id only
+/// (so a redelivery of it is recognised), never delivered.
 async fn insert(tx: &mut sqlx::SqliteConnection, event: &NewEvent, now: i64) -> sqlx::Result<bool> {
     let id = (!event.id.is_empty()).then_some(event.id.as_str());
+    let (json, state, done_at) = match event.keep {
+        true => (event.json.as_str(), "pending", None),
+        false => ("", "skipped", Some(now)),
+    };
     let done = sqlx::query(
-        "INSERT INTO events (event_id, chat, event, received_at) VALUES (?, ?, ?, ?) \
-         ON CONFLICT (event_id) DO NOTHING",
+        "INSERT INTO events (event_id, chat, event, received_at, state, done_at) \
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
     )
     .bind(id)
     .bind(&event.chat)
-    .bind(&event.json)
+    .bind(json)
     .bind(now)
+    .bind(state)
+    .bind(done_at)
     .execute(tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -96,6 +116,11 @@ fn migrator() -> Migrator {
     Migrator::with_migrations(vec![
         step(1, "events", include_str!("../migrations/0001_events.sql")),
         step(2, "asks", include_str!("../migrations/0002_asks.sql")),
+        step(
+            3,
+            "contacts",
+            include_str!("../migrations/0003_contacts.sql"),
+        ),
     ])
 }
 
@@ -136,13 +161,13 @@ impl Store {
         })
     }
 
-    /// Stores a batch's events in one transaction (synced before it
-    /// returns); events whose id is already stored are skipped (LINE's
-    /// redeliveries). An answer to an ask among the new ones is decided in
-    /// the same transaction ([`crate::answering`]): recorded, its `answer`
-    /// event stored beside it. How many events were new, and the replies to
-    /// send to answerers.
-    pub async fn put(&self, events: &[NewEvent]) -> Result<(usize, Vec<Reply>), Refused> {
+    /// Stores a batch's events for `channel` in one transaction (synced
+    /// before it returns); events whose id is already stored are skipped
+    /// (LINE's redeliveries). What the new ones say is applied in the same
+    /// transaction: an answer to an ask is decided ([`crate::answering`]),
+    /// recorded, its `answer` event stored beside it; a follow, unfollow or
+    /// account link updates the contact ([`crate::observing`]).
+    pub async fn put(&self, channel: &str, events: &[NewEvent]) -> Result<Put, Refused> {
         let fail = |e: sqlx::Error| Refused::Failed(e.into());
         // IMMEDIATE: the write lock taken first, so two batches stored at
         // once wait for each other instead of one failing on a stale read.
@@ -151,21 +176,31 @@ impl Store {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(fail)?;
+        let kept = events.iter().filter(|e| e.keep).count() as u64;
         let backlog: i64 =
             sqlx::query_scalar("SELECT count(*) FROM events WHERE state = 'pending'")
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(fail)?;
-        if backlog as u64 + events.len() as u64 > self.max_backlog && !events.is_empty() {
+        if backlog as u64 + kept > self.max_backlog && kept > 0 {
             return Err(Refused::Full(self.max_backlog));
         }
         let now = now_ms();
-        let (mut new, mut replies) = (0, Vec::new());
+        let mut put = Put::default();
         for event in events {
             if !insert(&mut tx, event, now).await.map_err(fail)? {
                 continue;
             }
-            new += 1;
+            put.new += 1;
+            let observed = serde_json::from_str(&event.json)
+                .ok()
+                .and_then(|value| observing::observe(&value, now));
+            if let Some(observation) = observed {
+                let followed = observing::apply(&mut tx, channel, &event.id, &observation, now)
+                    .await
+                    .map_err(fail)?;
+                put.followed.extend(followed);
+            }
             let decided = crate::answering::consider(&mut tx, &self.key, event, now)
                 .await
                 .map_err(fail)?;
@@ -173,11 +208,11 @@ impl Store {
                 if let Some(answer) = &decision.event {
                     insert(&mut tx, answer, now).await.map_err(fail)?;
                 }
-                replies.extend(decision.reply);
+                put.replies.extend(decision.reply);
             }
         }
         tx.commit().await.map_err(fail)?;
-        Ok((new, replies))
+        Ok(put)
     }
 
     /// The pool, for the asks' queries.
@@ -318,16 +353,17 @@ impl Store {
         ))
     }
 
-    /// Forgets delivered events done before `before` (milliseconds since
-    /// the epoch): past the window in which LINE redelivers.
+    /// Forgets delivered (and skipped) events done before `before`
+    /// (milliseconds since the epoch): past the window in which LINE
+    /// redelivers.
     pub async fn prune(&self, before: i64) -> Result<u64> {
-        Ok(
-            sqlx::query("DELETE FROM events WHERE state = 'delivered' AND done_at < ?")
-                .bind(before)
-                .execute(&self.pool)
-                .await?
-                .rows_affected(),
+        Ok(sqlx::query(
+            "DELETE FROM events WHERE state IN ('delivered', 'skipped') AND done_at < ?",
         )
+        .bind(before)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
     }
 
     /// Closes the database (its last writes are already synced).

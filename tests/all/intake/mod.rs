@@ -6,6 +6,7 @@
 //! reaches the platform at least once.
 
 mod ask;
+mod contacts;
 mod durable;
 mod forward;
 mod hostile;
@@ -33,7 +34,7 @@ pub struct Intake {
     pub url: String,
     stderr: Arc<Mutex<String>>,
     stdout: Arc<Mutex<Vec<String>>>,
-    _config: tempfile::NamedTempFile,
+    _config: Option<tempfile::NamedTempFile>,
 }
 
 impl Intake {
@@ -56,20 +57,36 @@ impl Intake {
 
     /// The same, with the whole channel config `config` (a channel secret,
     /// and send credentials to reply to answerers).
-    pub fn start_config(
-        mut command: Command,
-        config: &Value,
+    pub fn start_config(command: Command, config: &Value, store: &Path, extra: &[&str]) -> Self {
+        let config = crate::support::config_file(config);
+        let path = crate::support::path_of(&config).to_owned();
+        Self::spawn(command, &["--config", &path], store, extra, Some(config))
+    }
+
+    /// The same, for channel `name` of the channels folder `channels`.
+    pub fn start_channel(
+        command: Command,
+        channels: &Path,
+        name: &str,
         store: &Path,
         extra: &[&str],
     ) -> Self {
-        let config = crate::support::config_file(config);
+        let channels = channels.to_str().unwrap();
+        let which = ["--channel", name, "--channels", channels];
+        Self::spawn(command, &which, store, extra, None)
+    }
+
+    /// `webhook listen WHICH --store STORE EXTRA…`, its address read first.
+    fn spawn(
+        mut command: Command,
+        which: &[&str],
+        store: &Path,
+        extra: &[&str],
+        config: Option<tempfile::NamedTempFile>,
+    ) -> Self {
         let mut child = command
-            .args([
-                "webhook",
-                "listen",
-                "--config",
-                crate::support::path_of(&config),
-            ])
+            .args(["webhook", "listen"])
+            .args(which)
             .arg("--store")
             .arg(store)
             .args(extra)
