@@ -135,7 +135,13 @@ async fn no_error_path_shows_a_secret() {
         ),
         (
             "timeout",
-            client_config(&sim),
+            // Settings of its own: a new instance, which must fetch a token
+            // (runs of one config share an instance and its token).
+            {
+                let mut c = client_config(&sim);
+                c["connectTimeoutMs"] = json!(4321);
+                c
+            },
             vec![
                 (TOKEN, Fault::Delay(Duration::from_secs(5))),
                 (TOKEN, Fault::Delay(Duration::from_secs(5))),

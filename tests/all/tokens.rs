@@ -56,8 +56,9 @@ async fn the_three_auth_modes_run_the_same_actions() {
                 );
             }
             _ => {
-                // One token per action (a new instance each), then used.
-                assert_eq!(fetches.len(), 2, "{mode}");
+                // One token for both actions: the instance is kept warm
+                // for its config, and the token with it.
+                assert_eq!(fetches.len(), 1, "{mode}");
                 assert!(
                     bearers.iter().all(|b| b.starts_with("Bearer sim-issued-")),
                     "{mode}"
@@ -693,4 +694,51 @@ async fn the_connection_test_says_who_and_how_and_each_failure_is_typed() {
     assert_eq!(first["name"], "check");
     assert_eq!(first["hints"]["connectionTest"], true);
     assert_eq!(manifest["actions"][1]["hints"]["connectionTest"], false);
+}
+
+/// How many tokens the simulator issued.
+fn token_fetches(sim: &Simulator) -> usize {
+    let all = sim.requests();
+    all.iter().filter(|r| r.path == "/oauth2/v3/token").count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_of_one_config_share_its_token_until_near_expiry_and_configs_never_share() {
+    let sim = Simulator::start().await.unwrap();
+    sim.set_token_lifetime(std::time::Duration::from_secs(3));
+    let config = client_config(&sim);
+    for i in 0..10 {
+        let input = json!({"to": USER, "messages": text(&format!("{i}"))});
+        run("push", &config, input).await.unwrap();
+    }
+    assert_eq!(token_fetches(&sim), 1, "ten runs, one token");
+    assert_eq!(sim.deliveries().len(), 10);
+    // Another config (here only a timeout differs): an instance and a token of its own.
+    let mut other = config.clone();
+    other["timeoutMs"] = json!(20_000);
+    run("get-bot-info", &other, json!({})).await.unwrap();
+    assert_eq!(token_fetches(&sim), 2);
+    // Shortly before the token expires (a tenth of its life), a new one is fetched.
+    tokio::time::sleep(std::time::Duration::from_millis(2800)).await;
+    run("get-bot-info", &config, json!({})).await.unwrap();
+    assert_eq!(token_fetches(&sim), 3);
+    // A kept token LINE refuses (revoked) is dropped and fetched again, once.
+    let bearer = sim
+        .requests()
+        .last()
+        .unwrap()
+        .header("authorization")
+        .unwrap()
+        .to_owned();
+    let token = bearer.trim_start_matches("Bearer ").to_owned();
+    run(
+        "revoke-channel-token",
+        &config,
+        json!({"access_token": token}),
+    )
+    .await
+    .unwrap();
+    let outcome = run("get-bot-info", &config, json!({})).await;
+    assert!(outcome.is_ok(), "{outcome:?}");
+    assert_eq!(token_fetches(&sim), 4);
 }

@@ -108,7 +108,7 @@ async fn latency(
     let (median, p99) = (percentile(&ours, 50), percentile(&ours, 99));
     row(
         out,
-        "push through the host, median (new instance each)",
+        "push through the host, median (Connector::run, instance kept warm)",
         us(median),
         &format!("raw hyper client {}", us(raw_median)),
         ratio(median, raw_median),

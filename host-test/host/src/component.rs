@@ -1,10 +1,12 @@
 //! Loading the connector component and running its actions: one `Engine`,
-//! one `InstancePre`, and a fresh instance per action (as a platform runs it).
+//! one `InstancePre`, and an instance per config kept warm between actions
+//! ([`crate::warm`]), or one per [`Session`].
 
 use crate::json::{self, InputError};
 use crate::network::Network;
 use crate::pool::Pool;
 use crate::sandbox::Sandbox;
+use crate::warm::Warm;
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 use std::sync::Arc;
@@ -115,7 +117,12 @@ pub struct Connector {
     webhook: Vec<(&'static str, ComponentExportIndex)>,
     pool: Arc<Pool>,
     limits: Limits,
+    warm: Warm<(Store<HostState>, Instance)>,
 }
+
+/// An instance whose memory grew past this is not kept warm (its memory
+/// would stay that large while it waits).
+pub const MAX_WARM_MEMORY: usize = 32 << 20;
 
 impl Connector {
     /// Loads the component embedded in this host.
@@ -177,6 +184,8 @@ impl Connector {
             pre,
             actions,
             pool: Arc::new(Pool::new(Network::from_env()?)),
+            // Keep at most a quarter of the instance slots warm.
+            warm: Warm::new(limits.instances as usize / 4),
             limits,
         })
     }
@@ -206,15 +215,30 @@ impl Connector {
             .ok_or_else(|| anyhow!("no action {name:?}; `line-connector actions` lists them"))
     }
 
-    /// Runs `action` with the config and input JSON in a fresh instance
-    /// that may reach only the config's hosts ([`Sandbox::for_config`]).
-    /// Input that does not fit the WIT types is an `invalid-input` outcome;
-    /// a trap or a missing action is an `Err`.
+    /// Runs `action` with the config and input JSON in an instance that
+    /// may reach only the config's hosts ([`Sandbox::for_config`]): one kept
+    /// warm from an earlier run of the same config (its fetched token
+    /// reused), or a new one, kept afterwards unless it trapped or grew past
+    /// [`MAX_WARM_MEMORY`]. Input that does not fit the WIT types is an
+    /// `invalid-input` outcome; a trap or a missing action is an `Err`.
     pub async fn run(&self, action: &str, config: &Value, input: &Value) -> Result<Outcome> {
-        self.session(Sandbox::for_config(config))
-            .await?
-            .run(action, config, input)
-            .await
+        let key = config.to_string();
+        let mut session = match self.warm.take(&key) {
+            Some((store, instance)) => Session {
+                connector: self,
+                store,
+                instance,
+            },
+            None => self.session(Sandbox::for_config(config)).await?,
+        };
+        let outcome = session.run(action, config, input).await;
+        if outcome.is_ok() && session.peak_memory() <= MAX_WARM_MEMORY {
+            let Session {
+                store, instance, ..
+            } = session;
+            self.warm.give(key, (store, instance));
+        }
+        outcome
     }
 
     /// A new instance for several actions in a row (a fetched token is
@@ -222,9 +246,18 @@ impl Connector {
     /// connector's kept-alive connections ([`Pool`]).
     pub async fn session(&self, sandbox: Sandbox) -> Result<Session<'_>> {
         let sandbox = sandbox.pooling(self.pool.clone());
-        let mut store = Store::new(&self.engine, HostState::new(sandbox));
+        let mut store = Store::new(&self.engine, HostState::new(sandbox.clone()));
         store.limiter(|state| &mut state.memory);
-        let instance = self.pre.instantiate_async(&mut store).await?;
+        let instance = match self.pre.instantiate_async(&mut store).await {
+            Ok(instance) => instance,
+            // Every slot taken: the warm instances give theirs up.
+            Err(_) if self.warm.clear() => {
+                store = Store::new(&self.engine, HostState::new(sandbox));
+                store.limiter(|state| &mut state.memory);
+                self.pre.instantiate_async(&mut store).await?
+            }
+            Err(error) => return Err(error.into()),
+        };
         Ok(Session {
             connector: self,
             store,

@@ -3,7 +3,7 @@
 //! ([`component`], [`json`]) inside a [`sandbox`] that lets it reach only
 //! the allowed hosts, over kept-alive connections ([`pool`]) through the
 //! [`network`]'s proxies and roots, with compiled components cached on disk
-//! ([`cache`]). No HTTP server, simulator or command line here: those are
+//! ([`cache`]) and instances kept warm per config ([`warm`]). No HTTP server, simulator or command line here: those are
 //! the crates beside it.
 
 pub mod cache;
@@ -19,6 +19,7 @@ pub mod json;
 pub mod network;
 pub mod pool;
 pub mod sandbox;
+pub mod warm;
 
 pub use channels::Channels;
 pub use component::{Action, Connector, EMBEDDED_COMPONENT, Limits, Outcome, Session, manifest_of};
