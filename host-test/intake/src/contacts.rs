@@ -149,12 +149,7 @@ pub async fn checked(
     let now = now_ms();
     set_status(&mut tx, channel, user, (status, now, "check"), now).await?;
     if let Some(name) = display_name {
-        sqlx::query("UPDATE contacts SET display_name = ? WHERE channel = ? AND user_id = ?")
-            .bind(name)
-            .bind(channel)
-            .bind(user)
-            .execute(&mut *tx)
-            .await?;
+        set_name(&mut *tx, channel, user, name).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -254,11 +249,21 @@ pub async fn prune(store: &Store, before: i64) -> Result<u64> {
 
 /// Stores a display name fetched from the profile (after a follow).
 pub async fn named(store: &Store, channel: &str, user: &str, name: &str) -> Result<()> {
+    Ok(set_name(store.pool(), channel, user, name).await?)
+}
+
+/// Sets a contact's display name, in a transaction or on the pool.
+async fn set_name<'e>(
+    on: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    channel: &str,
+    user: &str,
+    name: &str,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE contacts SET display_name = ? WHERE channel = ? AND user_id = ?")
         .bind(name)
         .bind(channel)
         .bind(user)
-        .execute(store.pool())
+        .execute(on)
         .await?;
     Ok(())
 }

@@ -679,3 +679,25 @@ async fn contacts_untouched_past_the_retention_are_deleted() {
     assert!(contacts::get(&store, "soc", USER).await.unwrap().is_none());
     store.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_acknowledged_survives_a_sigkill_right_after_the_200() {
+    let folder = tempfile::tempdir().unwrap();
+    let desk = Desk::start("soc", folder.path(), "").await;
+    let (code, started) = desk
+        .command(
+            &["contacts", "link"],
+            &["--user-id", USER, "--platform-id", ALICE],
+        )
+        .await;
+    assert_eq!(code, Some(0), "{started:?}");
+    let url = started[0]["url"].as_str().unwrap();
+    let (_, status) = desk.sim.open_link(&desk.callback, url, USER).await.unwrap();
+    assert_eq!(status, 200);
+    // Killed the moment LINE was answered: what was acknowledged is on disk.
+    desk.intake.signal(libc::SIGKILL);
+    let (code, lines) = desk
+        .command(&["contacts", "show"], &["--platform-id", ALICE])
+        .await;
+    assert_eq!((code, lines[0]["userId"].as_str()), (Some(0), Some(USER)));
+}
