@@ -394,8 +394,11 @@ async fn an_ask_for_every_answer_records_each_until_expiry() {
         "--every",
         "--answerers",
         "any",
+        // Long enough for both taps on a loaded two-core CI machine (2 s
+        // was not: the second answer arrived after expiry); the wait below
+        // returns at expiry, so this is also the test's own length.
         "--expires-in",
-        "2",
+        "8",
     ];
     let (_, put) = ask(&sim, &store, &args).await;
     let id = put["askId"].as_str().unwrap().to_owned();
