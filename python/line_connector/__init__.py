@@ -1,25 +1,27 @@
-"""The LINE Messaging API connector for Python platforms: the WebAssembly
-component, run with the `wasmtime` package (WASI 0.2 and WASI-HTTP).
+"""The LINE Messaging API connector for Python platforms: the connector's
+Rust host, with the WebAssembly component inside, as a native module.
 
     from line_connector import Connector
     line = Connector()
     line.run("push", config, {"to": user_id, "text": "Disk full on db-2"})
 
-Each call runs in a fresh instance, as the Rust host does; the compiled
-component is kept (and cached on disk by wasmtime). Inputs and results use
+The same host as the `line-connector` command: each action in a sandboxed
+instance that may reach only the config's hosts (or the `allow` list), over
+kept-alive connections, through `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` or
+`proxy`, trusting `SSL_CERT_FILE` or `ca_file` besides the built-in roots,
+with memory bounded per instance; an instance is kept warm per config, so a
+token fetched with client credentials or a JWT assertion is reused until
+shortly before it expires. Calls release the GIL. Inputs and results use
 LINE's field names (camelCase; snake_case for the token endpoints), as the
-manifest's schemas say. Errors are raised as the exceptions in
+manifest's schemas say; errors are raised as the exceptions in
 `line_connector.errors`.
 """
 
 import json
-import os
-from pathlib import Path
-from typing import Any, Dict, Optional, Union
+from os import PathLike
+from typing import Any, Dict, Optional, Sequence, Union
 
-import wasmtime
-import wasmtime.component as component
-
+from . import _native
 from .errors import (  # noqa: F401  (re-exported)
     ApiError,
     Authentication,
@@ -48,97 +50,61 @@ __all__ = [
     "WebhookError",
 ]
 
-MANIFEST = "line:messaging/manifest@0.2.0"
-WEBHOOK = "line:messaging/webhook@0.2.0"
+__version__ = "0.1.0"
 
-
-def locate() -> Path:
-    """The component: `$LINE_CONNECTOR_WASM`, the copy in this package, or
-    the one a build of the repository left in `target/guest/`."""
-    given = os.environ.get("LINE_CONNECTOR_WASM")
-    here = Path(__file__).resolve().parent
-    for candidate in (
-        Path(given) if given else None,
-        here / "line_connector.wasm",
-        here.parent.parent / "target" / "guest" / "line_connector.wasm",
-    ):
-        if candidate is not None and candidate.is_file():
-            return candidate
-    raise FileNotFoundError(
-        "no line_connector.wasm: set LINE_CONNECTOR_WASM, or build the repository "
-        "(cargo build) so target/guest/line_connector.wasm exists"
-    )
+Path = Union[str, "PathLike[str]"]
 
 
 class Connector:
-    """The component, compiled once, each call in a fresh instance."""
+    """The component, loaded once (its compilation cached on disk); safe to
+    share between threads."""
 
-    def __init__(self, wasm: Optional[Union[str, Path]] = None):
-        config = wasmtime.Config()
-        config.cache = True
-        self._engine = wasmtime.Engine(config)
-        self._component = component.Component.from_file(
-            self._engine, str(wasm or locate())
+    def __init__(
+        self,
+        *,
+        allow: Optional[Sequence[str]] = None,
+        proxy: Optional[str] = None,
+        ca_file: Optional[Path] = None,
+        component: Optional[Path] = None,
+    ):
+        """`allow`: the hosts actions may reach (`HOST` or `HOST:PORT`;
+        default: the config's own hosts). `proxy`: a proxy URL for every
+        destination but `NO_PROXY`'s (default: the proxy variables).
+        `ca_file`: PEM certificates to trust as well. `component`: a
+        `.wasm` to load instead of the one inside. A bad option raises
+        `ValueError` naming it (a proxy URL is never quoted)."""
+        self._native = _native.Native(
+            allow=None if allow is None else list(allow),
+            proxy=proxy,
+            ca_file=None if ca_file is None else str(ca_file),
+            component=None if component is None else str(component),
         )
-        self._linker = component.Linker(self._engine)
-        self._linker.add_wasip2()
-        self._linker.add_wasi_http()
-
-    def _call(self, interface: str, function: str, *args: Any) -> Any:
-        store = wasmtime.Store(self._engine)
-        store.set_wasi(wasmtime.WasiConfig())
-        store.set_wasi_http()
-        instance = self._linker.instantiate(store, self._component)
-        index = instance.get_export_index(store, interface)
-        func = instance.get_func(store, instance.get_export_index(store, function, index))
-        result = func(store, *args)
-        func.post_return(store)
-        return result
 
     def describe(self) -> Dict[str, Any]:
         """The manifest: the config's and every action's JSON Schemas,
         errors, examples and hints."""
-        return json.loads(self._call(MANIFEST, "describe"))
+        return _result(self._native.describe())
 
     def run(self, action: str, config: Dict[str, Any], input: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """Runs `action` (e.g. `push`) with the config and input (LINE's
         field names); returns its result, or raises its error."""
-        result = self._call(
-            MANIFEST, "invoke", action, json.dumps(config), json.dumps(input or {})
-        )
-        if isinstance(result, str):
-            return json.loads(result)
-        raise_for(to_json(result))
+        return _result(self._native.run(action, json.dumps(config), json.dumps(input or {})))
 
     def parse(self, channel_secret: str, body: bytes, signature: str) -> Dict[str, Any]:
         """Verifies a webhook batch (the body as received and its
         `X-Line-Signature`) and returns its events; raises `WebhookError`."""
-        result = self._call(WEBHOOK, "parse-json", channel_secret, bytes(body), signature)
-        if isinstance(result, str):
-            return json.loads(result)
-        error = to_json(result)
+        ok, text = self._native.parse(channel_secret, bytes(body), signature)
+        if ok:
+            return json.loads(text)
+        error = json.loads(text)
+        if error.get("type") == "trap":
+            raise LineError(error)
         raise WebhookError(error)
 
 
-def camel(name: str) -> str:
-    """`request-id` or `request_id` -> `requestId`."""
-    head, *rest = name.replace("-", "_").split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def to_json(value: Any) -> Any:
-    """A component value (an error) as the host's JSON: a variant is
-    `{"type": case, ...its record's fields}`, records camelCase."""
-    if isinstance(value, component.Variant):
-        out: Dict[str, Any] = {"type": value.tag}
-        payload = to_json(value.payload)
-        if isinstance(payload, dict):
-            out.update(payload)
-        elif payload is not None:
-            out["value"] = payload
-        return out
-    if isinstance(value, component.Record):
-        return {camel(k): to_json(v) for k, v in vars(value).items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
-    return value
+def _result(reply: "tuple[bool, str]") -> Any:
+    """A native reply's value, or its error raised."""
+    ok, text = reply
+    if ok:
+        return json.loads(text)
+    raise_for(json.loads(text))

@@ -1,7 +1,7 @@
 """The connector's errors as exceptions, one class per case of the WIT
 `error-code` variant (and of `webhook-error`), with LINE's fields."""
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, NoReturn, Optional
 
 
 class LineError(Exception):
@@ -122,6 +122,6 @@ ERRORS = {
 }
 
 
-def raise_for(data: Dict[str, Any]) -> None:
+def raise_for(data: Dict[str, Any]) -> NoReturn:
     """Raises the exception of an error (`{"type": case, ...}`)."""
     raise ERRORS.get(data.get("type"), LineError)(data)

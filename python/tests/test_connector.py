@@ -1,7 +1,9 @@
-"""The Python package against the LINE simulator. The Rust test suite runs
-these (tests/all/python.rs) with the simulator's URL and credentials in
-the environment; run alone, they need `line-connector simulate` and those
-variables set."""
+"""The Python package against the LINE simulator, through the native host
+(`Connector`) and, for the tests both hosts share, through the `wasmtime`
+package (`WasmtimeConnector`). The Rust test suite runs these
+(tests/all/python.rs) on the wheel installed in a fresh virtual
+environment, with the simulator's URL and credentials in the environment;
+run alone, they need `line-connector simulate` and those variables set."""
 
 import base64
 import hashlib
@@ -20,6 +22,7 @@ from line_connector import (
     Transport,
     WebhookError,
 )
+from line_connector.wasmtime_host import WasmtimeConnector
 
 SIM = os.environ["LINE_SIMULATOR_URL"]
 TOKEN = os.environ["LINE_SIMULATOR_TOKEN"]
@@ -28,8 +31,13 @@ CLIENT_SECRET = os.environ["LINE_SIMULATOR_CLIENT_SECRET"]
 USER = "U4af4980629a2b3c4d5e6f708192a3b4c"
 
 
+@pytest.fixture(scope="module", params=["native", "wasmtime"])
+def line(request):
+    return Connector() if request.param == "native" else WasmtimeConnector()
+
+
 @pytest.fixture(scope="module")
-def line():
+def native():
     return Connector()
 
 
@@ -48,9 +56,9 @@ def client_config():
 
 def test_the_package_is_the_installed_one():
     # The Rust suite runs these on what `pip install ./python` installed.
-    installed = os.environ.get("LINE_CONNECTOR_INSTALLED_AT")
-    if installed:
-        assert line_connector.__file__.startswith(installed)
+    installed = os.environ["LINE_CONNECTOR_INSTALLED_AT"]
+    assert line_connector.__file__.startswith(installed)
+    assert line_connector._native.__file__.startswith(installed)
 
 
 def test_describe_lists_every_action_with_the_connection_test_first(line):
@@ -120,3 +128,44 @@ def test_a_webhook_batch_is_verified_then_read(line):
     with pytest.raises(WebhookError) as caught:
         line.parse(secret, body + b" ", signature)
     assert caught.value.data["type"] == "signature-mismatch"
+
+
+def test_an_unknown_action_is_the_components_invalid_input(native):
+    with pytest.raises(InvalidInput) as caught:
+        native.run("no-such-action", token_config())
+    assert caught.value.field == "action"
+    assert "push" in str(caught.value)
+
+
+def test_config_that_is_not_json_shaped_names_its_field(native):
+    with pytest.raises(InvalidInput) as caught:
+        native.run("push", {"channelAccessToken": 5, "apiBaseUrl": SIM}, {"to": USER, "text": "x"})
+    assert caught.value.field == "config.channelAccessToken"
+
+
+def test_the_allow_list_refuses_a_host_off_it_and_sends_nothing():
+    line = Connector(allow=["api.line.me"])
+    with pytest.raises(Transport) as caught:
+        line.run("push", token_config(), {"to": USER, "text": "x"})
+    assert caught.value.kind == "denied"
+    allowed = Connector(allow=["127.0.0.1"])
+    assert allowed.run("quota", token_config())["type"]
+
+
+def test_a_bad_option_is_a_value_error_that_quotes_no_password():
+    with pytest.raises(ValueError) as caught:
+        Connector(proxy="socks5://user:hunter2@127.0.0.1:1080")
+    assert "proxy" in str(caught.value) and "hunter2" not in str(caught.value)
+    with pytest.raises(ValueError) as caught:
+        Connector(allow=["not a host/with a path"])
+    assert "allow" in str(caught.value)
+    with pytest.raises(ValueError) as caught:
+        Connector(ca_file="/nonexistent/ca.pem")
+    assert "caFile" in str(caught.value)
+
+
+def test_input_larger_than_an_instance_can_hold_is_refused_by_the_host(native):
+    with pytest.raises(InvalidInput) as caught:
+        native.run("push", token_config(), {"to": USER, "text": "x" * (33 << 20)})
+    assert "this host takes at most" in str(caught.value)
+

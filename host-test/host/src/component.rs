@@ -222,14 +222,28 @@ impl Connector {
     /// [`MAX_WARM_MEMORY`]. Input that does not fit the WIT types is an
     /// `invalid-input` outcome; a trap or a missing action is an `Err`.
     pub async fn run(&self, action: &str, config: &Value, input: &Value) -> Result<Outcome> {
-        let key = config.to_string();
+        self.run_in(Sandbox::for_config(config), action, config, input)
+            .await
+    }
+
+    /// [`Connector::run`] in an instance that may reach only what `sandbox`
+    /// allows (an operator's allow-list): warm instances are kept per
+    /// sandbox and config, so one never serves another allow-list.
+    pub async fn run_in(
+        &self,
+        sandbox: Sandbox,
+        action: &str,
+        config: &Value,
+        input: &Value,
+    ) -> Result<Outcome> {
+        let key = format!("{:?}\n{config}", sandbox.hosts());
         let mut session = match self.warm.take(&key) {
             Some((store, instance)) => Session {
                 connector: self,
                 store,
                 instance,
             },
-            None => self.session(Sandbox::for_config(config)).await?,
+            None => self.session(sandbox).await?,
         };
         let outcome = session.run(action, config, input).await;
         if outcome.is_ok() && session.peak_memory() <= MAX_WARM_MEMORY {
