@@ -1,24 +1,35 @@
-// Transpiles the component into dist/ with jco: JavaScript bindings and the
-// core modules, instantiated on demand (one instance per call, in worker.js).
-// The component: $LINE_CONNECTOR_WASM, or the one a build of the repository
-// left in ../target/guest/.
+// Builds the native addon, line_connector.node: the connector's Rust host
+// with the component inside (host-test/node, napi-rs), in the repository's
+// one native build profile, so it reuses what `cargo build` / `cargo test`
+// compiled. `npm pack` runs this first (prepack), so the tarball always
+// ships the addon of this checkout.
 import { execFileSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wasm = process.env.LINE_CONNECTOR_WASM || join(here, "..", "target", "guest", "line_connector.wasm");
-if (!existsSync(wasm)) {
-  console.error(`no component at ${wasm}: set LINE_CONNECTOR_WASM, or build the repository (cargo build)`);
+const repository = join(here, "..");
+const manifest = join(repository, "host-test", "node", "Cargo.toml");
+if (!existsSync(manifest)) {
+  console.error(`no ${manifest}: the addon is built from a checkout of the repository`);
   process.exit(1);
 }
-const dist = join(here, "dist");
-rmSync(dist, { recursive: true, force: true });
-// jco's command, as npm installed it (a devDependency).
-const jco = join(here, "node_modules", ".bin", "jco");
-execFileSync(
-  jco,
-  ["transpile", wasm, "-o", dist, "--name", "line_connector", "--instantiation", "sync", "--no-typescript", "--quiet"],
-  { stdio: "inherit" },
+const out = execFileSync(
+  "cargo",
+  ["build", "--quiet", "--manifest-path", manifest, "--message-format=json"],
+  { cwd: repository, encoding: "utf8", maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "inherit"] },
 );
+// The library cargo made, from its own report (wherever its target dir is).
+const library = out
+  .split("\n")
+  .filter((line) => line.startsWith("{"))
+  .map((line) => JSON.parse(line))
+  .filter((m) => m.reason === "compiler-artifact" && m.target.name === "line_connector_node")
+  .flatMap((m) => m.filenames)
+  .find((f) => f.endsWith(".so") || f.endsWith(".dylib") || f.endsWith(".dll"));
+if (!library) {
+  console.error("cargo built no line_connector_node library");
+  process.exit(1);
+}
+copyFileSync(library, join(here, "line_connector.node"));

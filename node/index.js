@@ -1,125 +1,72 @@
 // The LINE Messaging API connector for Node platforms (n8n, Node-RED,
-// Pipedream, Activepieces and the like): the WebAssembly component
-// transpiled with jco, run in worker threads.
+// Pipedream, Activepieces and the like): the connector's Rust host, with
+// the WebAssembly component inside, as a native addon (napi-rs).
 //
 //   import { Connector } from "line-connector";
 //   const line = new Connector();
 //   await line.run("push", config, { to: userId, text: "Disk full on db-2" });
 //
-// Every call returns a promise and runs in a fresh instance of the
-// component on a worker thread: jco's WASI-HTTP shim sends synchronously,
-// so the caller's event loop never waits on LINE. Inputs and results use
-// LINE's field names (camelCase; snake_case for the token endpoints), as
-// the manifest's schemas say; errors reject with the classes in errors.js.
-import { Worker } from "node:worker_threads";
+// The same host as the `line-connector` command: each action in a
+// sandboxed instance that may reach only the config's hosts (or `allow`),
+// over kept-alive connections, through HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+// or `proxy`, trusting SSL_CERT_FILE or `caFile` besides the built-in
+// roots, with memory bounded per instance; an instance is kept warm per
+// config, so a token fetched with client credentials or a JWT assertion is
+// reused until shortly before it expires. Every call returns a promise and
+// runs off the event loop. Inputs and results use LINE's field names
+// (camelCase; snake_case for the token endpoints), as the manifest's
+// schemas say; errors reject with the classes in errors.js.
+import { createRequire } from "node:module";
 import { LineError, WebhookError, errorFor } from "./errors.js";
 
 export * from "./errors.js";
 
-const MANIFEST = "manifest";
-const WEBHOOK = "webhook";
+const { Native } = createRequire(import.meta.url)("./line_connector.node");
 
-/** One worker and the calls it has not answered yet. */
-class Lane {
-  constructor(onExit) {
-    this.pending = new Map();
-    this.worker = new Worker(new URL("./worker.js", import.meta.url));
-    this.worker.unref();
-    this.worker.on("message", (reply) => this.#settle(reply));
-    this.worker.on("error", (error) => this.#fail(error));
-    this.worker.on("exit", (code) => {
-      this.#fail(new Error(`the connector's worker exited (code ${code})`));
-      onExit(this);
-    });
-  }
-
-  call(message) {
-    return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(message.id, { resolve, reject });
-      this.worker.postMessage(message);
-    });
-  }
-
-  #settle(reply) {
-    const call = this.pending.get(reply.id);
-    if (!call) return;
-    this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
-    if (reply.ok) call.resolve(reply.value);
-    else if (reply.error) call.reject(reply.error);
-    else call.reject(new LineError({ type: "trap", message: reply.fatal }));
-  }
-
-  #fail(error) {
-    for (const { reject } of this.pending.values()) {
-      reject(new LineError({ type: "trap", message: String(error && error.message) }));
-    }
-    this.pending.clear();
-  }
+/** A native reply's value, or its error thrown as its class. */
+function settle({ ok, json }) {
+  if (ok) return JSON.parse(json);
+  throw errorFor(JSON.parse(json));
 }
 
-/** The component: each call in a fresh instance, on one of `workers`
- * worker threads (default 1; calls beyond them wait their turn). */
+/** The component, loaded once (its compilation cached on disk). */
 export class Connector {
-  #lanes = [];
-  #workers;
-  #next = 0;
+  #native;
 
-  constructor({ workers = 1 } = {}) {
-    if (!Number.isInteger(workers) || workers < 1) throw new RangeError("workers must be a whole number >= 1");
-    this.#workers = workers;
+  /** `allow`: the hosts actions may reach (`HOST` or `HOST:PORT`; default:
+   * the config's own hosts). `proxy`: a proxy URL for every destination
+   * but NO_PROXY's (default: the proxy variables). `caFile`: PEM
+   * certificates to trust as well. `component`: a `.wasm` to load instead
+   * of the one inside. A bad option throws an Error naming it (a proxy URL
+   * is never quoted). */
+  constructor({ allow, proxy, caFile, component } = {}) {
+    this.#native = new Native({ allow, proxy, caFile, component });
   }
 
   /** The manifest: the config's and every action's JSON Schemas, errors,
    * examples and hints. */
   async describe() {
-    return JSON.parse(await this.#call(MANIFEST, "describe", []));
+    return settle(await this.#native.describe());
   }
 
   /** Runs `action` (e.g. `push`) with the config and input (LINE's field
    * names); resolves to its result, or rejects with its error. */
   async run(action, config, input = {}) {
-    try {
-      return JSON.parse(await this.#call(MANIFEST, "invoke", [action, JSON.stringify(config), JSON.stringify(input)]));
-    } catch (error) {
-      throw error instanceof Error ? error : errorFor(error);
-    }
+    return settle(await this.#native.run(action, JSON.stringify(config), JSON.stringify(input ?? {})));
   }
 
   /** Verifies a webhook batch (the body as received and its
    * `X-Line-Signature`) and resolves to its events; rejects with
    * `WebhookError`. */
   async parse(channelSecret, body, signature) {
-    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : new Uint8Array(body);
-    try {
-      return JSON.parse(await this.#call(WEBHOOK, "parseJson", [channelSecret, bytes, signature]));
-    } catch (error) {
-      throw error instanceof Error ? error : new WebhookError(error);
-    }
+    const bytes = Buffer.from(typeof body === "string" ? body : new Uint8Array(body));
+    const { ok, json } = await this.#native.parse(channelSecret, bytes, signature);
+    if (ok) return JSON.parse(json);
+    const error = JSON.parse(json);
+    throw error.type === "trap" ? new LineError(error) : new WebhookError(error);
   }
 
-  /** Stops the worker threads (calls under way reject). */
-  async close() {
-    const lanes = this.#lanes.splice(0);
-    await Promise.all(lanes.map((lane) => lane.worker.terminate()));
-  }
-
-  #call(iface, fn, args) {
-    return this.#lane().call({ id: ++this.#next, iface, fn, args });
-  }
-
-  /** The lane with the fewest calls waiting, a new one while under `workers`. */
-  #lane() {
-    const idle = this.#lanes.find((lane) => lane.pending.size === 0);
-    if (idle) return idle;
-    if (this.#lanes.length < this.#workers) {
-      const lane = new Lane((gone) => {
-        this.#lanes = this.#lanes.filter((l) => l !== gone);
-      });
-      this.#lanes.push(lane);
-      return lane;
-    }
-    return this.#lanes.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-  }
+  /** Nothing to stop (kept connections close with the process); here so
+   * code written for the jco host runs unchanged. */
+  async close() {}
 }

@@ -1,7 +1,9 @@
-// The Node package against the LINE simulator. The Rust test suite runs
-// these (tests/all/node.rs) with the simulator's URL and credentials in the
-// environment; run alone, they need `line-connector simulate`, those
-// variables set and `npm run build`.
+// The Node package against the LINE simulator: the installed package's
+// native host, or with LINE_CONNECTOR_HOST=jco its jco host. The Rust test
+// suite runs these (tests/all/node.rs) on the tarball `npm pack` made,
+// installed in an empty folder, with the simulator's URL and credentials
+// in the environment; run alone, they need `line-connector simulate` and
+// those variables set.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { createServer } from "node:net";
@@ -14,7 +16,7 @@ import {
   LineError,
   Transport,
   WebhookError,
-} from "../index.js";
+} from "line-connector";
 
 const SIM = process.env.LINE_SIMULATOR_URL;
 const TOKEN = process.env.LINE_SIMULATOR_TOKEN;
@@ -22,8 +24,11 @@ const CLIENT_ID = process.env.LINE_SIMULATOR_CLIENT_ID;
 const CLIENT_SECRET = process.env.LINE_SIMULATOR_CLIENT_SECRET;
 const USER = "U4af4980629a2b3c4d5e6f708192a3b4c";
 
-const line = new Connector({ workers: 2 });
+const JCO = process.env.LINE_CONNECTOR_HOST === "jco";
+const line = JCO ? new (await import("line-connector/jco")).JcoConnector({ workers: 2 }) : new Connector();
 after(() => line.close());
+/** A test of the native host only (options the jco host has not). */
+const native = (name, body) => test(name, { skip: JCO && "native host only" }, body);
 
 const tokenConfig = (more = {}) => ({ channelAccessToken: TOKEN, apiBaseUrl: SIM, dataApiBaseUrl: SIM, ...more });
 const clientConfig = () => ({
@@ -138,4 +143,38 @@ test("a webhook batch is verified then read", async () => {
   const error = await rejection(line.parse(secret, Buffer.concat([body, Buffer.from(" ")]), signature));
   assert.ok(error instanceof WebhookError);
   assert.equal(error.data.type, "signature-mismatch");
+});
+
+native("the package is the installed native addon", async () => {
+  const { createRequire } = await import("node:module");
+  const resolved = createRequire(import.meta.url).resolve("line-connector");
+  assert.ok(resolved.includes("node_modules"), resolved);
+});
+
+native("an unknown action is the component's InvalidInput", async () => {
+  const error = await rejection(line.run("no-such-action", tokenConfig()));
+  assert.ok(error instanceof InvalidInput);
+  assert.equal(error.field, "action");
+});
+
+native("the allow-list refuses a host off it and sends nothing", async () => {
+  const fenced = new Connector({ allow: ["api.line.me"] });
+  const error = await rejection(fenced.run("push", tokenConfig(), { to: USER, text: "x" }));
+  assert.ok(error instanceof Transport);
+  assert.equal(error.kind, "denied");
+  const allowed = new Connector({ allow: ["127.0.0.1"] });
+  assert.ok((await allowed.run("quota", tokenConfig())).type);
+});
+
+native("a bad option throws naming it, quoting no password", async () => {
+  assert.throws(() => new Connector({ proxy: "socks5://user:hunter2@127.0.0.1:1080" }), (e) => {
+    return /proxy/.test(e.message) && !e.message.includes("hunter2");
+  });
+  assert.throws(() => new Connector({ caFile: "/nonexistent/ca.pem" }), /caFile/);
+});
+
+native("input larger than an instance can hold is refused by the host", async () => {
+  const error = await rejection(line.run("push", tokenConfig(), { to: USER, text: "x".repeat(33 << 20) }));
+  assert.ok(error instanceof InvalidInput);
+  assert.match(error.message, /this host takes at most/);
 });

@@ -29,6 +29,7 @@ mod rules;
 mod sandbox;
 mod secrets;
 mod soak;
+mod stubs;
 mod support;
 mod tokens;
 mod webhook;

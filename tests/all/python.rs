@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 /// The tools and test dependencies the tests install (pinned).
 const MATURIN: &str = "maturin==1.16.0";
-const TEST_DEPENDENCIES: [&str; 2] = ["wasmtime==50.0.1", "pytest==8.4.2"];
+const TEST_DEPENDENCIES: [&str; 3] = ["wasmtime==50.0.1", "pytest==8.4.2", "mypy==2.4.1"];
 
 /// The wheel, installed in its own virtual environment.
 pub struct Installed {

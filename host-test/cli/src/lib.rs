@@ -1,8 +1,10 @@
 //! What the `line-connector` command runs besides single actions, shared
 //! with the tests: the [`demo`] (every action against the simulator), the
-//! [`bench`]mark, and the [`examples`] of every action's input.
+//! [`bench`]mark, the [`examples`] of every action's input, and the type
+//! declarations of the Python and Node packages ([`stubs`]).
 
 pub mod bench;
 pub mod demo;
 pub mod demo_contacts;
 pub mod examples;
+pub mod stubs;

@@ -39,6 +39,20 @@ struct Cli {
 enum Command {
     /// List the actions, one per line.
     Actions,
+    /// Write the Python and Node packages' type declarations from the
+    /// manifest (`python/line_connector/__init__.pyi`, `node/actions.d.ts`).
+    Stubs {
+        /// The Python stub to write.
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "python/line_connector/__init__.pyi"
+        )]
+        python: PathBuf,
+        /// The TypeScript declarations to write.
+        #[arg(long, value_name = "FILE", default_value = "node/actions.d.ts")]
+        typescript: PathBuf,
+    },
     /// Print the manifest the component carries (JSON), or one action's part.
     Describe {
         /// An action, e.g. `push` (default: the whole manifest).
@@ -126,6 +140,17 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Describe { action } => describe(&cli, action.as_deref()),
+        Command::Stubs { python, typescript } => {
+            let manifest = manifest(&cli)?;
+            for (path, text) in [
+                (python, line_connector_cli::stubs::python(&manifest)),
+                (typescript, line_connector_cli::stubs::typescript(&manifest)),
+            ] {
+                std::fs::write(path, text)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Actions => {
             for action in connector(&cli, true)?.actions() {
                 println!("{}", action.name);
@@ -213,13 +238,18 @@ fn connector(cli: &Cli, once: bool) -> Result<Connector> {
 }
 
 /// `describe`: the manifest, or one action's part of it.
-fn describe(cli: &Cli, action: Option<&str>) -> Result<ExitCode> {
-    let manifest = match &cli.component {
+/// The manifest of `--component`, or of the component built in.
+fn manifest(cli: &Cli) -> Result<Value> {
+    match &cli.component {
         Some(path) => manifest_of(
             &std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
-        )?,
-        None => manifest_of(line_connector_host::EMBEDDED_COMPONENT)?,
-    };
+        ),
+        None => manifest_of(line_connector_host::EMBEDDED_COMPONENT),
+    }
+}
+
+fn describe(cli: &Cli, action: Option<&str>) -> Result<ExitCode> {
+    let manifest = manifest(cli)?;
     let shown = match action {
         None => &manifest,
         Some(name) => manifest["actions"]
