@@ -70,7 +70,10 @@ async fn demo_runs_every_action_successfully() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_benchmark_prints_every_figure() {
-    let out = line_connector(&["bench", "--iterations", "20"]).await;
+    // The packages and LINE's SDKs installed by the benchmark itself.
+    let packages = tempfile::tempdir().unwrap();
+    let dir = packages.path().to_str().unwrap();
+    let out = line_connector(&["bench", "--iterations", "20", "--packages", dir]).await;
     assert!(
         out.status.success(),
         "{}",
@@ -88,9 +91,21 @@ async fn the_benchmark_prints_every_figure() {
         "whole process",
         "component size",
         "peak linear memory",
-        "Python SDK",
     ] {
         assert!(table.contains(figure), "no {figure:?} in\n{table}");
+    }
+    for language in ["Python", "Node"] {
+        for figure in [
+            "push median, the connector's package",
+            "first call in a new process",
+            "new connections per push",
+        ] {
+            let line = table
+                .lines()
+                .find(|l| l.contains(&format!("| {language}: {figure}")))
+                .unwrap_or_else(|| panic!("no {language} {figure:?} in\n{table}"));
+            assert!(line.contains(&format!("LINE's {language} SDK ")), "{line}");
+        }
     }
 }
 

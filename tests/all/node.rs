@@ -7,6 +7,7 @@
 //! `target/node/package`, a copy of `node/` with its devDependencies (jco)
 //! installed, so no file but the addon lands in `node/`.
 
+use line_connector_cli::packages;
 use line_simulator::{self as simulator, Simulator};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,7 +37,7 @@ fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Strin
 }
 
 /// npm's flags for a quiet install.
-const QUIET: [&str; 3] = ["--no-audit", "--no-fund", "--loglevel=error"];
+const QUIET: [&str; 3] = packages::NPM_QUIET;
 
 /// The packed tarball, installed in an empty folder.
 pub struct Installed {
@@ -53,37 +54,9 @@ pub fn installed() -> &'static Installed {
     static INSTALLED: OnceLock<Installed> = OnceLock::new();
     INSTALLED.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let packed = run(
-            &root().join("node"),
-            "npm",
-            &[
-                "pack",
-                "--silent",
-                "--pack-destination",
-                dir.path().to_str().unwrap(),
-            ],
-            &[],
-        );
-        let name = packed
-            .lines()
-            .last()
-            .expect("npm pack named no tarball")
-            .trim();
-        let tarball = dir.path().join(name);
+        let tarball = packages::tarball(dir.path()).unwrap();
         let app = dir.path().join("app");
-        std::fs::create_dir_all(&app).unwrap();
-        std::fs::write(
-            app.join("package.json"),
-            r#"{"name": "app", "private": true, "type": "module"}"#,
-        )
-        .unwrap();
-        let tarball_arg = tarball.to_str().unwrap();
-        run(
-            &app,
-            "npm",
-            &[&["install"][..], &QUIET, &[tarball_arg]].concat(),
-            &[],
-        );
+        packages::node_app(&app, &[&tarball]).unwrap();
         Installed {
             app,
             tarball,

@@ -28,14 +28,30 @@ impl Drop for Prism {
 }
 
 impl Prism {
-    /// Serves `spec` on a free loopback port; waits until it listens.
+    /// Serves `spec` on a free loopback port; waits until it listens. The
+    /// port is free when picked but another test may take it before Prism
+    /// binds it, so a Prism that exits before listening is started again on
+    /// another port (a few times).
     pub fn serve(spec: &Path) -> Prism {
         let bin = install();
+        for _ in 0..4 {
+            if let Some(prism) = Self::try_serve(&bin, spec) {
+                return prism;
+            }
+        }
+        panic!(
+            "Prism exited before listening, four times, for {}",
+            spec.display()
+        );
+    }
+
+    /// Prism on one free port, or `None` if it exited before listening.
+    fn try_serve(bin: &Path, spec: &Path) -> Option<Prism> {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free loopback port")
             .port();
-        let mut child = Command::new(&bin)
+        let mut child = Command::new(bin)
             .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()])
             .arg(spec)
             .stdout(Stdio::piped())
@@ -55,11 +71,8 @@ impl Prism {
         });
         let started = Instant::now();
         while rx.recv_timeout(Duration::from_millis(200)).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!(
-                    "Prism exited before listening ({status}) for {}",
-                    spec.display()
-                );
+            if let Ok(Some(_)) = child.try_wait() {
+                return None;
             }
             assert!(
                 started.elapsed() < Duration::from_secs(120),
@@ -67,10 +80,10 @@ impl Prism {
                 spec.display()
             );
         }
-        Prism {
+        Some(Prism {
             child,
             url: format!("http://127.0.0.1:{port}"),
-        }
+        })
     }
 }
 

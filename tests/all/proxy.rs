@@ -603,3 +603,94 @@ async fn a_proxy_that_echoes_its_credentials_gets_none_printed() {
     assert!(!printed.to_string().contains(PROXY_PASSWORD) && !stderr.contains(PROXY_PASSWORD));
     assert!(!printed.to_string().contains(&basic));
 }
+
+/// A push from the installed Python or Node package with the config as
+/// JSON and the options as JSON (`allow`, `proxy`, `ca_file` / `caFile`).
+const PACKAGE_PUSH: [(&str, &str); 2] = [
+    (
+        "python",
+        r#"
+import json, sys
+from line_connector import Connector
+options, config, message = (json.loads(a) for a in sys.argv[1:4])
+print(json.dumps(Connector(**options).run("push", config, message)))
+"#,
+    ),
+    (
+        "node",
+        r#"
+import { Connector } from "line-connector";
+const [options, config, message] = process.argv.slice(1, 4).map((a) => JSON.parse(a));
+console.log(JSON.stringify(await new Connector(options).run("push", config, message)));
+"#,
+    ),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_python_and_node_packages_tunnel_through_proxies_and_trust_added_cas() {
+    let (sim, ca, proxy, front) = setup().await;
+    let python = tokio::task::spawn_blocking(crate::python::installed)
+        .await
+        .unwrap();
+    let node = tokio::task::spawn_blocking(crate::node::installed)
+        .await
+        .unwrap();
+    let ca_file = ca.ca_pem().to_str().unwrap().to_owned();
+    let config = config_at(&front.url()).to_string();
+    let message = push_input().to_string();
+    for (language, script) in PACKAGE_PUSH {
+        // Python: HTTPS_PROXY and the ca_file option; Node: the proxy and
+        // caFile options, with an HTTPS_PROXY that would fail if read.
+        let (options, env) = match language {
+            "python" => (
+                json!({"ca_file": ca_file}),
+                vec![("HTTPS_PROXY", proxy.url(PROXY_PASSWORD))],
+            ),
+            _ => (
+                json!({"proxy": proxy.url(PROXY_PASSWORD), "caFile": ca_file}),
+                vec![("HTTPS_PROXY", "http://127.0.0.1:9".to_owned())],
+            ),
+        };
+        let mut command = match language {
+            "python" => {
+                let mut c = std::process::Command::new(&python.python);
+                c.args(["-c", script]).env_remove("PYTHONPATH");
+                c
+            }
+            _ => {
+                let mut c = std::process::Command::new("node");
+                c.args(["--input-type=module", "-e", script])
+                    .current_dir(&node.app);
+                c
+            }
+        };
+        command
+            .args([options.to_string(), config.clone(), message.clone()])
+            .env_remove("SSL_CERT_FILE");
+        for var in line_connector_host::network::PROXY_VARIABLES {
+            command.env_remove(var);
+        }
+        command.envs(env);
+        let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(out.status.success(), "{language}: {stdout} {stderr}");
+        let result: Value = serde_json::from_str(stdout.trim()).unwrap();
+        assert!(result["sentMessages"][0]["id"].is_string(), "{result}");
+        assert!(!stdout.contains(PROXY_PASSWORD) && !stderr.contains(PROXY_PASSWORD));
+    }
+    // Each package asked the proxy for one tunnel, with its credentials;
+    // TLS ran end to end with the test CA's server; both pushes arrived.
+    let asked = proxy.asked();
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    for one in &asked {
+        assert_eq!(one.line, format!("CONNECT localhost:{}", front.port));
+        assert!(one.auth.as_deref().is_some_and(|a| a.starts_with("Basic ")));
+    }
+    assert_eq!(front.handshakes.load(Ordering::SeqCst), 2);
+    assert_eq!(sent_pushes(&sim), 2);
+}

@@ -6,14 +6,13 @@
 //! and through the `wasmtime` package), and the guarantees the Rust host
 //! gives (one token per lifetime, kept-alive connections, proxies).
 
-use crate::support::pip_install;
+use line_connector_cli::packages;
 use line_simulator::{self as simulator, Simulator};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// The tools and test dependencies the tests install (pinned).
-const MATURIN: &str = "maturin==1.16.0";
+/// The test dependencies installed beside the wheel (pinned).
 const TEST_DEPENDENCIES: [&str; 3] = ["wasmtime==50.0.1", "pytest==8.4.2", "mypy==2.4.1"];
 
 /// The wheel, installed in its own virtual environment.
@@ -34,14 +33,7 @@ fn root() -> PathBuf {
 
 /// Runs `command`; panics with its output unless it succeeds.
 fn checked(command: &mut Command, what: &str) -> Output {
-    let out = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(
-        out.status.success(),
-        "{what} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    packages::checked(command, what).unwrap()
 }
 
 /// Builds the wheel and installs it in a fresh virtual environment, once
@@ -49,46 +41,13 @@ fn checked(command: &mut Command, what: &str) -> Output {
 pub fn installed() -> &'static Installed {
     static INSTALLED: OnceLock<Installed> = OnceLock::new();
     INSTALLED.get_or_init(|| {
-        let root = root();
-        let tools = root.join("target/python/maturin");
-        if !tools.join("bin/maturin").exists() {
-            pip_install(&tools, &[MATURIN]);
-        }
         let dir = tempfile::tempdir().unwrap();
         let wheels = dir.path().join("wheels");
-        checked(
-            Command::new(tools.join("bin/maturin"))
-                .args(["build", "--quiet", "--out"])
-                .arg(&wheels)
-                .current_dir(root.join("python"))
-                .env("PYTHONPATH", &tools),
-            "maturin build",
-        );
-        let wheel = std::fs::read_dir(&wheels)
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .find(|path| path.extension().is_some_and(|e| e == "whl"))
-            .expect("maturin built no wheel");
+        let wheel = packages::wheel(&wheels).unwrap();
         let venv = dir.path().join("venv");
-        checked(
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
-            "python3 -m venv",
-        );
-        let python = venv.join("bin/python");
-        checked(
-            Command::new(&python)
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                ])
-                .arg(&wheel)
-                .args(TEST_DEPENDENCIES)
-                .current_dir(dir.path()),
-            "pip install the wheel",
-        );
+        let mut install = vec![wheel.as_os_str()];
+        install.extend(TEST_DEPENDENCIES.iter().map(std::ffi::OsStr::new));
+        let python = packages::venv(&venv, &install).unwrap();
         Installed {
             python,
             venv,

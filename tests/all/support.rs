@@ -159,29 +159,7 @@ pub fn menu_with(change: impl FnOnce(&mut Value)) -> Value {
 /// package's tests), allowed where the system's Python refuses installs
 /// (PEP 668): `--target` leaves the system's packages alone.
 pub fn pip_install(dir: &std::path::Path, args: &[&str]) {
-    let pip = |extra: &[&str]| {
-        std::process::Command::new("python3")
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .arg("--root-user-action=ignore")
-            .arg("--target")
-            .arg(dir)
-            .args(extra)
-            .args(args)
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let installed = pip(&[]) || pip(&["--break-system-packages"]);
-    assert!(
-        installed,
-        "pip install {args:?} into {} failed",
-        dir.display()
-    );
+    line_connector_cli::packages::pip_target(dir, args).unwrap();
 }
 
 /// Runs `openssl ARGS` in `dir` (test keys and certificates are made by

@@ -26,27 +26,14 @@ use tokio::net::{TcpListener, TcpStream};
 const USER: &str = "U4af4980629a2b3c4d5e6f708192a3b4c";
 /// What the server answers a push with.
 const PUSH_ANSWER: &str = r#"{"sentMessages":[{"id":"500000000000001","quoteToken":"q1"}]}"#;
-/// The push loop run with LINE's Python SDK (v3), when it is installed.
-const PYTHON_PUSH: &str = r#"
-import json, sys, time, uuid
-started = time.perf_counter()
-from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, PushMessageRequest, TextMessage
-imported = time.perf_counter() - started
-url, user, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-times = []
-with ApiClient(Configuration(host=url, access_token="bench-token")) as client:
-    api = MessagingApi(client)
-    for _ in range(count):
-        t = time.perf_counter()
-        api.push_message(PushMessageRequest(to=user, messages=[TextMessage(text="bench")]), x_line_retry_key=str(uuid.uuid4()))
-        times.append(time.perf_counter() - t)
-print(json.dumps({"import": imported, "times": times}))
-"#;
-
 /// How much to measure.
 pub struct Options {
     /// Pushes per latency series and per throughput level.
     pub iterations: usize,
+    /// Where the Python and Node packages and LINE's SDKs are (or are to
+    /// be) installed, to compare them ([`crate::languages`]); `None` skips
+    /// those rows.
+    pub packages: Option<std::path::PathBuf>,
 }
 
 /// Runs every measurement and writes the table.
@@ -61,12 +48,12 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
     writeln!(out)?;
     writeln!(out, "| measurement | figure | compared with | ratio |")?;
     writeln!(out, "| --- | --- | --- | --- |")?;
-    let (median, raw_median) = latency(out, &connector, &setup).await?;
+    let (_, raw_median) = latency(out, &connector, &setup).await?;
     throughputs(out, &connector, &setup).await?;
     instances(out, &connector, &setup, raw_median).await?;
     loading(out, &setup)?;
     footprint(out, &connector, &setup).await?;
-    python(out, &setup, median)
+    languages(out, &setup, options.packages.as_deref()).await
 }
 
 /// What every series shares: the server, a config for it, the push.
@@ -225,25 +212,56 @@ async fn footprint(out: &mut impl Write, connector: &Connector, setup: &Setup) -
     )
 }
 
-/// LINE's Python SDK against this connector's push median, if installed.
-fn python(out: &mut impl Write, setup: &Setup, median: Duration) -> Result<()> {
-    match python_sdk(&setup.server, setup.n) {
-        Some((import, times)) => {
-            let python = percentile(&times, 50);
-            row(
-                out,
-                "LINE's Python SDK (v3), push median",
-                us(python),
-                &format!("this connector {}", us(median)),
-                ratio(python, median),
-            )?;
-            row(out, "LINE's Python SDK, import", ms(import), "", "")
-        }
-        None => Ok(writeln!(
+/// The Python and Node packages beside LINE's SDKs, if asked for.
+async fn languages(
+    out: &mut impl Write,
+    setup: &Setup,
+    dir: Option<&std::path::Path>,
+) -> Result<()> {
+    let Some(dir) = dir else {
+        return Ok(writeln!(
             out,
-            "| LINE's Python SDK | not installed (pip install line-bot-sdk) | | |"
-        )?),
+            "| Python and Node packages against LINE's SDKs | not measured (bench --packages DIR) | | |"
+        )?);
+    };
+    let dir = dir.to_owned();
+    let installed = tokio::task::spawn_blocking(move || crate::languages::prepare(&dir)).await??;
+    let url = setup.server.url();
+    let connections = setup.server.connections.clone();
+    let n = setup.n;
+    let (python, node) = tokio::task::spawn_blocking(move || {
+        let server = (url.as_str(), USER, n);
+        anyhow::Ok((
+            crate::languages::python(&installed, server, &connections)?,
+            crate::languages::node(&installed, server, &connections)?,
+        ))
+    })
+    .await??;
+    for (language, (sdk, ours)) in [("Python", python), ("Node", node)] {
+        let (theirs, mine) = (percentile(&sdk.times, 50), percentile(&ours.times, 50));
+        row(
+            out,
+            &format!("{language}: push median, the connector's package"),
+            us(mine),
+            &format!("LINE's {language} SDK {}", us(theirs)),
+            ratio(mine, theirs),
+        )?;
+        row(
+            out,
+            &format!("{language}: first call in a new process (import, construction, first push)"),
+            ms(ours.first),
+            &format!("LINE's {language} SDK {}", ms(sdk.first)),
+            ratio(ours.first, sdk.first),
+        )?;
+        row(
+            out,
+            &format!("{language}: new connections per push"),
+            format!("{:.2}", ours.connections_per_push),
+            &format!("LINE's {language} SDK {:.2}", sdk.connections_per_push),
+            "",
+        )?;
     }
+    Ok(())
 }
 
 /// One push through the host, in a new instance.
@@ -404,19 +422,6 @@ fn whole_process(server: &Server) -> Result<Duration> {
     Ok(percentile(&times?, 50))
 }
 
-/// LINE's Python SDK's push loop against the same server, if it is installed:
-/// its import time and each push's time.
-fn python_sdk(server: &Server, n: usize) -> Option<(Duration, Vec<Duration>)> {
-    let out = Command::new("python3")
-        .args(["-c", PYTHON_PUSH, &server.url(), USER, &n.to_string()])
-        .output()
-        .ok()?;
-    let result: Value = serde_json::from_slice(&out.stdout).ok()?;
-    let seconds = |v: &Value| Duration::from_secs_f64(v.as_f64().unwrap_or_default());
-    let times = result["times"].as_array()?.iter().map(seconds).collect();
-    Some((seconds(&result["import"]), times))
-}
-
 /// The `p`th percentile (0 to 100) of `times`.
 fn percentile(times: &[Duration], p: usize) -> Duration {
     let mut sorted = times.to_vec();
@@ -457,6 +462,8 @@ fn row(
 struct Server {
     addr: SocketAddr,
     task: tokio::task::JoinHandle<()>,
+    /// Connections accepted so far.
+    connections: Arc<AtomicUsize>,
 }
 
 impl Drop for Server {
@@ -469,8 +476,11 @@ impl Server {
     async fn start() -> Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
+        let connections = Arc::new(AtomicUsize::new(0));
+        let accepted = connections.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                accepted.fetch_add(1, Ordering::SeqCst);
                 let _ = stream.set_nodelay(true);
                 tokio::spawn(http1::Builder::new().serve_connection(
                     TokioIo::new(stream),
@@ -492,7 +502,11 @@ impl Server {
                 ));
             }
         });
-        Ok(Server { addr, task })
+        Ok(Server {
+            addr,
+            task,
+            connections,
+        })
     }
 
     fn url(&self) -> String {

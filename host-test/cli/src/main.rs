@@ -122,6 +122,11 @@ enum Command {
         /// Pushes per series.
         #[arg(long, default_value_t = 2000)]
         iterations: usize,
+        /// Compare the Python and Node packages with LINE's SDKs, installing
+        /// them (the wheel, the tarball, line-bot-sdk, @line/bot-sdk) into
+        /// DIR the first time.
+        #[arg(long, value_name = "DIR")]
+        packages: Option<PathBuf>,
     },
 }
 
@@ -197,9 +202,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Ask(args) => ask::run(args, || connector(&cli, false)).await,
         Command::Simulate { port } => simulate(*port).await,
-        Command::Bench { iterations } => {
+        Command::Bench {
+            iterations,
+            packages,
+        } => {
             let options = bench::Options {
                 iterations: *iterations,
+                packages: packages.clone(),
             };
             let connector = std::sync::Arc::new(connector(&cli, false)?);
             bench::run(connector, &options, &mut std::io::stdout()).await?;
