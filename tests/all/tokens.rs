@@ -2,7 +2,8 @@
 //! modes side by side, the connection test in each, the JWT checked by OpenSSL (not our code), a token's
 //! life (issue, verify, list, revoke, then refused everywhere), bad keys
 //! refused before anything is sent, attaching a module with HTTP Basic,
-//! and LINE's snake_case names in and out.
+//! LINE's snake_case names in and out, and tokens kept between runs of the
+//! command.
 
 use crate::support::*;
 use base64::Engine as _;
@@ -741,4 +742,158 @@ async fn runs_of_one_config_share_its_token_until_near_expiry_and_configs_never_
     let outcome = run("get-bot-info", &config, json!({})).await;
     assert!(outcome.is_ok(), "{outcome:?}");
     assert_eq!(token_fetches(&sim), 4);
+}
+
+/// `line-connector run ACTION` with `config`, tokens kept in `cache`, and
+/// `extra` arguments: its exit code, its JSON and its stderr.
+async fn run_kept(
+    action: &str,
+    config: &Value,
+    input: Value,
+    cache: &std::path::Path,
+    extra: &[&str],
+) -> (i32, Value, String) {
+    let file = config_file(config);
+    let mut args: Vec<String> = ["run", action, "--config", path_of(&file), "--input"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.push(input.to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let cache = cache.to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_line-connector"))
+            .args(&args)
+            .env("LINE_CONNECTOR_TOKEN_CACHE", cache)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (
+        out.status.code().unwrap_or(-1),
+        value,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The simulator's requests to `path` so far.
+fn requests_to(sim: &Simulator, path: &str) -> Vec<line_simulator::Recorded> {
+    sim.requests()
+        .into_iter()
+        .filter(|r| r.path == path)
+        .collect()
+}
+
+/// The one file in `dir`.
+fn only_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files.into_iter().next().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_of_the_command_share_a_kept_token_that_holds_no_secret() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = Simulator::start().await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let cache = scratch.path().join("tokens");
+    let push = || json!({"to": USER, "messages": text("hi")});
+    for _ in 0..3 {
+        let (code, result, stderr) =
+            run_kept("push", &client_config(&sim), push(), &cache, &[]).await;
+        assert_eq!(code, 0, "{result} {stderr}");
+    }
+    // Three runs, one token, used by all three pushes.
+    assert_eq!(requests_to(&sim, "/oauth2/v3/token").len(), 1);
+    let pushes = requests_to(&sim, "/v2/bot/message/push");
+    let bearers: std::collections::BTreeSet<_> = pushes
+        .iter()
+        .map(|r| r.header("authorization").unwrap().to_owned())
+        .collect();
+    assert_eq!((pushes.len(), bearers.len()), (3, 1));
+    // Only this user may read it; it holds the token, not the secret.
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let file = only_file(&cache);
+    assert_eq!((mode(&cache), mode(&file)), (0o700, 0o600));
+    let kept = std::fs::read_to_string(&file).unwrap();
+    assert!(!kept.contains(CLIENT_SECRET), "{kept}");
+    let token = bearers.first().unwrap().trim_start_matches("Bearer ");
+    assert!(kept.contains(token));
+    // --no-token-cache: the run fetches its own token, the file untouched.
+    let (code, ..) = run_kept(
+        "push",
+        &client_config(&sim),
+        push(),
+        &cache,
+        &["--no-token-cache"],
+    )
+    .await;
+    assert_eq!(code, 0);
+    assert_eq!(requests_to(&sim, "/oauth2/v3/token").len(), 2);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), kept);
+    // The connection test always works on the credentials themselves.
+    let (code, result, _) = run_kept("check", &client_config(&sim), json!({}), &cache, &[]).await;
+    assert_eq!(
+        (code, result["authMode"].as_str()),
+        (0, Some("clientSecret"))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jwt_runs_issue_one_token_v2_1_not_one_each_of_lines_thirty() {
+    let sim = Simulator::start().await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let mut config = assertion_config(&sim);
+    config["tokenUrl"] = json!(format!("{}/oauth2/v2.1/token", sim.url()));
+    for _ in 0..4 {
+        let (code, result, stderr) = run_kept(
+            "get-bot-info",
+            &config,
+            json!({}),
+            &scratch.path().join("tokens"),
+            &[],
+        )
+        .await;
+        assert_eq!(code, 0, "{result} {stderr}");
+        assert!(result["basicId"].is_string());
+    }
+    assert_eq!(requests_to(&sim, "/oauth2/v2.1/token").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_token_line_refuses_is_replaced_once_and_a_shared_folder_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    let sim = Simulator::start().await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let cache = scratch.path().join("tokens");
+    let config = client_config(&sim);
+    let (code, ..) = run_kept("quota", &config, json!({}), &cache, &[]).await;
+    assert_eq!(code, 0);
+    // The kept token stops working (as a revoked one would).
+    let file = only_file(&cache);
+    let mut kept: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    kept["accessToken"] = json!("revoked-or-wrong-token");
+    std::fs::write(&file, kept.to_string()).unwrap();
+    let (code, result, stderr) = run_kept("quota", &config, json!({}), &cache, &[]).await;
+    assert_eq!(code, 0, "{result} {stderr}");
+    assert_eq!(requests_to(&sim, "/oauth2/v3/token").len(), 2);
+    let now: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_ne!(now["accessToken"], "revoked-or-wrong-token");
+    // A folder others may write to is not used: each run fetches its own.
+    let shared = scratch.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let before = requests_to(&sim, "/oauth2/v3/token").len();
+    for _ in 0..2 {
+        let (code, _, stderr) = run_kept("quota", &config, json!({}), &shared, &[]).await;
+        assert_eq!(code, 0);
+        assert!(stderr.contains("not keeping tokens"), "{stderr}");
+    }
+    assert_eq!(requests_to(&sim, "/oauth2/v3/token").len(), before + 2);
+    assert_eq!(std::fs::read_dir(&shared).unwrap().count(), 0);
 }

@@ -6,13 +6,14 @@ use clap::{Parser, Subcommand};
 use line_connector_cli::{bench, demo};
 use line_connector_host::{Connector, Limits, Network, Sandbox, manifest_of};
 use line_simulator::{self as simulator, Simulator};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod ask;
 mod channel;
 mod contacts;
+mod token_cache;
 mod webhook;
 
 /// Run the LINE Messaging API connector component.
@@ -90,6 +91,13 @@ enum Command {
         /// the store knows is no friend is refused without a request.
         #[arg(long, value_name = "FILE")]
         store: Option<PathBuf>,
+        /// Fetch a token for this run only: with client credentials or a
+        /// JWT assertion, a run otherwise keeps its token (never a secret of
+        /// the config) in a file only this user can read, for later runs
+        /// with the same credentials ($LINE_CONNECTOR_TOKEN_CACHE,
+        /// default ~/.cache/line-connector/tokens).
+        #[arg(long = "no-token-cache")]
+        no_token_cache: bool,
         /// With --store: seconds a friend check's answer is trusted
         /// (follow and unfollow events keep it current regardless).
         #[arg(long = "fresh-for", value_name = "SECONDS", default_value_t = line_webhook_intake::sending::DEFAULT_FRESH_FOR.as_secs())]
@@ -172,6 +180,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             input_files,
             store,
             fresh_for,
+            no_token_cache,
         } => {
             let config = which.config()?;
             let input = action_input(input, input_files, *dry_run)?;
@@ -193,7 +202,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 input: &input,
                 directory: directory.as_ref(),
             };
-            run_action(&cli, call, sandbox, output.as_deref()).await
+            let tokens = match no_token_cache {
+                true => None,
+                false => token_cache::TokenCache::from_env(),
+            };
+            run_action(&cli, call, sandbox, tokens, output.as_deref()).await
         }
         Command::Contacts(args) => contacts::run(args, || connector(&cli, false)).await,
         Command::Channels(args) => channel::list(args, || connector(&cli, false)).await,
@@ -297,30 +310,15 @@ async fn run_action(
     cli: &Cli,
     call: Call<'_>,
     sandbox: Sandbox,
+    tokens: Option<token_cache::TokenCache>,
     output: Option<&std::path::Path>,
 ) -> Result<ExitCode> {
-    use line_webhook_intake::{ask::invalid, sending};
     let connector = connector(cli, true)?;
     let mut session = connector.session(sandbox).await?;
-    let outcome = match (
-        call.directory,
-        sending::contact_field(call.action, call.input),
-    ) {
-        (Some(directory), _) => {
-            sending::run(
-                &mut session,
-                call.config,
-                directory,
-                call.action,
-                call.input,
-            )
-            .await?
-        }
-        (None, Some(field)) => Err(invalid(
-            &field,
-            "names a contact: give the intake's --store to look it up",
-        )),
-        (None, None) => session.run(call.action, call.config, call.input).await?,
+    let plan = token_cache::Plan::of(call.action, call.config);
+    let outcome = match (tokens, plan) {
+        (Some(tokens), Some(plan)) => with_kept_token(&mut session, &call, &tokens, &plan).await?,
+        _ => outcome(&mut session, &call, call.config).await?,
     };
     let (value, code) = match outcome {
         Ok(result) => (save_content(result, output)?, ExitCode::SUCCESS),
@@ -328,6 +326,59 @@ async fn run_action(
     };
     println!("{}", serde_json::to_string_pretty(&value)?);
     Ok(code)
+}
+
+/// `call` with a token kept by an earlier run, or one issued now and kept;
+/// a kept token LINE refuses is forgotten and a new one issued, once. The
+/// issuing action's error, if it fails, is the run's.
+async fn with_kept_token(
+    session: &mut line_connector_host::Session<'_>,
+    call: &Call<'_>,
+    tokens: &token_cache::TokenCache,
+    plan: &token_cache::Plan,
+) -> Result<line_connector_host::Outcome> {
+    if let Some(token) = tokens.load(plan) {
+        let config = token_cache::with_token(call.config, &token);
+        let outcome = outcome(session, call, &config).await?;
+        if !matches!(&outcome, Err(error) if error["type"] == "authentication") {
+            return Ok(outcome);
+        }
+        tokens.forget(plan);
+    }
+    let issued = match session.run(plan.issue, call.config, &json!({})).await? {
+        Ok(issued) => issued,
+        Err(error) => return Ok(Err(error)),
+    };
+    let token = issued["access_token"].as_str().unwrap_or_default();
+    let expires_in = issued["expires_in"].as_u64().unwrap_or_default();
+    if let Err(error) = tokens.store(plan, token, expires_in) {
+        eprintln!("line-connector: the token was not kept for later runs: {error}");
+    }
+    outcome(session, call, &token_cache::with_token(call.config, token)).await
+}
+
+/// Runs `call` with `config`: by contact through the store, or as it is.
+async fn outcome(
+    session: &mut line_connector_host::Session<'_>,
+    call: &Call<'_>,
+    config: &Value,
+) -> Result<line_connector_host::Outcome> {
+    use line_webhook_intake::{ask::invalid, sending};
+    Ok(
+        match (
+            call.directory,
+            sending::contact_field(call.action, call.input),
+        ) {
+            (Some(directory), _) => {
+                sending::run(session, config, directory, call.action, call.input).await?
+            }
+            (None, Some(field)) => Err(invalid(
+                &field,
+                "names a contact: give the intake's --store to look it up",
+            )),
+            (None, None) => session.run(call.action, config, call.input).await?,
+        },
+    )
 }
 
 /// The config file's JSON.
