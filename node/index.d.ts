@@ -23,6 +23,48 @@ export interface WebhookBatch {
   events: Array<Record<string, unknown>>;
 }
 
+/** What an embedded intake is told. */
+export interface IntakeSettings {
+  /** The channel secrets a batch may be signed with (the current first). */
+  channelSecrets: string[];
+  /** The store's file (SQLite). */
+  store: string;
+  /** The platform's URL each stored event is POSTed to. */
+  forward: string;
+  /** Where to listen; default `127.0.0.1:0` (a free loopback port). */
+  bind?: string;
+  /** Only events of these types are delivered. */
+  types?: string[];
+  /** The channel's config, to reply to answerers of asks. */
+  replyConfig?: Config;
+  /** The channel's name, which its contacts are kept under. */
+  channel?: string;
+}
+
+/** A webhook intake running in this process. */
+export class Intake {
+  /** Where LINE posts to: `http://HOST:PORT`. */
+  readonly url: string;
+  /** Stops it as SIGTERM does and resolves once it has. */
+  stop(): Promise<void>;
+}
+
+/** A question, as `line-connector ask` takes it. */
+export interface Question {
+  /** A user, group or room id, or `contact:<platform id>`. */
+  to: string;
+  question: string;
+  options?: string[];
+  freeText?: boolean;
+  answerers?: "asked" | "any" | string[];
+  expiresIn?: number;
+  default?: string;
+  every?: boolean;
+  thanks?: string;
+  refused?: string;
+  channel?: string;
+}
+
 /** The component, loaded once (its compilation cached on disk). */
 export class Connector {
   constructor(options?: ConnectorOptions);
@@ -32,6 +74,14 @@ export class Connector {
   describe(): Promise<Record<string, unknown>>;
   /** Verifies a webhook batch (the body as received and its X-Line-Signature). */
   parse(channelSecret: string, body: string | Uint8Array, signature: string): Promise<WebhookBatch>;
+  /** Starts a webhook intake in this process. */
+  intake(settings: IntakeSettings): Promise<Intake>;
+  /** Puts a question, kept in the intake's store. */
+  ask(config: Config, store: string, question: Question): Promise<{ askId: string; expiresAt: number; requestId: string }>;
+  /** Where an ask stands, or null. */
+  askStatus(store: string, askId: string): Promise<Record<string, unknown> | null>;
+  /** Waits (up to `timeout` seconds) for an ask's answer; null when the time ran out. */
+  askWait(store: string, askId: string, timeout?: number): Promise<Record<string, unknown> | null>;
   /** Nothing to stop; here for code written for the jco host. */
   close(): Promise<void>;
 }

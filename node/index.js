@@ -29,6 +29,23 @@ function settle({ ok, json }) {
   throw errorFor(JSON.parse(json));
 }
 
+/** A webhook intake running in this process (`Connector.intake`). */
+export class Intake {
+  #native;
+
+  constructor(native) {
+    this.#native = native;
+    /** Where LINE posts to: `http://HOST:PORT` (any path). */
+    this.url = `http://${native.address}`;
+  }
+
+  /** Stops it as SIGTERM does (requests and a delivery round in flight
+   * finished) and resolves once it has. */
+  async stop() {
+    await this.#native.stop();
+  }
+}
+
 /** The component, loaded once (its compilation cached on disk). */
 export class Connector {
   #native;
@@ -53,6 +70,37 @@ export class Connector {
    * names); resolves to its result, or rejects with its error. */
   async run(action, config, input = {}) {
     return settle(await this.#native.run(action, JSON.stringify(config), JSON.stringify(input ?? {})));
+  }
+
+  /** Starts a webhook intake in this process, as `line-connector webhook
+   * listen`: batches signed with one of `channelSecrets` are stored in
+   * `store` (SQLite) before LINE is answered 200, then POSTed event by event
+   * to the platform's `forward` URL, at least once, in order per chat. With
+   * `replyConfig` (the channel's config) it replies to answerers of asks.
+   * Resolves to an `Intake`; `await intake.stop()` stops it. */
+  async intake({ channelSecrets, store, forward, bind = "127.0.0.1:0", types, replyConfig, channel }) {
+    const settings = { channelSecrets, store, forward, bind, types, replyConfig, channel };
+    return new Intake(await this.#native.startIntake(JSON.stringify(settings)));
+  }
+
+  /** Puts a question to a LINE user, group or room (`to`, which may be
+   * `contact:<platform id>`), kept in the intake's `store`: `question`,
+   * `options`, and optionally `freeText`, `answerers`, `expiresIn`,
+   * `default`, `every`, `thanks`, `refused`, as `line-connector ask` takes
+   * them. Resolves to `{askId, expiresAt, requestId}`. */
+  async ask(config, store, question) {
+    return settle(await this.#native.ask(JSON.stringify(config), store, JSON.stringify(question)));
+  }
+
+  /** Where an ask stands, or null for an ask the store does not hold. */
+  async askStatus(store, askId) {
+    return settle(await this.#native.askStatus(store, askId));
+  }
+
+  /** Waits up to `timeout` seconds (for ever without) for the answer, or
+   * the default at expiry; null when the time ran out first. */
+  async askWait(store, askId, timeout) {
+    return settle(await this.#native.askWait(store, askId, timeout ?? null));
   }
 
   /** Verifies a webhook batch (the body as received and its

@@ -38,6 +38,7 @@ from .errors import (  # noqa: F401  (re-exported)
 
 __all__ = [
     "Connector",
+    "Intake",
     "LineError",
     "InvalidInput",
     "Authentication",
@@ -90,6 +91,56 @@ class Connector:
         field names); returns its result, or raises its error."""
         return _result(self._native.run(action, json.dumps(config), json.dumps(input or {})))
 
+    def intake(
+        self,
+        *,
+        channel_secrets: Sequence[str],
+        store: Path,
+        forward: str,
+        bind: str = "127.0.0.1:0",
+        types: Optional[Sequence[str]] = None,
+        reply_config: Optional[Dict[str, Any]] = None,
+        channel: Optional[str] = None,
+    ) -> "Intake":
+        """Starts a webhook intake in this process, as `line-connector
+        webhook listen`: batches signed with one of `channel_secrets` are
+        stored in `store` (SQLite) before LINE is answered 200, then POSTed
+        event by event to the platform's `forward` URL, at least once, in
+        order per chat. With `reply_config` (the channel's config) it
+        replies to answerers of asks. Stop it with `stop()` (or `with`)."""
+        settings = {
+            "channelSecrets": list(channel_secrets),
+            "store": str(store),
+            "forward": forward,
+            "bind": bind,
+        }
+        if types is not None:
+            settings["types"] = list(types)
+        if reply_config is not None:
+            settings["replyConfig"] = reply_config
+        if channel is not None:
+            settings["channel"] = channel
+        return Intake(self._native.start_intake(json.dumps(settings)))
+
+    def ask(self, config: Dict[str, Any], store: Path, question: Dict[str, Any]) -> Dict[str, Any]:
+        """Puts a question to a LINE user, group or room (`to`, which may be
+        `contact:<platform id>`), kept in the intake's `store`: `question`,
+        `options`, and optionally `freeText`, `answerers`, `expiresIn`,
+        `default`, `every`, `thanks`, `refused`, as `line-connector ask`
+        takes them. Returns `{"askId", "expiresAt", "requestId"}`."""
+        return _result(self._native.ask(json.dumps(config), str(store), json.dumps(question)))
+
+    def ask_status(self, store: Path, ask_id: str) -> Optional[Dict[str, Any]]:
+        """Where an ask stands (`state`, `answer`, `answers`, `refused`), or
+        None for an ask the store does not hold."""
+        return _result(self._native.ask_status(str(store), ask_id))
+
+    def ask_wait(self, store: Path, ask_id: str, timeout: Optional[float] = None) -> Optional[Dict[str, Any]]:
+        """Waits up to `timeout` seconds (for ever with None) for the answer,
+        or the default at expiry; None when the time ran out first. The
+        GIL is released while it waits."""
+        return _result(self._native.ask_wait(str(store), ask_id, timeout))
+
     def parse(self, channel_secret: str, body: bytes, signature: str) -> Dict[str, Any]:
         """Verifies a webhook batch (the body as received and its
         `X-Line-Signature`) and returns its events; raises `WebhookError`."""
@@ -100,6 +151,27 @@ class Connector:
         if error.get("type") == "trap":
             raise LineError(error)
         raise WebhookError(error)
+
+
+class Intake:
+    """A webhook intake running in this process (`Connector.intake`)."""
+
+    def __init__(self, native: Any):
+        self._native = native
+        #: Where LINE posts to: `http://HOST:PORT` (any path).
+        self.url = "http://" + native.address
+
+    def stop(self) -> None:
+        """Stops it as SIGTERM does (requests and a delivery round in flight
+        finished) and waits until it has; what it stored and did not
+        deliver yet is delivered by the next intake on the same store."""
+        self._native.stop()
+
+    def __enter__(self) -> "Intake":
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.stop()
 
 
 def _result(reply: "tuple[bool, str]") -> Any:

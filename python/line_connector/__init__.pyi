@@ -21,6 +21,28 @@ __version__: str
 
 _Path = Union[str, "PathLike[str]"]
 
+class Intake:
+    url: str
+    def stop(self) -> None: ...
+    def __enter__(self) -> Intake: ...
+    def __exit__(self, *args: Any) -> None: ...
+
+Question = TypedDict("Question", {
+    "to": str,
+    "question": str,
+    "options": NotRequired[List[str]],
+    "freeText": NotRequired[bool],
+    "answerers": NotRequired[Union[Literal["asked", "any"], List[str]]],
+    "expiresIn": NotRequired[int],
+    "default": NotRequired[str],
+    "every": NotRequired[bool],
+    "thanks": NotRequired[str],
+    "refused": NotRequired[str],
+    "channel": NotRequired[str],
+})
+
+AskPut = TypedDict("AskPut", {"askId": str, "expiresAt": int, "requestId": str})
+
 Config = TypedDict("Config", {
     "channelAccessToken": NotRequired[str],
     "clientId": NotRequired[str],
@@ -1146,6 +1168,20 @@ class Connector:
     ) -> None: ...
     def describe(self) -> Dict[str, Any]: ...
     def parse(self, channel_secret: str, body: bytes, signature: str) -> Dict[str, Any]: ...
+    def intake(
+        self,
+        *,
+        channel_secrets: Sequence[str],
+        store: _Path,
+        forward: str,
+        bind: str = ...,
+        types: Optional[Sequence[str]] = ...,
+        reply_config: Optional[Config] = ...,
+        channel: Optional[str] = ...,
+    ) -> Intake: ...
+    def ask(self, config: Config, store: _Path, question: Question) -> AskPut: ...
+    def ask_status(self, store: _Path, ask_id: str) -> Optional[Dict[str, Any]]: ...
+    def ask_wait(self, store: _Path, ask_id: str, timeout: Optional[float] = ...) -> Optional[Dict[str, Any]]: ...
     @overload
     def run(self, action: Literal["check"], config: Config, input: CheckInput = ...) -> CheckOutput:
         """Tests the config: checks every field, obtains a token the configured way (client credentials or a JWT assertion), and reads the bot's account with it (GET /v2/bot/info). Each failure is the usual typed error: `invalid-input` for the config, `authentication` for refused credentials or a revoked token, `transport` for the network."""

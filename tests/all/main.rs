@@ -18,6 +18,7 @@ mod liff;
 mod manifest;
 mod node;
 mod openapi;
+mod packages;
 mod playbook;
 mod prism;
 mod proxy;

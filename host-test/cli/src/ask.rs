@@ -51,13 +51,10 @@ pub struct Args {
     #[arg(long)]
     every: bool,
     /// Replied to an answer taken.
-    #[arg(long, default_value = "Thanks, your answer was recorded.")]
+    #[arg(long, default_value = line_webhook_intake::ask::THANKS)]
     thanks: String,
     /// Replied to an answer refused (closed, expired, not allowed).
-    #[arg(
-        long,
-        default_value = "This question is closed or not yours to answer."
-    )]
+    #[arg(long, default_value = line_webhook_intake::ask::REFUSED)]
     refused: String,
     /// Wait for the answer (or the default at expiry), then print it.
     #[arg(long)]

@@ -9,6 +9,7 @@ use crate::{Connector, Limits, Network, Outcome, Sandbox};
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// How a binding's connector is set up; every field optional.
 #[derive(Clone, Debug, Default)]
@@ -55,7 +56,8 @@ fn trap(error: &anyhow::Error) -> Reply {
 
 /// A connector for a binding: the component loaded once, its options fixed.
 pub struct Foreign {
-    connector: Connector,
+    connector: Arc<Connector>,
+    network: Network,
     allow: Option<Sandbox>,
 }
 
@@ -81,14 +83,21 @@ impl Foreign {
             None => None,
         };
         Ok(Foreign {
-            connector: connector.with_network(network),
+            connector: Arc::new(connector.with_network(network.clone())),
+            network,
             allow,
         })
     }
 
-    /// The connector inside.
-    pub fn connector(&self) -> &Connector {
+    /// The connector inside (an embedded intake shares it).
+    pub fn connector(&self) -> &Arc<Connector> {
         &self.connector
+    }
+
+    /// The proxy and CA settings it was made with (an embedded intake's
+    /// forwarder goes by them too).
+    pub fn network(&self) -> &Network {
+        &self.network
     }
 
     /// Runs `action` with the config and input as JSON text (see

@@ -65,6 +65,12 @@ impl Answerers {
     }
 }
 
+/// What an answerer is told when the answer is taken, by default.
+pub const THANKS: &str = "Thanks, your answer was recorded.";
+
+/// What an answerer is told when the answer is refused, by default.
+pub const REFUSED: &str = "This question is closed or not yours to answer.";
+
 /// What an ask is given.
 #[derive(Clone, Debug)]
 pub struct Question {

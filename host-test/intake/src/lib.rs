@@ -29,6 +29,7 @@ pub mod contacts;
 pub mod deliver;
 pub mod event;
 pub mod followers;
+pub mod hosted;
 pub mod idle;
 pub mod linking;
 pub mod observing;
@@ -99,15 +100,26 @@ pub async fn listen_until(
     options: Options,
     until: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
+    let listener = TcpListener::bind(options.bind)
+        .await
+        .with_context(|| format!("listening on {}", options.bind))?;
+    serve_until(connector, options, listener, until).await
+}
+
+/// [`listen_until`] on a listener already bound (a host that embeds the
+/// intake binds it first, to know its port).
+pub async fn serve_until(
+    connector: Arc<Connector>,
+    options: Options,
+    listener: TcpListener,
+    until: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     let tls = options
         .tls
         .as_ref()
         .map(|(cert, key)| server::tls_acceptor(cert, key))
         .transpose()?;
     let store = Store::open(&options.store, options.max_backlog).await?;
-    let listener = TcpListener::bind(options.bind)
-        .await
-        .with_context(|| format!("listening on {}", options.bind))?;
     let mut limits = options.limits;
     limits.connections = server::fitted_connections(limits.connections);
     let scheme = if tls.is_some() { "https" } else { "http" };

@@ -5,10 +5,13 @@
 //! never waits on LINE.
 
 use line_connector_host::foreign::{Foreign, Options, Reply as HostReply};
+use line_webhook_intake::hosted;
 use napi::bindgen_prelude::{Buffer, Result};
 use napi_derive::napi;
+use serde_json::Value;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// How the connector is set up; every field optional.
 #[napi(object)]
@@ -79,10 +82,103 @@ impl Native {
         self.foreign.describe().await.into()
     }
 
+    /// Starts a webhook intake with the settings' JSON text; throws naming a
+    /// setting it cannot use.
+    #[napi]
+    pub async fn start_intake(&self, settings: String) -> Result<NativeIntake> {
+        let (connector, network) = (
+            self.foreign.connector().clone(),
+            self.foreign.network().clone(),
+        );
+        let running = hosted::start(connector, network, &settings)
+            .await
+            .map_err(|error| napi::Error::from_reason(format!("{error:#}")))?;
+        Ok(NativeIntake {
+            address: running.address.to_string(),
+            running: Mutex::new(Some(running)),
+        })
+    }
+
+    /// Puts a question (JSON) with the config (JSON), kept in `store`.
+    #[napi]
+    pub async fn ask(&self, config: String, store: String, question: String) -> NativeReply {
+        let connector = self.foreign.connector().clone();
+        outcome(
+            hosted::ask(&connector, &config, store.as_ref(), &question)
+                .await
+                .map(Some),
+        )
+    }
+
+    /// Where an ask stands (`null` for one the store does not hold).
+    #[napi]
+    pub async fn ask_status(&self, store: String, id: String) -> NativeReply {
+        outcome(hosted::status(store.as_ref(), &id).await.map(|s| s.map(Ok)))
+    }
+
+    /// Waits up to `timeout` seconds (for ever without) for an ask's answer
+    /// (`null` when the time ran out first).
+    #[napi]
+    pub async fn ask_wait(&self, store: String, id: String, timeout: Option<f64>) -> NativeReply {
+        let timeout = timeout.map(|t| Duration::from_secs_f64(t.max(0.0)));
+        outcome(
+            hosted::wait(store.as_ref(), &id, timeout)
+                .await
+                .map(|s| s.map(Ok)),
+        )
+    }
+
     /// Verifies and reads a webhook batch.
     #[napi]
     pub async fn parse(&self, secret: String, body: Buffer, signature: String) -> NativeReply {
         self.foreign.parse(&secret, &body, &signature).await.into()
+    }
+}
+
+/// An outcome as a reply; `null` for `None`, a host failure as a `trap`.
+fn outcome(result: anyhow::Result<Option<std::result::Result<Value, Value>>>) -> NativeReply {
+    let (ok, json) = match result {
+        Ok(Some(Ok(value))) => (true, value.to_string()),
+        Ok(Some(Err(error))) => (false, error.to_string()),
+        Ok(None) => (true, "null".into()),
+        Err(error) => (
+            false,
+            serde_json::json!({"type": "trap", "message": format!("{error:#}")}).to_string(),
+        ),
+    };
+    NativeReply { ok, json }
+}
+
+/// A running webhook intake.
+#[napi]
+pub struct NativeIntake {
+    address: String,
+    running: Mutex<Option<hosted::Running>>,
+}
+
+#[napi]
+impl NativeIntake {
+    /// Where it listens (`HOST:PORT`).
+    #[napi(getter)]
+    pub fn address(&self) -> String {
+        self.address.clone()
+    }
+
+    /// Stops it as SIGTERM does and resolves once it has; again, nothing.
+    #[napi]
+    pub async fn stop(&self) -> Result<()> {
+        let running = self
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        match running {
+            Some(running) => running
+                .stop()
+                .await
+                .map_err(|error| napi::Error::from_reason(format!("{error:#}"))),
+            None => Ok(()),
+        }
     }
 }
 

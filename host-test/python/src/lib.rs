@@ -5,12 +5,15 @@
 //! threads go on.
 
 use line_connector_host::foreign::{Foreign, Options, Reply};
+use line_webhook_intake::hosted;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+use serde_json::Value;
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 use tokio::runtime::Runtime;
 
 /// The process's one runtime: kept-alive connections live on it between calls.
@@ -47,6 +50,43 @@ where
             ),
         }
     })
+}
+
+/// Runs `call` on the runtime's workers and waits for its value, the GIL
+/// released; `None` if the call ended without one (it panicked).
+fn wait_on_runtime<T, F>(py: Python<'_>, call: F) -> Option<T>
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    py.detach(|| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        runtime().spawn(async move {
+            let _ = tx.send(call.await);
+        });
+        rx.recv().ok()
+    })
+}
+
+/// A host failure as `(false, trap_json)`.
+fn trap(error: &anyhow::Error) -> (bool, String) {
+    let error = serde_json::json!({"type": "trap", "message": format!("{error:#}")});
+    (false, error.to_string())
+}
+
+/// An outcome as `(ok, json_text)`; `null` for `None`.
+fn outcome(
+    result: Option<anyhow::Result<Option<std::result::Result<Value, Value>>>>,
+) -> (bool, String) {
+    match result {
+        Some(Ok(Some(Ok(value)))) => (true, value.to_string()),
+        Some(Ok(Some(Err(error)))) => (false, error.to_string()),
+        Some(Ok(None)) => (true, "null".into()),
+        Some(Err(error)) => trap(&error),
+        None => trap(&anyhow::anyhow!(
+            "the connector's call ended without a reply"
+        )),
+    }
 }
 
 /// A reply as `(ok, json_text)`.
@@ -108,6 +148,64 @@ impl Native {
         on_runtime(py, async move { foreign.describe().await })
     }
 
+    /// Starts a webhook intake with the settings' JSON text; `ValueError`
+    /// names a setting it cannot use.
+    fn start_intake(&self, py: Python<'_>, settings: String) -> PyResult<Intake> {
+        let (connector, network) = (
+            self.foreign.connector().clone(),
+            self.foreign.network().clone(),
+        );
+        match wait_on_runtime(py, async move {
+            hosted::start(connector, network, &settings).await
+        }) {
+            Some(Ok(running)) => Ok(Intake {
+                address: running.address.to_string(),
+                running: Mutex::new(Some(running)),
+            }),
+            Some(Err(error)) => Err(PyValueError::new_err(format!("{error:#}"))),
+            None => Err(PyValueError::new_err("the intake did not start")),
+        }
+    }
+
+    /// Puts a question (JSON) with the config (JSON), kept in `store`.
+    fn ask(
+        &self,
+        py: Python<'_>,
+        config: String,
+        store: PathBuf,
+        question: String,
+    ) -> (bool, String) {
+        let connector = self.foreign.connector().clone();
+        outcome(wait_on_runtime(py, async move {
+            hosted::ask(&connector, &config, &store, &question)
+                .await
+                .map(Some)
+        }))
+    }
+
+    /// Where an ask stands (`null` for one the store does not hold).
+    fn ask_status(&self, py: Python<'_>, store: PathBuf, id: String) -> (bool, String) {
+        outcome(wait_on_runtime(py, async move {
+            hosted::status(&store, &id).await.map(|s| s.map(Ok))
+        }))
+    }
+
+    /// Waits up to `timeout` seconds (for ever with `None`) for an ask's
+    /// answer (`null` when the time ran out first).
+    #[pyo3(signature = (store, id, timeout=None))]
+    fn ask_wait(
+        &self,
+        py: Python<'_>,
+        store: PathBuf,
+        id: String,
+        timeout: Option<f64>,
+    ) -> (bool, String) {
+        let timeout = timeout.map(|t| Duration::from_secs_f64(t.max(0.0)));
+        outcome(wait_on_runtime(py, async move {
+            hosted::wait(&store, &id, timeout).await.map(|s| s.map(Ok))
+        }))
+    }
+
     /// Verifies and reads a webhook batch: `(ok, json_text)`.
     fn parse(
         &self,
@@ -123,6 +221,37 @@ impl Native {
     }
 }
 
+/// A running webhook intake.
+#[pyclass(frozen, module = "line_connector._native")]
+struct Intake {
+    /// Where it listens (`HOST:PORT`).
+    #[pyo3(get)]
+    address: String,
+    running: Mutex<Option<hosted::Running>>,
+}
+
+#[pymethods]
+impl Intake {
+    /// Stops it as SIGTERM does and waits until it has; again, nothing.
+    fn stop(&self, py: Python<'_>) -> PyResult<()> {
+        let running = self
+            .running
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let Some(running) = running else {
+            return Ok(());
+        };
+        match wait_on_runtime(py, running.stop()) {
+            Some(Ok(())) => Ok(()),
+            Some(Err(error)) => Err(PyValueError::new_err(format!("{error:#}"))),
+            None => Err(PyValueError::new_err(
+                "the intake's stop ended without a reply",
+            )),
+        }
+    }
+}
+
 /// The embedded component's bytes, for hosts nobody here wrote (the
 /// `wasmtime` package: `line_connector.wasmtime_host`).
 #[pyfunction]
@@ -134,6 +263,7 @@ fn component(py: Python<'_>) -> Bound<'_, PyBytes> {
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Native>()?;
+    module.add_class::<Intake>()?;
     module.add_function(wrap_pyfunction!(component, module)?)?;
     Ok(())
 }
