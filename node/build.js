@@ -4,7 +4,7 @@
 // compiled. `npm pack` runs this first (prepack), so the tarball always
 // ships the addon of this checkout.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,4 +32,8 @@ if (!library) {
   console.error("cargo built no line_connector_node library");
   process.exit(1);
 }
-copyFileSync(library, join(here, "line_connector.node"));
+// Copied beside, then renamed over: a pack running at the same time (the
+// tests pack twice at once) reads the old file or the new, never half.
+const partial = join(here, `line_connector.node.${process.pid}`);
+copyFileSync(library, partial);
+renameSync(partial, join(here, "line_connector.node"));

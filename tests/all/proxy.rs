@@ -5,7 +5,7 @@
 //! TLS to a loopback server whose certificate a test CA signed (made with
 //! OpenSSL here), trusted only through `--ca-file` or `SSL_CERT_FILE`.
 
-use crate::support::{USER, config_file, openssl, path_of, text};
+use crate::support::{USER, config_file, openssl, path_of, run_args, text};
 use line_simulator::{self as simulator, Simulator};
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -307,12 +307,7 @@ async fn run_with(
     env: Env,
 ) -> (i32, Value, String) {
     let file = config_file(config);
-    let mut args: Vec<String> = ["run", action, "--config", path_of(&file), "--input"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    args.push(input.to_string());
-    args.extend(extra.iter().map(|s| s.to_string()));
+    let args = run_args(action, &file, &input, extra);
     command(args, env).await
 }
 

@@ -119,6 +119,23 @@ pub async fn run_command(action: &str, config: &Value, extra: &[&str]) -> std::p
     line_connector(&args).await
 }
 
+/// `run ACTION --config FILE --input JSON EXTRA...`, as arguments (the
+/// caller keeps `config` alive while they are used).
+pub fn run_args(
+    action: &str,
+    config: &tempfile::NamedTempFile,
+    input: &Value,
+    extra: &[&str],
+) -> Vec<String> {
+    let mut args: Vec<String> = ["run", action, "--config", path_of(config), "--input"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.push(input.to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
 /// `config` as a JSON file for `--config`, removed when dropped.
 pub fn config_file(config: &Value) -> tempfile::NamedTempFile {
     let file = tempfile::NamedTempFile::new().unwrap();

@@ -754,12 +754,7 @@ async fn run_kept(
     extra: &[&str],
 ) -> (i32, Value, String) {
     let file = config_file(config);
-    let mut args: Vec<String> = ["run", action, "--config", path_of(&file), "--input"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    args.push(input.to_string());
-    args.extend(extra.iter().map(|s| s.to_string()));
+    let args = run_args(action, &file, &input, extra);
     let cache = cache.to_owned();
     let out = tokio::task::spawn_blocking(move || {
         Command::new(env!("CARGO_BIN_EXE_line-connector"))

@@ -34,18 +34,21 @@ pub fn checked(command: &mut Command, what: &str) -> Result<Output> {
     Ok(out)
 }
 
+/// `python -m pip install`, quietly.
+const PIP_INSTALL: [&str; 5] = [
+    "-m",
+    "pip",
+    "install",
+    "--quiet",
+    "--disable-pip-version-check",
+];
+
 /// `pip install --target dir args` (with `--break-system-packages` where
 /// the system's pip asks for it).
 pub fn pip_target(dir: &Path, args: &[&str]) -> Result<()> {
     let pip = |extra: &[&str]| {
         Command::new("python3")
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
+            .args(PIP_INSTALL)
             .arg("--root-user-action=ignore")
             .arg("--target")
             .arg(dir)
@@ -96,13 +99,7 @@ pub fn venv<S: AsRef<OsStr>>(venv: &Path, packages: &[S]) -> Result<PathBuf> {
     let python = venv.join("bin/python");
     checked(
         Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
+            .args(PIP_INSTALL)
             .args(packages)
             .current_dir(venv),
         "pip install into the virtual environment",
