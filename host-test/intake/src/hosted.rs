@@ -66,6 +66,20 @@ fn contact_days() -> u64 {
     180
 }
 
+/// A settings error with every quoted value blanked: serde quotes a wrong
+/// value (`invalid type: string "…", expected a sequence`), and settings
+/// hold channel secrets and a config; field names (in backticks) stay.
+fn unquoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    out.push_str(parts.next().unwrap_or_default());
+    while let (Some(_value), Some(rest)) = (parts.next(), parts.next()) {
+        out.push_str("\"…\"");
+        out.push_str(rest);
+    }
+    out
+}
+
 /// A running intake.
 pub struct Running {
     /// Where it listens.
@@ -89,7 +103,9 @@ impl Running {
 /// (an unknown name, a forward URL or address it cannot use) is an error
 /// naming it, before anything listens.
 pub async fn start(connector: Arc<Connector>, network: Network, settings: &str) -> Result<Running> {
-    let settings: Settings = serde_json::from_str(settings).context("the intake's settings")?;
+    let settings: Settings = serde_json::from_str(settings).map_err(|error| {
+        anyhow::anyhow!("the intake's settings: {}", unquoted(&error.to_string()))
+    })?;
     anyhow::ensure!(
         !settings.channel_secrets.iter().all(|s| s.trim().is_empty()),
         "channelSecrets: at least one channel secret"
@@ -249,4 +265,25 @@ pub async fn wait(store: &Path, id: &str, timeout: Option<Duration>) -> Result<O
     let answered = asks::wait(&store, id, timeout).await;
     store.close().await;
     answered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_settings_error_names_the_field_and_quotes_no_value() {
+        let error = serde_json::from_str::<Settings>(
+            r#"{"channelSecrets": "hunter2", "store": "x.db", "forward": "http://127.0.0.1:1/"}"#,
+        )
+        .err()
+        .unwrap();
+        let shown = unquoted(&error.to_string());
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("expected a sequence"), "{shown}");
+        let error = serde_json::from_str::<Settings>(r#"{"chanelSecrets": []}"#)
+            .err()
+            .unwrap();
+        assert!(unquoted(&error.to_string()).contains("unknown field `chanelSecrets`"));
+    }
 }
