@@ -199,20 +199,13 @@ console.log("ok");
 async fn a_hundred_pushes_from_node_fetch_one_token_on_one_connection() {
     let installed = tokio::task::spawn_blocking(installed).await.unwrap();
     let sim = Simulator::start().await.unwrap();
-    let env = simulator_env(&sim);
-    let app = installed.app.clone();
-    let out = tokio::task::spawn_blocking(move || {
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        run(
-            &app,
-            "node",
-            &["--input-type=module", "-e", PUSHES, "100"],
-            &env,
-        )
-    })
-    .await
-    .unwrap();
-    assert_eq!(out.trim(), "ok");
+    let mut script = packages::node_script(&installed.app, PUSHES);
+    script.arg("100").envs(simulator_env(&sim));
+    let out = tokio::task::spawn_blocking(move || packages::checked(&mut script, "the pushes"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
     let requests = sim.requests();
     let count = |path: &str| requests.iter().filter(|r| r.path == path).count();
     let mut connections: Vec<u64> = requests.iter().map(|r| r.connection).collect();

@@ -7,6 +7,7 @@
 
 use crate::intake::eventually;
 use crate::support::USER;
+use line_connector_cli::packages;
 use line_simulator::{self as simulator, Simulator};
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
@@ -160,8 +161,7 @@ async fn the_python_package_runs_an_intake_and_an_ask_answered_through_it() {
         .await
         .unwrap();
     let sim = Simulator::start().await.unwrap();
-    let mut command = Command::new(&installed.python);
-    command.args(["-c", PYTHON]).env_remove("PYTHONPATH");
+    let command = packages::python_script(&installed.python, PYTHON);
     let report = scenario(command, &sim).await;
     check(&report, &sim);
 }
@@ -172,10 +172,7 @@ async fn the_node_package_runs_an_intake_and_an_ask_answered_through_it() {
         .await
         .unwrap();
     let sim = Simulator::start().await.unwrap();
-    let mut command = Command::new("node");
-    command
-        .args(["--input-type=module", "-e", NODE])
-        .current_dir(&installed.app);
+    let command = packages::node_script(&installed.app, NODE);
     let report = scenario(command, &sim).await;
     check(&report, &sim);
 }

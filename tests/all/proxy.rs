@@ -647,17 +647,8 @@ async fn the_python_and_node_packages_tunnel_through_proxies_and_trust_added_cas
             ),
         };
         let mut command = match language {
-            "python" => {
-                let mut c = std::process::Command::new(&python.python);
-                c.args(["-c", script]).env_remove("PYTHONPATH");
-                c
-            }
-            _ => {
-                let mut c = std::process::Command::new("node");
-                c.args(["--input-type=module", "-e", script])
-                    .current_dir(&node.app);
-                c
-            }
+            "python" => line_connector_cli::packages::python_script(&python.python, script),
+            _ => line_connector_cli::packages::node_script(&node.app, script),
         };
         command
             .args([options.to_string(), config.clone(), message.clone()])

@@ -169,9 +169,11 @@ pub fn python(
     connections: &AtomicUsize,
 ) -> Result<(Series, Series)> {
     let run = |script: &str| {
-        let mut command = Command::new(&installed.python);
-        command.args(["-c", script]).env_remove("PYTHONPATH");
-        series(&mut command, server, connections)
+        series(
+            &mut packages::python_script(&installed.python, script),
+            server,
+            connections,
+        )
     };
     Ok((run(PYTHON_SDK_PUSH)?, run(PYTHON_CONNECTOR_PUSH)?))
 }
@@ -183,11 +185,11 @@ pub fn node(
     connections: &AtomicUsize,
 ) -> Result<(Series, Series)> {
     let run = |script: &str| {
-        let mut command = Command::new("node");
-        command
-            .args(["--input-type=module", "-e", script])
-            .current_dir(&installed.node_app);
-        series(&mut command, server, connections)
+        series(
+            &mut packages::node_script(&installed.node_app, script),
+            server,
+            connections,
+        )
     };
     Ok((run(NODE_SDK_PUSH)?, run(NODE_CONNECTOR_PUSH)?))
 }

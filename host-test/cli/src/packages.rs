@@ -143,3 +143,21 @@ pub fn node_app<S: AsRef<OsStr>>(app: &Path, packages: &[S]) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// `python -c script` with the interpreter of an environment the wheel is
+/// installed in (nothing of the caller's `PYTHONPATH`); arguments follow.
+pub fn python_script(python: &Path, script: &str) -> Command {
+    let mut command = Command::new(python);
+    command.args(["-c", script]).env_remove("PYTHONPATH");
+    command
+}
+
+/// `node -e script` as an ES module in `app`, the folder the tarball is
+/// installed in (so `import "line-connector"` finds it); arguments follow.
+pub fn node_script(app: &Path, script: &str) -> Command {
+    let mut command = Command::new("node");
+    command
+        .args(["--input-type=module", "-e", script])
+        .current_dir(app);
+    command
+}

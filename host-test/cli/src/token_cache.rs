@@ -149,7 +149,7 @@ impl TokenCache {
         let mine = meta.uid() == unsafe { libc::geteuid() };
         if !mine || meta.mode() & 0o077 != 0 {
             eprintln!(
-                "line-connector: not keeping tokens in {}: it is not this user's alone (mode 0700)",
+                "line-connector: not keeping tokens in {}: it must be this user's, closed to others (mode 0700)",
                 self.dir.display()
             );
             return None;
