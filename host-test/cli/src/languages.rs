@@ -162,20 +162,31 @@ fn series(
     })
 }
 
+/// LINE's SDK's series, then the connector's package's, each script run by
+/// `command`.
+fn both(
+    command: impl Fn(&str) -> Command,
+    [sdk, ours]: [&str; 2],
+    server: (&str, &str, usize),
+    connections: &AtomicUsize,
+) -> Result<(Series, Series)> {
+    let run = |script: &str| series(&mut command(script), server, connections);
+    Ok((run(sdk)?, run(ours)?))
+}
+
 /// Both Python series: LINE's SDK, then the connector's package.
 pub fn python(
     installed: &Installed,
     server: (&str, &str, usize),
     connections: &AtomicUsize,
 ) -> Result<(Series, Series)> {
-    let run = |script: &str| {
-        series(
-            &mut packages::python_script(&installed.python, script),
-            server,
-            connections,
-        )
-    };
-    Ok((run(PYTHON_SDK_PUSH)?, run(PYTHON_CONNECTOR_PUSH)?))
+    let command = |script: &str| packages::python_script(&installed.python, script);
+    both(
+        command,
+        [PYTHON_SDK_PUSH, PYTHON_CONNECTOR_PUSH],
+        server,
+        connections,
+    )
 }
 
 /// Both Node series: LINE's SDK, then the connector's package.
@@ -184,12 +195,11 @@ pub fn node(
     server: (&str, &str, usize),
     connections: &AtomicUsize,
 ) -> Result<(Series, Series)> {
-    let run = |script: &str| {
-        series(
-            &mut packages::node_script(&installed.node_app, script),
-            server,
-            connections,
-        )
-    };
-    Ok((run(NODE_SDK_PUSH)?, run(NODE_CONNECTOR_PUSH)?))
+    let command = |script: &str| packages::node_script(&installed.node_app, script);
+    both(
+        command,
+        [NODE_SDK_PUSH, NODE_CONNECTOR_PUSH],
+        server,
+        connections,
+    )
 }
