@@ -12,9 +12,10 @@
 //!   dead letters ([`deliver`], [`target`]);
 //! - recognises LINE's redeliveries against what it stored, not what it
 //!   delivered;
-//! - stops on SIGTERM or SIGINT: no new connection, requests in flight
-//!   answered, a delivery round in flight finished; after a SIGKILL, the
-//!   next start delivers what was stored and not yet delivered;
+//! - stops on SIGTERM or SIGINT (embedded in a Python or Node process,
+//!   through its handle: [`hosted`]): no new connection, requests in
+//!   flight answered, a delivery round in flight finished; after a SIGKILL,
+//!   the next start delivers what was stored and not yet delivered;
 //! - bounds what a client can hold: connections, idle time, the time for a
 //!   head and for a body, the bytes of bodies at once ([`server`],
 //!   [`receive`]);
