@@ -23,16 +23,16 @@ pub struct Args {
     #[command(flatten)]
     which: crate::channel::Which,
     /// An ask already put: its status, or with `--wait` its answer.
-    #[arg(long = "id", value_name = "ASK_ID", conflicts_with_all = ["to", "question", "options"])]
+    #[arg(long = "id", value_name = "ASK_ID", allow_hyphen_values = true, conflicts_with_all = ["to", "question", "options"])]
     id: Option<String>,
     /// The user, group or room to ask, or `contact:<platform id>`.
     #[arg(long)]
     to: Option<String>,
     /// The question.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     question: Option<String>,
     /// An option's label (2 to 13, each at most 20 characters).
-    #[arg(long = "option", value_name = "LABEL")]
+    #[arg(long = "option", value_name = "LABEL", allow_hyphen_values = true)]
     options: Vec<String>,
     /// The next text message from an allowed answerer counts as an answer too.
     #[arg(long)]
@@ -45,16 +45,16 @@ pub struct Args {
     #[arg(long = "expires-in", default_value_t = 86_400)]
     expires_in: u64,
     /// The answer given at expiry (one of the options).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     default: Option<String>,
     /// Record every answer until expiry (default: the first closes it).
     #[arg(long)]
     every: bool,
     /// Replied to an answer taken.
-    #[arg(long, default_value = line_webhook_intake::ask::THANKS)]
+    #[arg(long, allow_hyphen_values = true, default_value = line_webhook_intake::ask::THANKS)]
     thanks: String,
     /// Replied to an answer refused (closed, expired, not allowed).
-    #[arg(long, default_value = line_webhook_intake::ask::REFUSED)]
+    #[arg(long, allow_hyphen_values = true, default_value = line_webhook_intake::ask::REFUSED)]
     refused: String,
     /// Wait for the answer (or the default at expiry), then print it.
     #[arg(long)]

@@ -32,7 +32,7 @@ pub struct Args {
     #[arg(long = "user-id", value_name = "ID")]
     user_id: Option<String>,
     /// The platform's own id for the user, e.g. `alice@corp.example`.
-    #[arg(long = "platform-id", value_name = "ID")]
+    #[arg(long = "platform-id", value_name = "ID", allow_hyphen_values = true)]
     platform_id: Option<String>,
     /// link: seconds the link stays usable (LINE's link token lasts 600).
     #[arg(long = "expires-in", default_value_t = linking::DEFAULT_EXPIRY.as_secs())]

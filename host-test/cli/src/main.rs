@@ -465,3 +465,46 @@ fn read_json(arg: &str) -> Result<Value> {
         None => serde_json::from_str(arg).context("not valid JSON"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An ask id is random base64url: one in 64 begins with `-`, and the
+    /// questions, labels and platform ids a user writes may too.
+    #[test]
+    fn values_beginning_with_a_hyphen_are_values_not_flags() {
+        for args in [
+            &[
+                "ask",
+                "--store",
+                "s",
+                "--id",
+                "-rpICUbtu4ZpOhHi_z_Ug",
+                "--wait",
+            ][..],
+            &[
+                "ask",
+                "--store",
+                "s",
+                "--to",
+                "U1",
+                "--question",
+                "-1 or 1?",
+            ],
+            &["ask", "--store", "s", "--option", "-1", "--default", "-1"],
+            &[
+                "contacts",
+                "show",
+                "--store",
+                "s",
+                "--platform-id",
+                "-alice",
+            ],
+        ] {
+            let parsed =
+                Cli::try_parse_from(std::iter::once("line-connector").chain(args.iter().copied()));
+            assert!(parsed.is_ok(), "{args:?}: {}", parsed.err().unwrap());
+        }
+    }
+}
