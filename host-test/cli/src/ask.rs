@@ -8,16 +8,16 @@ use line_webhook_intake::ask::{Answerers, Question};
 use line_webhook_intake::sending::{self, DEFAULT_FRESH_FOR, Directory};
 use line_webhook_intake::{Store, asks};
 use serde_json::Value;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 /// The ask command's arguments.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The store the intake writes to (an SQLite file).
-    #[arg(long, value_name = "FILE")]
-    store: PathBuf,
+    /// The store the intake writes to (an SQLite file or a PostgreSQL
+    /// URL, as `webhook listen --store` takes it).
+    #[arg(long, value_name = "FILE|URL")]
+    store: line_webhook_intake::Location,
     /// The channel (to send the question; `--to contact:ID` is looked up
     /// among its contacts).
     #[command(flatten)]

@@ -8,7 +8,6 @@ use line_connector_host::{Connector, Sandbox};
 use line_webhook_intake::followers::{self, Sync};
 use line_webhook_intake::{Store, contacts, linking};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -25,9 +24,10 @@ pub struct Args {
     what: String,
     #[command(flatten)]
     which: Which,
-    /// The store the intake keeps contacts in (an SQLite file).
-    #[arg(long, value_name = "FILE")]
-    store: PathBuf,
+    /// The store the intake keeps contacts in (an SQLite file or a
+    /// PostgreSQL URL, as `webhook listen --store` takes it).
+    #[arg(long, value_name = "FILE|URL")]
+    store: line_webhook_intake::Location,
     /// The LINE user id (`U` + 32 hex digits).
     #[arg(long = "user-id", value_name = "ID")]
     user_id: Option<String>,

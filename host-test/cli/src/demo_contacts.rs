@@ -42,7 +42,7 @@ pub async fn run(
     ));
     let callback = format!("http://{bind}/callback");
     wait_listening(bind).await?;
-    let store = Store::open(&store_path, u64::MAX).await?;
+    let store = Store::open(&store_path.into(), u64::MAX).await?;
     writeln!(
         out,
         "\nContacts: channel {CHANNEL}, its intake at {callback}"
@@ -142,7 +142,7 @@ fn options(
     intake::Options {
         bind,
         secrets: vec![CLIENT_SECRET.to_owned()],
-        store,
+        store: store.into(),
         max_backlog: 1000,
         keep_delivered: Duration::from_secs(86_400),
         sink: Sink::Stdout,

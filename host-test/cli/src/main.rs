@@ -86,11 +86,12 @@ enum Command {
         /// for more fields.
         #[arg(long = "input-file", value_name = "FIELD=FILE")]
         input_files: Vec<String>,
-        /// The intake's store (an SQLite file): `push` and `multicast` then
-        /// take `contact:<platform id>` for a user id, and a push to a user
-        /// the store knows is no friend is refused without a request.
-        #[arg(long, value_name = "FILE")]
-        store: Option<PathBuf>,
+        /// The intake's store (an SQLite file or a PostgreSQL URL): `push`
+        /// and `multicast` then take `contact:<platform id>` for a user id,
+        /// and a push to a user the store knows is no friend is refused
+        /// without a request.
+        #[arg(long, value_name = "FILE|URL")]
+        store: Option<line_webhook_intake::Location>,
         /// Fetch a token for this run only: with client credentials or a
         /// JWT assertion, a run otherwise keeps its token (never a secret of
         /// the config) in a file only this user can read, for later runs

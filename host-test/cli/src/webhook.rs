@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 use line_connector_host::{Connector, Network, Sandbox};
-use line_webhook_intake::{self as intake, Limits, Retry, Sink, Store, Target};
+use line_webhook_intake::{self as intake, Limits, Location, Retry, Sink, Store, Target};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,9 +33,12 @@ pub struct Args {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
     bind: std::net::SocketAddr,
     /// listen, dead-letters, replay: the store, an SQLite file (created if
-    /// missing). Every event LINE is answered 200 for is in it first.
-    #[arg(long, value_name = "FILE")]
-    store: Option<PathBuf>,
+    /// missing; `sqlite:FILE` too) or a PostgreSQL database that replicas
+    /// share (`postgres://USER@HOST:PORT/DB`, the password from
+    /// $PGPASSWORD or the URL, never printed). Every event LINE is answered
+    /// 200 for is in it first.
+    #[arg(long, value_name = "FILE|URL")]
+    store: Option<Location>,
     /// listen: POST each event to this URL instead of printing it
     /// (`https://`, or `http://` to loopback; `user:password@` is sent as
     /// Basic authorization and never printed).
@@ -129,10 +132,10 @@ pub async fn run(
 }
 
 /// `--store`, which the intake's commands need.
-fn store_path(args: &Args) -> Result<&Path> {
-    args.store
-        .as_deref()
-        .context("--store FILE: the intake's store (an SQLite file) is needed")
+fn store_path(args: &Args) -> Result<&Location> {
+    args.store.as_ref().context(
+        "--store FILE|URL: the intake's store (an SQLite file or a PostgreSQL URL) is needed",
+    )
 }
 
 /// The config's channel secret: `channelSecret` (or `clientSecret`, the
@@ -182,7 +185,7 @@ fn listen_options(args: &Args, network: Network) -> Result<intake::Options> {
     Ok(intake::Options {
         bind: args.bind,
         secrets,
-        store: store_path(args)?.to_owned(),
+        store: store_path(args)?.clone(),
         max_backlog: args.max_backlog,
         keep_delivered: Duration::from_secs(args.keep_days * 86_400),
         sink,
@@ -259,7 +262,7 @@ async fn one_batch(
 
 /// `dead-letters`: one JSON line per parked event (its id, attempts, the
 /// last failure, the event).
-async fn dead_letters(path: &Path) -> Result<ExitCode> {
+async fn dead_letters(path: &Location) -> Result<ExitCode> {
     let store = Store::open(path, u64::MAX).await?;
     for dead in store.dead().await? {
         let event: Value = serde_json::from_str(&dead.json)?;
@@ -277,7 +280,7 @@ async fn dead_letters(path: &Path) -> Result<ExitCode> {
 
 /// `replay`: the dead letters (all, or those `--id` names) put back to be
 /// delivered by the running (or next) `listen`.
-async fn replay(path: &Path, ids: &[String]) -> Result<ExitCode> {
+async fn replay(path: &Location, ids: &[String]) -> Result<ExitCode> {
     let store = Store::open(path, u64::MAX).await?;
     let count = store.replay(ids).await?;
     store.close().await;

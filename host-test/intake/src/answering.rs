@@ -9,7 +9,7 @@
 use crate::ask::{self, Answerers};
 use crate::event::{NewEvent, Reply};
 use serde_json::{Value, json};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 
 /// What an event came to.
 pub struct Decision {
@@ -42,7 +42,7 @@ struct Open {
 
 /// Decides what `event` (newly stored) answers, if anything.
 pub async fn consider(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     key: &[u8],
     event: &NewEvent,
     now: i64,
@@ -88,7 +88,7 @@ pub async fn consider(
 
 /// A tap on option `option` of ask `id`.
 async fn tap(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     incoming: &Incoming<'_>,
     id: &str,
     option: usize,
@@ -109,7 +109,7 @@ async fn tap(
 /// A text message: the answer to the open free-text ask of its chat that
 /// its sender may answer, if there is one.
 async fn free_text(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     incoming: &Incoming<'_>,
     now: i64,
 ) -> sqlx::Result<Option<Decision>> {
@@ -118,7 +118,7 @@ async fn free_text(
         return Ok(None);
     };
     let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM asks WHERE chat = ? AND state = 'open' AND free_text = 1 AND expires_at > ? \
+        "SELECT id FROM asks WHERE chat = $1 AND state = 'open' AND free_text = 1 AND expires_at > $2 \
          ORDER BY created_at DESC",
     )
     .bind(incoming.chat)
@@ -154,7 +154,7 @@ fn refusal(ask: &Open, incoming: &Incoming<'_>, now: i64) -> Option<&'static str
 
 /// Records an answer taken, closes a first-wins ask, and makes its event.
 async fn take(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     ask: &Open,
     incoming: &Incoming<'_>,
     option: Option<(usize, String)>,
@@ -174,7 +174,7 @@ async fn take(
     )
     .await?;
     if !ask.every {
-        sqlx::query("UPDATE asks SET state = 'answered' WHERE id = ?")
+        sqlx::query("UPDATE asks SET state = 'answered' WHERE id = $1")
             .bind(&ask.id)
             .execute(&mut *tx)
             .await?;
@@ -212,7 +212,7 @@ async fn take(
 
 /// Records a refusal and its reason; the answerer is told it did not count.
 async fn refuse(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     id: &str,
     incoming: &Incoming<'_>,
     why: &str,
@@ -235,7 +235,7 @@ async fn refuse(
 /// One row of `answers`; its sequence number.
 #[allow(clippy::too_many_arguments)]
 async fn record(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     id: &str,
     incoming: &Incoming<'_>,
     index: Option<i64>,
@@ -246,7 +246,7 @@ async fn record(
 ) -> sqlx::Result<i64> {
     let done = sqlx::query(
         "INSERT INTO answers (ask_id, event_id, answerer, option_index, label, text, accepted, reason, at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
     )
     .bind(id)
     .bind(incoming.event["webhookEventId"].as_str())
@@ -254,18 +254,18 @@ async fn record(
     .bind(index)
     .bind(label)
     .bind(text)
-    .bind(refused.is_none())
+    .bind(refused.is_none() as i64)
     .bind(refused)
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(done.last_insert_rowid())
+    Ok(done.get(0))
 }
 
 /// The ask `id`, if it exists.
-async fn load(tx: &mut SqliteConnection, id: &str) -> sqlx::Result<Option<Open>> {
+async fn load(tx: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Open>> {
     let row = sqlx::query(
-        "SELECT id, chat, options, answerers, expires_at, every, state, thanks, refused FROM asks WHERE id = ?",
+        "SELECT id, chat, options, answerers, expires_at, every, state, thanks, refused FROM asks WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *tx)

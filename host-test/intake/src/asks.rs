@@ -42,7 +42,7 @@ pub async fn ask(
             "requestId": sent["requestId"],
         }))),
         Err(error) => {
-            sqlx::query("UPDATE asks SET state = 'unsent' WHERE id = ?")
+            sqlx::query("UPDATE asks SET state = 'unsent' WHERE id = $1")
                 .bind(&id)
                 .execute(store.pool())
                 .await?;
@@ -55,18 +55,18 @@ pub async fn ask(
 async fn create(store: &Store, id: &str, q: &Question, expires_at: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO asks (id, chat, question, options, free_text, answerers, created_at, expires_at, \
-         default_answer, every, thanks, refused) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         default_answer, every, thanks, refused) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id)
     .bind(&q.to)
     .bind(&q.text)
     .bind(serde_json::to_string(&q.options)?)
-    .bind(q.free_text)
+    .bind(q.free_text as i64)
     .bind(q.answerers.stored())
     .bind(now_ms())
     .bind(expires_at)
     .bind(&q.default)
-    .bind(q.every)
+    .bind(q.every as i64)
     .bind(&q.thanks)
     .bind(&q.refused)
     .execute(store.pool())
@@ -78,7 +78,7 @@ async fn create(store: &Store, id: &str, q: &Question, expires_at: i64) -> Resul
 /// "answers", "refused"}` (`answer` the first taken, `refused` how many
 /// were not), or `None` for an ask this store does not hold.
 pub async fn status(store: &Store, id: &str) -> Result<Option<Value>> {
-    let Some(row) = sqlx::query("SELECT state, expires_at FROM asks WHERE id = ?")
+    let Some(row) = sqlx::query("SELECT state, expires_at FROM asks WHERE id = $1")
         .bind(id)
         .fetch_optional(store.pool())
         .await?
@@ -87,8 +87,8 @@ pub async fn status(store: &Store, id: &str) -> Result<Option<Value>> {
     };
     let (state, expires_at): (String, i64) = (row.get(0), row.get(1));
     let rows = sqlx::query(
-        "SELECT label, option_index, text, answerer, at, event_id IS NULL FROM answers \
-         WHERE ask_id = ? AND accepted = 1 ORDER BY seq",
+        "SELECT label, option_index, text, answerer, at, CASE WHEN event_id IS NULL THEN 1 ELSE 0 END FROM answers \
+         WHERE ask_id = $1 AND accepted = 1 ORDER BY seq",
     )
     .bind(id)
     .fetch_all(store.pool())
@@ -107,7 +107,7 @@ pub async fn status(store: &Store, id: &str) -> Result<Option<Value>> {
         })
         .collect();
     let refused: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM answers WHERE ask_id = ? AND accepted = 0")
+        sqlx::query_scalar("SELECT count(*) FROM answers WHERE ask_id = $1 AND accepted = 0")
             .bind(id)
             .fetch_one(store.pool())
             .await?;
@@ -150,9 +150,9 @@ pub async fn wait(store: &Store, id: &str, timeout: Option<Duration>) -> Result<
 /// Closes an open ask past its expiry: its default recorded as an answer
 /// (once: the state changes in the same transaction).
 async fn expire(store: &Store, id: &str) -> Result<()> {
-    let mut tx = store.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = store.write().await?;
     let row = sqlx::query(
-        "SELECT default_answer, options, every FROM asks WHERE id = ? AND state = 'open'",
+        "SELECT default_answer, options, every FROM asks WHERE id = $1 AND state = 'open'",
     )
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -162,7 +162,7 @@ async fn expire(store: &Store, id: &str) -> Result<()> {
         let options: Vec<String> =
             serde_json::from_str(&row.get::<String, _>(1)).unwrap_or_default();
         let taken: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM answers WHERE ask_id = ? AND accepted = 1")
+            sqlx::query_scalar("SELECT count(*) FROM answers WHERE ask_id = $1 AND accepted = 1")
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -170,7 +170,7 @@ async fn expire(store: &Store, id: &str) -> Result<()> {
             let index = options.iter().position(|o| *o == default).map(|i| i as i64);
             sqlx::query(
                 "INSERT INTO answers (ask_id, event_id, answerer, option_index, label, accepted, at) \
-                 VALUES (?, NULL, NULL, ?, ?, 1, ?)",
+                 VALUES ($1, NULL, NULL, $2, $3, 1, $4)",
             )
             .bind(id)
             .bind(index)
@@ -179,7 +179,7 @@ async fn expire(store: &Store, id: &str) -> Result<()> {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("UPDATE asks SET state = 'expired' WHERE id = ?")
+        sqlx::query("UPDATE asks SET state = 'expired' WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;

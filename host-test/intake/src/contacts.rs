@@ -89,7 +89,7 @@ macro_rules! select {
     };
 }
 
-fn contact(row: &sqlx::sqlite::SqliteRow) -> Contact {
+fn contact(row: &sqlx::any::AnyRow) -> Contact {
     Contact {
         channel: row.get(0),
         user_id: row.get(1),
@@ -144,7 +144,7 @@ pub async fn checked(
     friend: bool,
     display_name: Option<&str>,
 ) -> Result<()> {
-    let mut tx = store.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = store.write().await?;
     let status = if friend { "friend" } else { "not-friend" };
     let now = now_ms();
     set_status(&mut tx, channel, user, (status, now, "check"), now).await?;
@@ -160,7 +160,7 @@ pub async fn checked(
 pub async fn history(store: &Store, channel: &str) -> Result<Vec<Value>> {
     let rows = sqlx::query(
         "SELECT what, user_id, platform_id, reason, event_id, at FROM contact_log \
-         WHERE channel = ? ORDER BY seq",
+         WHERE channel = $1 ORDER BY seq",
     )
     .bind(channel)
     .fetch_all(store.pool())
@@ -184,27 +184,29 @@ pub async fn history(store: &Store, channel: &str) -> Result<Vec<Value>> {
 /// its pending link nonces; whether there was one. The deletion itself
 /// is logged without the platform id.
 pub async fn forget(store: &Store, channel: &str, who: &str) -> Result<bool> {
-    let mut tx = store.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = store.write().await?;
     let user: Option<String> = match reference(who) {
         Some(platform_id) => {
-            sqlx::query_scalar("SELECT user_id FROM contacts WHERE channel = ? AND platform_id = ?")
-                .bind(channel)
-                .bind(platform_id)
-                .fetch_optional(&mut *tx)
-                .await?
+            sqlx::query_scalar(
+                "SELECT user_id FROM contacts WHERE channel = $1 AND platform_id = $2",
+            )
+            .bind(channel)
+            .bind(platform_id)
+            .fetch_optional(&mut *tx)
+            .await?
         }
         None => Some(who.to_owned()),
     };
     let Some(user) = user else {
         return Ok(false);
     };
-    let gone = sqlx::query("DELETE FROM contacts WHERE channel = ? AND user_id = ?")
+    let gone = sqlx::query("DELETE FROM contacts WHERE channel = $1 AND user_id = $2")
         .bind(channel)
         .bind(&user)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    sqlx::query("DELETE FROM link_nonces WHERE channel = ? AND user_id = ?")
+    sqlx::query("DELETE FROM link_nonces WHERE channel = $1 AND user_id = $2")
         .bind(channel)
         .bind(&user)
         .execute(&mut *tx)
@@ -231,16 +233,16 @@ pub async fn forget(store: &Store, channel: &str, who: &str) -> Result<bool> {
 /// How many contacts went.
 pub async fn prune(store: &Store, before: i64) -> Result<u64> {
     let pool = store.pool();
-    let gone = sqlx::query("DELETE FROM contacts WHERE touched_at < ?")
+    let gone = sqlx::query("DELETE FROM contacts WHERE touched_at < $1")
         .bind(before)
         .execute(pool)
         .await?
         .rows_affected();
-    sqlx::query("DELETE FROM link_nonces WHERE expires_at < ?")
+    sqlx::query("DELETE FROM link_nonces WHERE expires_at < $1")
         .bind(before)
         .execute(pool)
         .await?;
-    sqlx::query("DELETE FROM contact_log WHERE at < ?")
+    sqlx::query("DELETE FROM contact_log WHERE at < $1")
         .bind(before)
         .execute(pool)
         .await?;
@@ -254,12 +256,12 @@ pub async fn named(store: &Store, channel: &str, user: &str, name: &str) -> Resu
 
 /// Sets a contact's display name, in a transaction or on the pool.
 async fn set_name<'e>(
-    on: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+    on: impl sqlx::Executor<'e, Database = sqlx::Any>,
     channel: &str,
     user: &str,
     name: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE contacts SET display_name = ? WHERE channel = ? AND user_id = ?")
+    sqlx::query("UPDATE contacts SET display_name = $1 WHERE channel = $2 AND user_id = $3")
         .bind(name)
         .bind(channel)
         .bind(user)

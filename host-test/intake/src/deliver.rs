@@ -1,5 +1,9 @@
-//! The deliverer: takes stored events and hands them to the platform, at
-//! least once and in order per chat (on stdout, in the order stored). An event is marked delivered only
+//! The deliverer: claims stored events and hands them to the platform, at
+//! least once and in order per chat (on stdout, in the order stored).
+//! Replicas sharing a store each claim what they deliver (see
+//! [`Store::claim`]); a replica that dies leaves its claims to lapse after
+//! the attempt timeout and [`LEASE_MARGIN`], and one that stops gives
+//! them up. An event is marked delivered only
 //! when the platform took it (a 2xx answer, or a line written and flushed
 //! on stdout); a failed attempt is tried again after a growing pause, and
 //! after the last one the event is parked as a dead letter (`webhook
@@ -15,6 +19,10 @@ use tokio::sync::{Notify, watch};
 
 /// Chats delivered to at once (one event per chat in delivery at a time).
 pub const CHATS_AT_ONCE: u32 = 16;
+
+/// What a claim's lease adds to the attempt timeout: the time to record
+/// the outcome.
+pub const LEASE_MARGIN: Duration = Duration::from_secs(5);
 
 /// Where events go.
 #[derive(Clone, Debug)]
@@ -85,9 +93,10 @@ impl Deliverer {
     pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
         let me = Arc::new(self);
         while !*stop.borrow() {
+            let lease = me.lease();
             let due = match &me.sink {
-                Sink::Stdout => me.store.due_in_order(CHATS_AT_ONCE).await,
-                Sink::Forward(_) => me.store.due(CHATS_AT_ONCE).await,
+                Sink::Stdout => me.store.claim_in_order(CHATS_AT_ONCE, lease).await,
+                Sink::Forward(_) => me.store.claim(CHATS_AT_ONCE, lease).await,
             };
             let due = match due {
                 Ok(due) => due,
@@ -107,6 +116,17 @@ impl Deliverer {
             }
             me.round(due).await;
         }
+        // What it claimed and did not record is the other replicas' now.
+        if let Err(error) = me.store.release().await {
+            eprintln!("the store: {error:#}");
+        }
+    }
+
+    /// How long a claim holds: a round's attempts are bounded by the
+    /// attempt timeout, so a claim lapses only when its replica died or
+    /// lost the store (then another replica takes it over).
+    fn lease(&self) -> Duration {
+        self.retry.attempt_timeout + LEASE_MARGIN
     }
 
     /// How long to sleep with nothing due: until the next retry, at most 1 s.

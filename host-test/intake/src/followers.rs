@@ -32,7 +32,7 @@ pub struct Sync {
 /// Where an earlier sync stopped, and when it started; a fresh start
 /// otherwise.
 async fn resume(store: &Store, sync: &Sync) -> Result<(Option<String>, i64)> {
-    let row = sqlx::query("SELECT next, started_at FROM follower_syncs WHERE channel = ?")
+    let row = sqlx::query("SELECT next, started_at FROM follower_syncs WHERE channel = $1")
         .bind(&sync.channel)
         .fetch_optional(store.pool())
         .await?;
@@ -52,13 +52,13 @@ async fn store_page(
     next: Option<&str>,
     started_at: i64,
 ) -> Result<()> {
-    let mut tx = store.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = store.write().await?;
     let now = now_ms();
     for user in users.iter().filter_map(Value::as_str) {
         set_status(&mut tx, channel, user, ("friend", now, "sync"), now).await?;
     }
     sqlx::query(
-        "INSERT INTO follower_syncs (channel, next, started_at) VALUES (?, ?, ?) \
+        "INSERT INTO follower_syncs (channel, next, started_at) VALUES ($1, $2, $3) \
          ON CONFLICT (channel) DO UPDATE SET next = excluded.next, started_at = excluded.started_at",
     )
     .bind(channel)
@@ -74,8 +74,8 @@ async fn store_page(
 /// not list: not friends (as of now); how many.
 async fn mark_unlisted(store: &Store, channel: &str, started_at: i64) -> Result<u64> {
     Ok(sqlx::query(
-        "UPDATE contacts SET status = 'not-friend', status_at = ?, status_source = 'sync', touched_at = ? \
-         WHERE channel = ? AND status = 'friend' AND status_at < ?",
+        "UPDATE contacts SET status = 'not-friend', status_at = $1, status_source = 'sync', touched_at = $2 \
+         WHERE channel = $3 AND status = 'friend' AND status_at < $4",
     )
     .bind(now_ms())
     .bind(now_ms())

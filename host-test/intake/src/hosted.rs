@@ -6,13 +6,13 @@
 use crate::ask::{Answerers, Question, invalid};
 use crate::deliver::{Retry, Sink};
 use crate::sending::{self, DEFAULT_FRESH_FOR, Directory};
-use crate::{Limits, Options, Store, Target, asks, contacts};
+use crate::{Limits, Location, Options, Store, Target, asks, contacts};
 use anyhow::{Context, Result};
 use line_connector_host::{Connector, Network};
 use serde::Deserialize;
 use serde_json::Value;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -28,8 +28,9 @@ pub struct Settings {
     bind: String,
     /// The channel secrets a batch may be signed with (the current first).
     channel_secrets: Vec<String>,
-    /// The store's file (SQLite).
-    store: PathBuf,
+    /// The store: an SQLite file's path (or `sqlite:PATH`), or a
+    /// `postgres://` URL that replicas share.
+    store: Location,
     /// The platform's URL each stored event is POSTed to.
     forward: String,
     /// Only events of these types are delivered (all by default).
@@ -218,13 +219,14 @@ fn question(text: &str) -> std::result::Result<(Question, Option<String>), Value
     Ok((question, asked.channel))
 }
 
-/// Puts a question (JSON) with `config` (JSON), stored in `store`: `Ok`
+/// Puts a question (JSON) with `config` (JSON), stored in `store` (a
+/// path or URL, as `--store` takes it): `Ok`
 /// with `{"askId", "expiresAt", "requestId"}` or `Err` with the error, as
 /// `line-connector ask` does (a `contact:` reference resolved first).
 pub async fn ask(
     connector: &Connector,
     config: &str,
-    store: &Path,
+    store: &str,
     text: &str,
 ) -> Result<std::result::Result<Value, Value>> {
     let config: Value = match serde_json::from_str(config) {
@@ -235,7 +237,7 @@ pub async fn ask(
         Ok(parsed) => parsed,
         Err(error) => return Ok(Err(error)),
     };
-    let store = Store::open(store, u64::MAX).await?;
+    let store = Store::open(&store.parse()?, u64::MAX).await?;
     let directory = Directory {
         store: store.clone(),
         channel: channel.unwrap_or_else(|| contacts::DEFAULT_CHANNEL.into()),
@@ -251,8 +253,8 @@ pub async fn ask(
 }
 
 /// Where ask `id` stands (`None` for one `store` does not hold).
-pub async fn status(store: &Path, id: &str) -> Result<Option<Value>> {
-    let store = Store::open(store, u64::MAX).await?;
+pub async fn status(store: &str, id: &str) -> Result<Option<Value>> {
+    let store = Store::open(&store.parse()?, u64::MAX).await?;
     let status = asks::status(&store, id).await;
     store.close().await;
     status
@@ -260,8 +262,8 @@ pub async fn status(store: &Path, id: &str) -> Result<Option<Value>> {
 
 /// Waits up to `timeout` (for ever without one) for ask `id`'s answer, or
 /// its default at expiry; `None` when the time ran out first.
-pub async fn wait(store: &Path, id: &str, timeout: Option<Duration>) -> Result<Option<Value>> {
-    let store = Store::open(store, u64::MAX).await?;
+pub async fn wait(store: &str, id: &str, timeout: Option<Duration>) -> Result<Option<Value>> {
+    let store = Store::open(&store.parse()?, u64::MAX).await?;
     let answered = asks::wait(&store, id, timeout).await;
     store.close().await;
     answered

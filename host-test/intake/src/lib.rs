@@ -21,7 +21,11 @@
 //!   [`receive`]);
 //! - keeps the channel's contacts current from follow, unfollow and
 //!   account-link events ([`contacts`], [`linking`]), which sends by
-//!   contact then go by ([`sending`], [`followers`]).
+//!   contact then go by ([`sending`], [`followers`]);
+//! - runs as one of several replicas behind a load balancer when they
+//!   share a PostgreSQL store ([`location`]): any replica takes any batch,
+//!   redeliveries are recognised across them, each event is delivered by
+//!   one replica at a time (claims with leases), in order per chat.
 
 pub mod answering;
 pub mod ask;
@@ -33,6 +37,7 @@ pub mod followers;
 pub mod hosted;
 pub mod idle;
 pub mod linking;
+pub mod location;
 pub mod observing;
 pub mod receive;
 pub mod sending;
@@ -41,6 +46,7 @@ pub mod store;
 pub mod target;
 
 pub use deliver::{Retry, Sink};
+pub use location::Location;
 pub use server::Limits;
 pub use store::Store;
 pub use target::Target;
@@ -49,6 +55,7 @@ use anyhow::{Context, Result};
 use line_connector_host::{Connector, Network};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -61,8 +68,8 @@ pub struct Options {
     /// The channel secrets a batch may be signed with: the current one
     /// first, then others while a rotation is under way.
     pub secrets: Vec<String>,
-    /// The store's file (SQLite).
-    pub store: PathBuf,
+    /// The store: an SQLite file, or a PostgreSQL database replicas share.
+    pub store: Location,
     /// Undelivered events the store takes at most (then 503).
     pub max_backlog: u64,
     /// How long delivered events are remembered, to recognise LINE's
@@ -121,6 +128,11 @@ pub async fn serve_until(
         .map(|(cert, key)| server::tls_acceptor(cert, key))
         .transpose()?;
     let store = Store::open(&options.store, options.max_backlog).await?;
+    if store.engine() == store::Engine::Sqlite {
+        // One intake per SQLite file (replicas share PostgreSQL): what a
+        // killed predecessor claimed is this one's now.
+        store.release_all().await?;
+    }
     let mut limits = options.limits;
     limits.connections = server::fitted_connections(limits.connections);
     let scheme = if tls.is_some() { "https" } else { "http" };

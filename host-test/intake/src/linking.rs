@@ -82,7 +82,7 @@ pub async fn start(
     let expires_at = now_ms() + expires_in.as_millis() as i64;
     sqlx::query(
         "INSERT INTO link_nonces (nonce, channel, platform_id, user_id, created_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&nonce)
     .bind(channel)
@@ -121,15 +121,15 @@ fn urlencoding(text: &str) -> String {
 /// Removes the link of `platform_id` on `channel` (the contact stays,
 /// unlinked); whether there was one.
 pub async fn unlink(store: &Store, channel: &str, platform_id: &str) -> Result<bool> {
-    let mut tx = store.pool().begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = store.write().await?;
     let user: Option<String> =
-        sqlx::query_scalar("SELECT user_id FROM contacts WHERE channel = ? AND platform_id = ?")
+        sqlx::query_scalar("SELECT user_id FROM contacts WHERE channel = $1 AND platform_id = $2")
             .bind(channel)
             .bind(platform_id)
             .fetch_optional(&mut *tx)
             .await?;
     if let Some(user) = &user {
-        sqlx::query("UPDATE contacts SET platform_id = NULL, linked_at = NULL, touched_at = ? WHERE channel = ? AND user_id = ?")
+        sqlx::query("UPDATE contacts SET platform_id = NULL, linked_at = NULL, touched_at = $1 WHERE channel = $2 AND user_id = $3")
             .bind(now_ms())
             .bind(channel)
             .bind(user)

@@ -7,7 +7,7 @@
 //! refused with the reason recorded in the contact log.
 
 use serde_json::Value;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 
 /// What one webhook event says about a contact.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,16 +62,17 @@ pub fn observe(event: &Value, now: i64) -> Option<Observation> {
 
 /// Makes sure a row exists for the contact, and marks it seen at `at`.
 async fn seen(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     channel: &str,
     user: &str,
     at: i64,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO contacts (channel, user_id, last_seen, touched_at) VALUES (?, ?, ?, ?) \
+        "INSERT INTO contacts (channel, user_id, last_seen, touched_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (channel, user_id) DO UPDATE SET \
-           last_seen = max(coalesce(last_seen, 0), excluded.last_seen), touched_at = excluded.touched_at",
+           last_seen = CASE WHEN coalesce(contacts.last_seen, 0) > excluded.last_seen \
+             THEN contacts.last_seen ELSE excluded.last_seen END, touched_at = excluded.touched_at",
     )
     .bind(channel)
     .bind(user)
@@ -85,7 +86,7 @@ async fn seen(
 /// Sets the friend status observed at `at` by `source` (at `now`), unless
 /// a newer observation is stored already; whether it was set.
 pub(crate) async fn set_status(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     channel: &str,
     user: &str,
     (status, at, source): (&str, i64, &str),
@@ -93,7 +94,7 @@ pub(crate) async fn set_status(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "INSERT INTO contacts (channel, user_id, status, status_at, status_source, touched_at) \
-         VALUES (?, ?, ?, ?, ?, ?) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (channel, user_id) DO UPDATE SET status = excluded.status, \
            status_at = excluded.status_at, status_source = excluded.status_source, \
            touched_at = excluded.touched_at \
@@ -114,7 +115,7 @@ pub(crate) async fn set_status(
 /// transaction); the user when it was a follow whose profile is worth
 /// fetching (no display name stored yet).
 pub(crate) async fn apply(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     channel: &str,
     event_id: &str,
     observation: &Observation,
@@ -131,10 +132,10 @@ pub(crate) async fn apply(
             if set_status(tx, channel, user, ("friend", *at, "event"), now).await? {
                 let query = match unblocked {
                     true => {
-                        "UPDATE contacts SET unblocked_at = ? WHERE channel = ? AND user_id = ?"
+                        "UPDATE contacts SET unblocked_at = $1 WHERE channel = $2 AND user_id = $3"
                     }
                     false => {
-                        "UPDATE contacts SET followed_at = ? WHERE channel = ? AND user_id = ?"
+                        "UPDATE contacts SET followed_at = $1 WHERE channel = $2 AND user_id = $3"
                     }
                 };
                 sqlx::query(query)
@@ -145,7 +146,7 @@ pub(crate) async fn apply(
                     .await?;
             }
             let named: Option<Option<String>> = sqlx::query_scalar(
-                "SELECT display_name FROM contacts WHERE channel = ? AND user_id = ?",
+                "SELECT display_name FROM contacts WHERE channel = $1 AND user_id = $2",
             )
             .bind(channel)
             .bind(user)
@@ -156,12 +157,14 @@ pub(crate) async fn apply(
         Observation::Unfollow { user, at } => {
             seen(tx, channel, user, *at, now).await?;
             if set_status(tx, channel, user, ("blocked", *at, "event"), now).await? {
-                sqlx::query("UPDATE contacts SET blocked_at = ? WHERE channel = ? AND user_id = ?")
-                    .bind(at)
-                    .bind(channel)
-                    .bind(user)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE contacts SET blocked_at = $1 WHERE channel = $2 AND user_id = $3",
+                )
+                .bind(at)
+                .bind(channel)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
             }
         }
         Observation::Link {
@@ -179,7 +182,7 @@ pub(crate) async fn apply(
 
 /// Records an entry of the contact log.
 pub(crate) async fn log(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     channel: &str,
     user: Option<&str>,
     platform_id: Option<&str>,
@@ -189,7 +192,7 @@ pub(crate) async fn log(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO contact_log (channel, user_id, platform_id, what, reason, event_id, at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(channel)
     .bind(user)
@@ -205,7 +208,7 @@ pub(crate) async fn log(
 
 /// Why an `accountLink` event links nothing, if it does not.
 fn refusal(
-    row: Option<&sqlx::sqlite::SqliteRow>,
+    row: Option<&sqlx::any::AnyRow>,
     user: &str,
     ok: bool,
     now: i64,
@@ -228,7 +231,7 @@ fn refusal(
 /// Completes (or refuses, recording why) the link an `accountLink` event
 /// from `user` with `nonce` reports (`ok`: LINE's `result`).
 async fn complete_link(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     channel: &str,
     event_id: &str,
     (user, nonce, ok): (&str, &str, bool),
@@ -236,7 +239,7 @@ async fn complete_link(
 ) -> sqlx::Result<()> {
     let row = sqlx::query(
         "SELECT platform_id, user_id, expires_at, used_at FROM link_nonces \
-         WHERE nonce = ? AND channel = ?",
+         WHERE nonce = $1 AND channel = $2",
     )
     .bind(nonce)
     .bind(channel)
@@ -248,7 +251,7 @@ async fn complete_link(
         && row.get::<Option<i64>, _>("used_at").is_none()
     {
         // Single use, whatever came of it.
-        sqlx::query("UPDATE link_nonces SET used_at = ?, outcome = ? WHERE nonce = ?")
+        sqlx::query("UPDATE link_nonces SET used_at = $1, outcome = $2 WHERE nonce = $3")
             .bind(now)
             .bind(why.unwrap_or("linked"))
             .bind(nonce)
@@ -271,7 +274,7 @@ async fn complete_link(
     let platform_id = platform_id.unwrap_or_default();
     // One LINE user per platform id: a link to another user moves it.
     let before: Option<String> = sqlx::query_scalar(
-        "SELECT user_id FROM contacts WHERE channel = ? AND platform_id = ? AND user_id <> ?",
+        "SELECT user_id FROM contacts WHERE channel = $1 AND platform_id = $2 AND user_id <> $3",
     )
     .bind(channel)
     .bind(&platform_id)
@@ -279,7 +282,7 @@ async fn complete_link(
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(before) = before {
-        sqlx::query("UPDATE contacts SET platform_id = NULL, linked_at = NULL WHERE channel = ? AND user_id = ?")
+        sqlx::query("UPDATE contacts SET platform_id = NULL, linked_at = NULL WHERE channel = $1 AND user_id = $2")
             .bind(channel)
             .bind(&before)
             .execute(&mut *tx)
@@ -297,7 +300,7 @@ async fn complete_link(
         .await?;
     }
     sqlx::query(
-        "UPDATE contacts SET platform_id = ?, linked_at = ?, touched_at = ? WHERE channel = ? AND user_id = ?",
+        "UPDATE contacts SET platform_id = $1, linked_at = $2, touched_at = $3 WHERE channel = $4 AND user_id = $5",
     )
     .bind(&platform_id)
     .bind(now)

@@ -1,23 +1,47 @@
 //! The durable store: every event of a verified batch is written here, in
 //! one transaction synced to disk, before LINE is answered 200; the
-//! deliverer takes them from here, and marks them delivered only once the
-//! platform took them. An embedded SQLite file (WAL, `synchronous=FULL`),
-//! through sqlx; the schema is versioned by sqlx's migrator
-//! (`migrations/`, applied at open).
+//! deliverer claims them from here, and marks them delivered only once the
+//! platform took them. Two engines behind one interface (sqlx's `Any`
+//! driver, one set of queries): an embedded SQLite file (WAL,
+//! `synchronous=FULL`), or a PostgreSQL database that several intakes
+//! (replicas) share. The schema is versioned by sqlx's migrator
+//! (`migrations/sqlite`, `migrations/postgres`, applied at open).
 //!
 //! LINE's redeliveries are recognised against what was *stored* (LINE's
 //! `webhookEventId` is unique here), so an event that was stored but not
 //! yet delivered is not dropped, and one delivered is not delivered twice
-//! because LINE sent it again.
+//! because LINE sent it again, whichever replica it reaches.
+//!
+//! Writes that read first (a batch against the backlog and the asks, a
+//! claim) take the store's one write lock: SQLite's `BEGIN IMMEDIATE`, a
+//! transaction-scoped advisory lock in PostgreSQL. Replicas deliver by
+//! claims with leases: a claim is the oldest undelivered event of a chat,
+//! held by one replica until it is recorded or the lease lapses (a replica
+//! that died), so each chat's order holds across replicas.
 
 pub use crate::event::{NewEvent, Reply};
+pub use crate::location::Location;
 use crate::observing;
 use anyhow::{Context, Result};
+use sqlx::AnyPool;
+use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteSynchronous};
 use sqlx::{Row, SqlSafeStr};
-use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+
+/// Which database a store is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server, shared by replicas.
+    Postgres,
+}
+
+/// The advisory lock's key in PostgreSQL (any constant: the store's one
+/// write lock).
+const WRITE_LOCK: i64 = 0x4c49_4e45_0001;
 
 /// An event waiting for delivery (or parked), as read back.
 #[derive(Debug, Clone)]
@@ -57,15 +81,18 @@ pub struct Put {
 /// The store, open.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    engine: Engine,
     max_backlog: u64,
-    key: std::sync::Arc<Vec<u8>>,
+    key: Arc<Vec<u8>>,
+    /// This opening's name in claims (the process id and 32 random bits).
+    replica: Arc<str>,
 }
 
 /// Inserts one event unless its id is stored already; whether it was new.
 /// An event not kept (`--types`) is recorded as `skipped`, its id only
 /// (so a redelivery of it is recognised), never delivered.
-async fn insert(tx: &mut sqlx::SqliteConnection, event: &NewEvent, now: i64) -> sqlx::Result<bool> {
+async fn insert(tx: &mut sqlx::AnyConnection, event: &NewEvent, now: i64) -> sqlx::Result<bool> {
     let id = (!event.id.is_empty()).then_some(event.id.as_str());
     let (json, state, done_at) = match event.keep {
         true => (event.json.as_str(), "pending", None),
@@ -73,7 +100,7 @@ async fn insert(tx: &mut sqlx::SqliteConnection, event: &NewEvent, now: i64) -> 
     };
     let done = sqlx::query(
         "INSERT INTO events (event_id, chat, event, received_at, state, done_at) \
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING",
     )
     .bind(id)
     .bind(&event.chat)
@@ -87,11 +114,11 @@ async fn insert(tx: &mut sqlx::SqliteConnection, event: &NewEvent, now: i64) -> 
 }
 
 /// The store's MAC key: made once (256 random bits), kept in the store,
-/// never printed.
-async fn mac_key(pool: &SqlitePool) -> sqlx::Result<Vec<u8>> {
+/// never printed; the first replica to open the store makes it.
+async fn mac_key(pool: &AnyPool) -> sqlx::Result<Vec<u8>> {
     let fresh: [u8; 32] = rand::random();
     sqlx::query(
-        "INSERT INTO secrets (name, value) VALUES ('ask-mac', ?) ON CONFLICT (name) DO NOTHING",
+        "INSERT INTO secrets (name, value) VALUES ('ask-mac', $1) ON CONFLICT (name) DO NOTHING",
     )
     .bind(&fresh[..])
     .execute(pool)
@@ -101,9 +128,10 @@ async fn mac_key(pool: &SqlitePool) -> sqlx::Result<Vec<u8>> {
         .await
 }
 
-/// The schema's versions, in order (sqlx records each applied one, with
-/// its checksum, in `_sqlx_migrations`).
-fn migrator() -> Migrator {
+/// The schema's versions for `engine`, in order (sqlx records each
+/// applied one, with its checksum, in `_sqlx_migrations`; in PostgreSQL
+/// under an advisory lock, so replicas starting at once apply each once).
+fn migrator(engine: Engine) -> Migrator {
     let step = |version, name: &'static str, sql: &'static str| {
         Migration::new(
             version,
@@ -113,15 +141,27 @@ fn migrator() -> Migrator {
             false,
         )
     };
-    Migrator::with_migrations(vec![
-        step(1, "events", include_str!("../migrations/0001_events.sql")),
-        step(2, "asks", include_str!("../migrations/0002_asks.sql")),
-        step(
-            3,
-            "contacts",
-            include_str!("../migrations/0003_contacts.sql"),
-        ),
-    ])
+    let steps = match engine {
+        Engine::Sqlite => [
+            include_str!("../migrations/sqlite/0001_events.sql"),
+            include_str!("../migrations/sqlite/0002_asks.sql"),
+            include_str!("../migrations/sqlite/0003_contacts.sql"),
+            include_str!("../migrations/sqlite/0004_claims.sql"),
+        ],
+        // The same tables in PostgreSQL's types (BIGINT, BYTEA, identity).
+        Engine::Postgres => [
+            include_str!("../migrations/postgres/0001_events.sql"),
+            include_str!("../migrations/postgres/0002_asks.sql"),
+            include_str!("../migrations/postgres/0003_contacts.sql"),
+            include_str!("../migrations/postgres/0004_claims.sql"),
+        ],
+    };
+    let names = ["events", "asks", "contacts", "claims"];
+    let steps = (1..)
+        .zip(names)
+        .zip(steps)
+        .map(|((version, name), sql)| step(version, name, sql));
+    Migrator::with_migrations(steps.collect())
 }
 
 /// Milliseconds since the epoch.
@@ -131,34 +171,81 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Connects to `location`: at most four connections, each acquired
+/// within 1 s (a store that cannot take a batch by then answers 503, well
+/// inside LINE's 2 s, and LINE redelivers).
+async fn connect(location: &Location) -> Result<(AnyPool, Engine)> {
+    sqlx::any::install_default_drivers();
+    let engine = match location {
+        Location::Sqlite(_) => Engine::Sqlite,
+        Location::Postgres(_) => Engine::Postgres,
+    };
+    let options: sqlx::any::AnyConnectOptions = location.url()?.parse()?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_millis(1000))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if engine == Engine::Sqlite {
+                    // WAL (kept in the file), every commit synced, and a
+                    // writer waits up to 1 s for another.
+                    sqlx::raw_sql(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA busy_timeout = 1000; PRAGMA foreign_keys = ON;",
+                    )
+                    .execute(conn)
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await?;
+    Ok((pool, engine))
+}
+
 impl Store {
-    /// Opens (or creates) the store at `path`, its schema brought up to
-    /// date; at most `max_backlog` undelivered events are taken.
-    pub async fn open(path: &Path, max_backlog: u64) -> Result<Self> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            // Well inside LINE's 2 s: a store that cannot take a batch by then
-            // answers 503, and LINE redelivers.
-            .busy_timeout(Duration::from_millis(1000));
-        let pool = sqlx::pool::PoolOptions::new()
-            .max_connections(4)
-            .acquire_timeout(Duration::from_millis(1000))
-            .connect_with(options)
+    /// Opens (or creates) the store at `location`, its schema brought up
+    /// to date; at most `max_backlog` undelivered events are taken.
+    pub async fn open(location: &Location, max_backlog: u64) -> Result<Self> {
+        let (pool, engine) = connect(location)
             .await
-            .with_context(|| format!("opening the store {}", path.display()))?;
-        migrator()
+            .with_context(|| format!("opening the store {location}"))?;
+        migrator(engine)
             .run(&pool)
             .await
-            .with_context(|| format!("bringing the store {} up to date", path.display()))?;
+            .with_context(|| format!("bringing the store {location} up to date"))?;
         let key = mac_key(&pool).await.context("the store's ask key")?;
+        let replica = format!("{}-{:08x}", std::process::id(), rand::random::<u32>());
         Ok(Store {
             pool,
+            engine,
             max_backlog,
-            key: std::sync::Arc::new(key),
+            key: Arc::new(key),
+            replica: replica.into(),
         })
+    }
+
+    /// Which database it is in.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// A transaction holding the store's write lock, for a write that
+    /// reads first: replicas (and the processes sharing an SQLite file)
+    /// take turns.
+    pub(crate) async fn write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// Stores a batch's events for `channel` in one transaction (synced
@@ -169,13 +256,7 @@ impl Store {
     /// account link updates the contact ([`crate::observing`]).
     pub async fn put(&self, channel: &str, events: &[NewEvent]) -> Result<Put, Refused> {
         let fail = |e: sqlx::Error| Refused::Failed(e.into());
-        // IMMEDIATE: the write lock taken first, so two batches stored at
-        // once wait for each other instead of one failing on a stale read.
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(fail)?;
+        let mut tx = self.write().await.map_err(fail)?;
         let kept = events.iter().filter(|e| e.keep).count() as u64;
         let backlog: i64 =
             sqlx::query_scalar("SELECT count(*) FROM events WHERE state = 'pending'")
@@ -216,7 +297,7 @@ impl Store {
     }
 
     /// The pool, for the asks' queries.
-    pub(crate) fn pool(&self) -> &SqlitePool {
+    pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
@@ -225,55 +306,109 @@ impl Store {
         &self.key
     }
 
-    /// Up to `limit` events due for delivery: the oldest undelivered event
-    /// of each chat, if it is due (a chat whose oldest event waits for a
-    /// retry waits with it, so each chat's order holds).
-    pub async fn due(&self, limit: u32) -> Result<Vec<Stored>> {
-        let rows = sqlx::query(
-            "SELECT seq, event_id, event, attempts, last_error FROM events e \
-             WHERE state = 'pending' AND next_at <= ? AND NOT EXISTS ( \
-               SELECT 1 FROM events p WHERE p.state = 'pending' AND p.chat = e.chat AND p.seq < e.seq) \
-             ORDER BY seq LIMIT ?",
-        )
-        .bind(now_ms())
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(stored).collect())
-    }
-
-    /// Up to `limit` events due for delivery in the order they were
-    /// stored, whatever their chat (stdout: one reader, one order); none
-    /// while the oldest waits for a retry.
-    pub async fn due_in_order(&self, limit: u32) -> Result<Vec<Stored>> {
-        let rows = sqlx::query(
-            "SELECT seq, event_id, event, attempts, last_error, next_at FROM events \
-             WHERE state = 'pending' ORDER BY seq LIMIT ?",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+    /// Claims up to `limit` events due for delivery for `lease`: the
+    /// oldest undelivered event of each chat, if it is due and no replica
+    /// holds a live claim on it (a chat whose oldest event waits for a
+    /// retry, or is in another replica's hands, waits with it, so each
+    /// chat's order holds). Oldest first.
+    pub async fn claim(&self, limit: u32, lease: Duration) -> Result<Vec<Stored>> {
         let now = now_ms();
-        Ok(rows
-            .iter()
-            .take_while(|row| row.get::<i64, _>(5) <= now)
-            .map(stored)
-            .collect())
-    }
-
-    /// When the next pending event is due (milliseconds since the epoch).
-    pub async fn next_due(&self) -> Result<Option<i64>> {
-        Ok(
-            sqlx::query_scalar("SELECT min(next_at) FROM events WHERE state = 'pending'")
-                .fetch_one(&self.pool)
-                .await?,
+        let mut tx = self.write().await?;
+        let rows = sqlx::query(
+            "UPDATE events SET claimed_by = $1, claim_until = $2 WHERE seq IN ( \
+               SELECT seq FROM events e \
+               WHERE state = 'pending' AND next_at <= $3 AND claim_until <= $3 AND NOT EXISTS ( \
+                 SELECT 1 FROM events p WHERE p.state = 'pending' AND p.chat = e.chat AND p.seq < e.seq) \
+               ORDER BY seq LIMIT $4) \
+             RETURNING seq, event_id, event, attempts, last_error",
         )
+        .bind(&*self.replica)
+        .bind(now + lease.as_millis() as i64)
+        .bind(now)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(sorted(rows.iter().map(stored).collect()))
     }
 
-    /// Marks an event delivered (the platform answered 2xx).
+    /// Claims up to `limit` events due for delivery in the order they
+    /// were stored, whatever their chat (stdout: one reader, one order);
+    /// none past one that waits for a retry or is claimed elsewhere.
+    pub async fn claim_in_order(&self, limit: u32, lease: Duration) -> Result<Vec<Stored>> {
+        let now = now_ms();
+        let mut tx = self.write().await?;
+        let first: Vec<(i64, i64, i64)> = sqlx::query(
+            "SELECT seq, next_at, claim_until FROM events WHERE state = 'pending' ORDER BY seq LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| (row.get(0), row.get(1), row.get(2)))
+        .collect();
+        let due = first
+            .iter()
+            .take_while(|(_, next_at, claim_until)| *next_at <= now && *claim_until <= now)
+            .count();
+        let Some(&(last, _, _)) = first[..due].last() else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(
+            "UPDATE events SET claimed_by = $1, claim_until = $2 \
+             WHERE state = 'pending' AND seq <= $3 \
+             RETURNING seq, event_id, event, attempts, last_error",
+        )
+        .bind(&*self.replica)
+        .bind(now + lease.as_millis() as i64)
+        .bind(last)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(sorted(rows.iter().map(stored).collect()))
+    }
+
+    /// Gives up this replica's claims (it stops): others take them at once.
+    pub async fn release(&self) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE events SET claimed_by = NULL, claim_until = 0 \
+             WHERE claimed_by = $1 AND state = 'pending'",
+        )
+        .bind(&*self.replica)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    /// Gives up every replica's claims: an intake starting on an SQLite
+    /// file, the file's one intake, takes over what its killed predecessor
+    /// held at once, not after the lease.
+    pub async fn release_all(&self) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE events SET claimed_by = NULL, claim_until = 0 \
+             WHERE claimed_by IS NOT NULL AND state = 'pending'",
+        )
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    /// When the next pending event is due (milliseconds since the epoch):
+    /// its retry time, or when another replica's claim on it lapses.
+    pub async fn next_due(&self) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT min(CASE WHEN claim_until > next_at THEN claim_until ELSE next_at END) \
+             FROM events WHERE state = 'pending'",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Marks an event delivered (the platform answered 2xx), its claim done.
     pub async fn delivered(&self, seq: i64) -> Result<()> {
         sqlx::query(
-            "UPDATE events SET state = 'delivered', done_at = ?, last_error = NULL WHERE seq = ?",
+            "UPDATE events SET state = 'delivered', done_at = $1, last_error = NULL, \
+             claimed_by = NULL, claim_until = 0 WHERE seq = $2",
         )
         .bind(now_ms())
         .bind(seq)
@@ -283,12 +418,14 @@ impl Store {
     }
 
     /// Records a failed attempt: tried again at `next_at`, or parked as a
-    /// dead letter when `park`.
+    /// dead letter when `park`; its claim is given up. (An event another
+    /// replica delivered meanwhile, its lease having lapsed, stays so.)
     pub async fn failed(&self, seq: i64, error: &str, next_at: i64, park: bool) -> Result<()> {
         sqlx::query(
-            "UPDATE events SET attempts = attempts + 1, last_error = ?, next_at = ?, \
-             state = CASE WHEN ? THEN 'dead' ELSE state END, \
-             done_at = CASE WHEN ? THEN ? ELSE done_at END WHERE seq = ?",
+            "UPDATE events SET attempts = attempts + 1, last_error = $1, next_at = $2, \
+             state = CASE WHEN $3 THEN 'dead' ELSE state END, \
+             done_at = CASE WHEN $4 THEN $5 ELSE done_at END, \
+             claimed_by = NULL, claim_until = 0 WHERE seq = $6 AND state = 'pending'",
         )
         .bind(error)
         .bind(next_at)
@@ -326,7 +463,7 @@ impl Store {
         for id in ids {
             done += sqlx::query(
                 "UPDATE events SET state = 'pending', attempts = 0, next_at = 0, done_at = NULL \
-                 WHERE state = 'dead' AND event_id = ?",
+                 WHERE state = 'dead' AND event_id = $1",
             )
             .bind(id)
             .execute(&self.pool)
@@ -340,9 +477,9 @@ impl Store {
     pub async fn counts(&self) -> Result<(u64, u64, u64)> {
         let row = sqlx::query(
             "SELECT \
-               coalesce(sum(state = 'pending'), 0), \
-               coalesce(sum(state = 'delivered'), 0), \
-               coalesce(sum(state = 'dead'), 0) FROM events",
+               count(*) FILTER (WHERE state = 'pending'), \
+               count(*) FILTER (WHERE state = 'delivered'), \
+               count(*) FILTER (WHERE state = 'dead') FROM events",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -358,7 +495,7 @@ impl Store {
     /// redelivers.
     pub async fn prune(&self, before: i64) -> Result<u64> {
         Ok(sqlx::query(
-            "DELETE FROM events WHERE state IN ('delivered', 'skipped') AND done_at < ?",
+            "DELETE FROM events WHERE state IN ('delivered', 'skipped') AND done_at < $1",
         )
         .bind(before)
         .execute(&self.pool)
@@ -372,7 +509,13 @@ impl Store {
     }
 }
 
-fn stored(row: &sqlx::sqlite::SqliteRow) -> Stored {
+/// Events in the store's order.
+fn sorted(mut events: Vec<Stored>) -> Vec<Stored> {
+    events.sort_by_key(|event| event.seq);
+    events
+}
+
+fn stored(row: &AnyRow) -> Stored {
     Stored {
         seq: row.get(0),
         id: row.get::<Option<String>, _>(1).unwrap_or_default(),

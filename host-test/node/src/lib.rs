@@ -104,7 +104,7 @@ impl Native {
     pub async fn ask(&self, config: String, store: String, question: String) -> NativeReply {
         let connector = self.foreign.connector().clone();
         outcome(
-            hosted::ask(&connector, &config, store.as_ref(), &question)
+            hosted::ask(&connector, &config, &store, &question)
                 .await
                 .map(Some),
         )
@@ -113,7 +113,7 @@ impl Native {
     /// Where an ask stands (`null` for one the store does not hold).
     #[napi]
     pub async fn ask_status(&self, store: String, id: String) -> NativeReply {
-        outcome(hosted::status(store.as_ref(), &id).await.map(|s| s.map(Ok)))
+        outcome(hosted::status(&store, &id).await.map(|s| s.map(Ok)))
     }
 
     /// Waits up to `timeout` seconds (for ever without) for an ask's answer
@@ -121,11 +121,7 @@ impl Native {
     #[napi]
     pub async fn ask_wait(&self, store: String, id: String, timeout: Option<f64>) -> NativeReply {
         let timeout = timeout.map(|t| Duration::from_secs_f64(t.max(0.0)));
-        outcome(
-            hosted::wait(store.as_ref(), &id, timeout)
-                .await
-                .map(|s| s.map(Ok)),
-        )
+        outcome(hosted::wait(&store, &id, timeout).await.map(|s| s.map(Ok)))
     }
 
     /// Verifies and reads a webhook batch.

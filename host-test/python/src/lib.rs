@@ -177,7 +177,7 @@ impl Native {
     ) -> (bool, String) {
         let connector = self.foreign.connector().clone();
         outcome(wait_on_runtime(py, async move {
-            hosted::ask(&connector, &config, &store, &question)
+            hosted::ask(&connector, &config, &store.to_string_lossy(), &question)
                 .await
                 .map(Some)
         }))
@@ -186,7 +186,9 @@ impl Native {
     /// Where an ask stands (`null` for one the store does not hold).
     fn ask_status(&self, py: Python<'_>, store: PathBuf, id: String) -> (bool, String) {
         outcome(wait_on_runtime(py, async move {
-            hosted::status(&store, &id).await.map(|s| s.map(Ok))
+            hosted::status(&store.to_string_lossy(), &id)
+                .await
+                .map(|s| s.map(Ok))
         }))
     }
 
@@ -202,7 +204,9 @@ impl Native {
     ) -> (bool, String) {
         let timeout = timeout.map(|t| Duration::from_secs_f64(t.max(0.0)));
         outcome(wait_on_runtime(py, async move {
-            hosted::wait(&store, &id, timeout).await.map(|s| s.map(Ok))
+            hosted::wait(&store.to_string_lossy(), &id, timeout)
+                .await
+                .map(|s| s.map(Ok))
         }))
     }
 

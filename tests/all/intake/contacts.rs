@@ -661,7 +661,7 @@ async fn a_follower_sync_seeds_resumes_and_marks_who_left() {
 async fn contacts_untouched_past_the_retention_are_deleted() {
     use line_webhook_intake::{Store, contacts};
     let (_dir, path) = super::store();
-    let store = Store::open(&path, 100).await.unwrap();
+    let store = Store::open(&path.clone().into(), 100).await.unwrap();
     contacts::checked(&store, "soc", USER, true, Some("Alice"))
         .await
         .unwrap();
