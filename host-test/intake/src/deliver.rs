@@ -24,6 +24,10 @@ pub const CHATS_AT_ONCE: u32 = 16;
 /// the outcome.
 pub const LEASE_MARGIN: Duration = Duration::from_secs(5);
 
+/// How long an outcome is tried to be recorded while the store is away
+/// (within the lease's margin, so the claim still holds).
+const RECORD_FOR: Duration = Duration::from_secs(4);
+
 /// Where events go.
 #[derive(Clone, Debug)]
 pub enum Sink {
@@ -176,8 +180,9 @@ impl Deliverer {
 
     /// Records an attempt's outcome: delivered, retried later, or parked.
     async fn record(&self, event: &Stored, outcome: Result<(), String>) {
-        let saved = match outcome {
-            Ok(()) => self.store.delivered(event.seq).await,
+        let delivered = outcome.is_ok();
+        let (why, next, park) = match outcome {
+            Ok(()) => (String::new(), 0, false),
             Err(why) => {
                 let failures = event.attempts + 1;
                 let park = failures >= self.retry.attempts;
@@ -188,12 +193,24 @@ impl Deliverer {
                     "to be tried again"
                 };
                 eprintln!("delivering {}: {why} ({what})", shown_id(event));
-                self.store.failed(event.seq, &why, next, park).await
+                (why, next, park)
             }
         };
-        if let Err(error) = saved {
-            // Not marked: it stays pending and is delivered again (at least once).
-            eprintln!("the store: {error:#}");
+        // A store briefly away (a database failing over) is waited for
+        // while the claim holds: a delivery recorded is not made again.
+        let give_up = std::time::Instant::now() + RECORD_FOR;
+        loop {
+            let saved = match delivered {
+                true => self.store.delivered(event.seq).await,
+                false => self.store.failed(event.seq, &why, next, park).await,
+            };
+            let Err(error) = saved else { return };
+            if std::time::Instant::now() >= give_up {
+                // Not marked: it stays pending and is delivered again (at least once).
+                eprintln!("the store: {error:#}");
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
         }
     }
 }

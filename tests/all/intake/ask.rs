@@ -23,14 +23,22 @@ async fn setup() -> (Simulator, Intake, tempfile::TempDir, PathBuf) {
 }
 
 /// `line-connector ask ARGS` with the simulator's config, off the runtime:
-/// exit code and the JSON printed.
-async fn ask(sim: &Simulator, store: &Path, args: &[&str]) -> (Option<i32>, Value) {
+/// exit code and the JSON printed. `store`: a file's path or a URL.
+pub(super) async fn ask(
+    sim: &Simulator,
+    store: impl AsRef<OsStr>,
+    args: &[&str],
+) -> (Option<i32>, Value) {
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    ask_with(token_config(sim), store.to_owned(), args).await
+    ask_with(token_config(sim), store.as_ref().to_owned(), args).await
 }
 
 /// [`ask`] with everything owned (to run beside the test).
-async fn ask_with(config: Value, store: PathBuf, args: Vec<String>) -> (Option<i32>, Value) {
+pub(super) async fn ask_with(
+    config: Value,
+    store: std::ffi::OsString,
+    args: Vec<String>,
+) -> (Option<i32>, Value) {
     let config = crate::support::config_file(&config);
     let mut all: Vec<String> = [
         "ask",
@@ -58,7 +66,7 @@ async fn ask_with(config: Value, store: PathBuf, args: Vec<String>) -> (Option<i
 }
 
 /// Waits until the simulator delivered a push to `chat`.
-async fn pushed_to(sim: &Simulator, chat: &str) {
+pub(super) async fn pushed_to(sim: &Simulator, chat: &str) {
     eventually(Duration::from_secs(20), || {
         sim.deliveries()
             .iter()
@@ -68,7 +76,7 @@ async fn pushed_to(sim: &Simulator, chat: &str) {
 }
 
 /// The texts the simulator's replies carried, in order.
-fn replies(sim: &Simulator) -> Vec<String> {
+pub(super) fn replies(sim: &Simulator) -> Vec<String> {
     sim.deliveries()
         .iter()
         .filter(|d| d.kind == "reply")
@@ -99,7 +107,7 @@ async fn a_question_is_answered_once_and_the_wait_prints_the_answer() {
         "30",
     ];
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let waiting = tokio::spawn(ask_with(token_config(&sim), store.clone(), args));
+    let waiting = tokio::spawn(ask_with(token_config(&sim), store.clone().into(), args));
     pushed_to(&sim, USER).await;
     assert_eq!(
         sim.tap(&callback, "tap-1", USER, USER, 0).await.unwrap(),
@@ -427,4 +435,34 @@ async fn an_ask_for_every_answer_records_each_until_expiry() {
         })
         .collect();
     assert_eq!(who, [(USER, "Yes"), (USER2, "No")]);
+}
+
+#[test]
+fn an_id_beginning_with_a_hyphen_is_an_id_and_a_store_password_is_never_shown() {
+    let (_dir, store) = store();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_line-connector"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // One random ask id in 64 begins with `-`.
+    let store_arg = store.to_str().unwrap();
+    let out = run(&["ask", "--store", store_arg, "--id", "-rpICUbtu4ZpOhHi_z_Ug"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("no ask -rpICUbtu4ZpOhHi_z_Ug in this store"),
+        "{stderr}"
+    );
+    // A database that is not there: named, its password blanked.
+    let url = "postgres://line:pw-not-shown-9@127.0.0.1:1/intake";
+    let out = run(&["ask", "--store", url, "--id", "x"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr.contains("postgres://line:***@127.0.0.1:1/intake"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("pw-not-shown-9"), "{stderr}");
 }

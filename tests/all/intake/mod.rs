@@ -1,20 +1,24 @@
 //! The webhook intake (`line-connector webhook listen`) as an operator runs
-//! it: a real process with a real SQLite store, LINE's posts from the
+//! it: a real process with a real SQLite store (or several replicas behind
+//! a balancer, sharing a real PostgreSQL server), LINE's posts from the
 //! simulator's signing, and a loopback stand-in for the platform that goes
 //! down, answers 500 or hangs. Killed (SIGTERM, SIGKILL) at the worst
 //! moments, flooded and stalled; counted: every event LINE was told 200 for
 //! reaches the platform at least once.
 
 mod ask;
+mod balancer;
 mod contacts;
 mod durable;
 mod forward;
 mod hostile;
+mod replicas;
 mod shape;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -39,25 +43,35 @@ pub struct Intake {
 
 impl Intake {
     /// `listen --config (SECRET) --store STORE EXTRA…`.
-    pub fn start(store: &Path, extra: &[&str]) -> Self {
+    pub fn start(store: impl AsRef<OsStr>, extra: &[&str]) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_line-connector"));
         command.stdout(Stdio::piped());
         Self::start_with(command, store, extra)
     }
 
     /// The same, with `command` (its program, environment and stdout set).
-    pub fn start_with(command: Command, store: &Path, extra: &[&str]) -> Self {
+    pub fn start_with(command: Command, store: impl AsRef<OsStr>, extra: &[&str]) -> Self {
         Self::start_as(command, SECRET, store, extra)
     }
 
     /// The same, for the channel whose secret is `secret`.
-    pub fn start_as(command: Command, secret: &str, store: &Path, extra: &[&str]) -> Self {
+    pub fn start_as(
+        command: Command,
+        secret: &str,
+        store: impl AsRef<OsStr>,
+        extra: &[&str],
+    ) -> Self {
         Self::start_config(command, &json!({"channelSecret": secret}), store, extra)
     }
 
     /// The same, with the whole channel config `config` (a channel secret,
     /// and send credentials to reply to answerers).
-    pub fn start_config(command: Command, config: &Value, store: &Path, extra: &[&str]) -> Self {
+    pub fn start_config(
+        command: Command,
+        config: &Value,
+        store: impl AsRef<OsStr>,
+        extra: &[&str],
+    ) -> Self {
         let config = crate::support::config_file(config);
         let path = crate::support::path_of(&config).to_owned();
         Self::spawn(command, &["--config", &path], store, extra, Some(config))
@@ -68,7 +82,7 @@ impl Intake {
         command: Command,
         channels: &Path,
         name: &str,
-        store: &Path,
+        store: impl AsRef<OsStr>,
         extra: &[&str],
     ) -> Self {
         let channels = channels.to_str().unwrap();
@@ -80,7 +94,7 @@ impl Intake {
     fn spawn(
         mut command: Command,
         which: &[&str],
-        store: &Path,
+        store: impl AsRef<OsStr>,
         extra: &[&str],
         config: Option<tempfile::NamedTempFile>,
     ) -> Self {
@@ -268,6 +282,8 @@ pub async fn post(url: &str, body: &[u8], signature: &str) -> u16 {
 pub enum Mode {
     /// 200.
     Take,
+    /// 200 after this many milliseconds (deliveries in flight).
+    Slow(u64),
     /// This status, the event not taken.
     Refuse(u16),
     /// Reads the event, then never answers.
@@ -287,6 +303,8 @@ pub struct Received {
     pub target: String,
     /// Whether it was taken (answered 2xx).
     pub taken: bool,
+    /// When it arrived.
+    pub at: Instant,
 }
 
 /// A loopback stand-in for the platform the intake forwards to.
@@ -433,10 +451,15 @@ where
                     body,
                     headers: parts.headers,
                     target: parts.uri.to_string(),
-                    taken: now == Mode::Take,
+                    taken: matches!(now, Mode::Take | Mode::Slow(_)),
+                    at: Instant::now(),
                 });
                 let status = match now {
                     Mode::Take => 200,
+                    Mode::Slow(ms) => {
+                        tokio::time::sleep(Duration::from_millis(ms)).await;
+                        200
+                    }
                     Mode::Refuse(status) => status,
                     Mode::Hang => {
                         std::future::pending::<()>().await;
