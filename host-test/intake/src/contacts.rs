@@ -108,7 +108,7 @@ fn contact(row: &sqlx::any::AnyRow) -> Contact {
 
 /// One contact, by LINE user id.
 pub async fn get(store: &Store, channel: &str, user: &str) -> Result<Option<Contact>> {
-    let row = sqlx::query(select!("WHERE channel = ? AND user_id = ?"))
+    let row = sqlx::query(select!("WHERE channel = $1 AND user_id = $2"))
         .bind(channel)
         .bind(user)
         .fetch_optional(store.pool())
@@ -118,7 +118,7 @@ pub async fn get(store: &Store, channel: &str, user: &str) -> Result<Option<Cont
 
 /// The contact linked to the platform's id `platform_id`, if any.
 pub async fn linked(store: &Store, channel: &str, platform_id: &str) -> Result<Option<Contact>> {
-    let row = sqlx::query(select!("WHERE channel = ? AND platform_id = ?"))
+    let row = sqlx::query(select!("WHERE channel = $1 AND platform_id = $2"))
         .bind(channel)
         .bind(platform_id)
         .fetch_optional(store.pool())
@@ -128,7 +128,7 @@ pub async fn linked(store: &Store, channel: &str, platform_id: &str) -> Result<O
 
 /// The channel's contacts, in user id order.
 pub async fn list(store: &Store, channel: &str) -> Result<Vec<Contact>> {
-    let rows = sqlx::query(select!("WHERE channel = ? ORDER BY user_id"))
+    let rows = sqlx::query(select!("WHERE channel = $1 ORDER BY user_id"))
         .bind(channel)
         .fetch_all(store.pool())
         .await?;

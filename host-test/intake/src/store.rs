@@ -39,6 +39,11 @@ pub enum Engine {
     Postgres,
 }
 
+/// How long a batch may take to be stored: inside LINE's 2 s, with room
+/// to answer (a batch refused is redelivered; one stored but answered 503
+/// because its commit's answer came late is recognised when it comes again).
+pub const PUT_WITHIN: Duration = Duration::from_millis(1500);
+
 /// The advisory lock's key in PostgreSQL (any constant: the store's one
 /// write lock).
 const WRITE_LOCK: i64 = 0x4c49_4e45_0001;
@@ -186,16 +191,19 @@ async fn connect(location: &Location) -> Result<(AnyPool, Engine)> {
         .acquire_timeout(Duration::from_millis(1000))
         .after_connect(move |conn, _| {
             Box::pin(async move {
-                if engine == Engine::Sqlite {
+                let settings = match engine {
                     // WAL (kept in the file), every commit synced, and a
                     // writer waits up to 1 s for another.
-                    sqlx::raw_sql(
+                    Engine::Sqlite => {
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                         PRAGMA busy_timeout = 1000; PRAGMA foreign_keys = ON;",
-                    )
-                    .execute(conn)
-                    .await?;
-                }
+                         PRAGMA busy_timeout = 1000; PRAGMA foreign_keys = ON;"
+                    }
+                    // A writer waits up to 1 s for another (or for a lock an
+                    // operator's session holds); commits synced (the default,
+                    // said again against a server set otherwise).
+                    Engine::Postgres => "SET lock_timeout = 1000; SET synchronous_commit = on;",
+                };
+                sqlx::raw_sql(settings).execute(conn).await?;
                 Ok(())
             })
         })
@@ -254,7 +262,19 @@ impl Store {
     /// transaction: an answer to an ask is decided ([`crate::answering`]),
     /// recorded, its `answer` event stored beside it; a follow, unfollow or
     /// account link updates the contact ([`crate::observing`]).
+    /// Bounded by [`PUT_WITHIN`]: a store that cannot take the batch by
+    /// then (a lock held, a database unreachable) refuses it.
     pub async fn put(&self, channel: &str, events: &[NewEvent]) -> Result<Put, Refused> {
+        match tokio::time::timeout(PUT_WITHIN, self.put_unbounded(channel, events)).await {
+            Ok(put) => put,
+            Err(_) => Err(Refused::Failed(anyhow::anyhow!(
+                "the store did not take the batch within {PUT_WITHIN:?}"
+            ))),
+        }
+    }
+
+    /// [`Store::put`] without its bound.
+    async fn put_unbounded(&self, channel: &str, events: &[NewEvent]) -> Result<Put, Refused> {
         let fail = |e: sqlx::Error| Refused::Failed(e.into());
         let mut tx = self.write().await.map_err(fail)?;
         let kept = events.iter().filter(|e| e.keep).count() as u64;

@@ -10,10 +10,11 @@ use crate::support::{USER, USER2, token_config};
 use line_simulator::{CLIENT_SECRET, Simulator};
 
 /// A simulator, and an intake for its channel (replies go to it) on a
-/// fresh store, printing events on stdout.
-async fn setup() -> (Simulator, Intake, tempfile::TempDir, PathBuf) {
+/// fresh store (SQLite, or PostgreSQL in `ask_on_postgres`), printing
+/// events on stdout.
+async fn setup() -> (Simulator, Intake, Kept, PathBuf) {
     let sim = Simulator::start().await.unwrap();
-    let (dir, store) = store();
+    let (dir, store) = store_for(module_path!());
     let mut config = token_config(&sim);
     config["channelSecret"] = json!(CLIENT_SECRET);
     let mut command = Command::new(env!("CARGO_BIN_EXE_line-connector"));
@@ -439,7 +440,7 @@ async fn an_ask_for_every_answer_records_each_until_expiry() {
 
 #[test]
 fn an_id_beginning_with_a_hyphen_is_an_id_and_a_store_password_is_never_shown() {
-    let (_dir, store) = store();
+    let (_dir, store) = store_for(module_path!());
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_line-connector"))
             .args(args)

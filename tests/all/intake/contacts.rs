@@ -23,7 +23,7 @@ struct Desk {
     store: PathBuf,
     intake: Intake,
     callback: String,
-    _dir: tempfile::TempDir,
+    _dir: Kept,
 }
 
 impl Desk {
@@ -34,7 +34,7 @@ impl Desk {
         let mut config = token_config(&sim);
         config["channelSecret"] = json!(CLIENT_SECRET);
         std::fs::write(channels.join(format!("{name}.json")), config.to_string()).unwrap();
-        let (dir, store) = super::store();
+        let (dir, store) = super::store_for(module_path!());
         let mut command = Command::new(env!("CARGO_BIN_EXE_line-connector"));
         command.stdout(Stdio::piped());
         let extra = match types {
@@ -660,8 +660,9 @@ async fn a_follower_sync_seeds_resumes_and_marks_who_left() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contacts_untouched_past_the_retention_are_deleted() {
     use line_webhook_intake::{Store, contacts};
-    let (_dir, path) = super::store();
-    let store = Store::open(&path.clone().into(), 100).await.unwrap();
+    let (_dir, path) = super::store_for(module_path!());
+    let location = path.to_str().unwrap().parse().unwrap();
+    let store = Store::open(&location, 100).await.unwrap();
     contacts::checked(&store, "soc", USER, true, Some("Alice"))
         .await
         .unwrap();

@@ -50,7 +50,7 @@ fn per_chat(sent: &[Value], taken: &[String]) -> (Vec<Vec<String>>, Vec<Vec<Stri
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_acknowledged_while_the_platform_is_down_reach_it_when_it_is_back() {
-    let (_dir, store) = store();
+    let (_dir, store) = store_for(module_path!());
     let addr = Platform::down().await;
     let url = format!("http://{addr}/line?tenant=7");
     let mut args = vec!["--forward", url.as_str()];
@@ -84,7 +84,7 @@ async fn events_acknowledged_while_the_platform_is_down_reach_it_when_it_is_back
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_platform_that_answers_500_or_hangs_gets_every_event_once_it_takes_them() {
     for failing in [Mode::Refuse(500), Mode::Hang] {
-        let (_dir, store) = store();
+        let (_dir, store) = store_for(module_path!());
         let platform = Platform::start(failing).await;
         let mut args = vec!["--forward", platform.url.as_str()];
         args.extend(QUICK);
@@ -106,7 +106,7 @@ async fn a_platform_that_answers_500_or_hangs_gets_every_event_once_it_takes_the
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_and_sigterm_with_events_pending_lose_nothing() {
     for signal in [libc::SIGKILL, libc::SIGTERM] {
-        let (_dir, store) = store();
+        let (_dir, store) = store_for(module_path!());
         let addr = Platform::down().await;
         let url = format!("http://{addr}/line");
         let mut args = vec!["--forward", url.as_str()];
@@ -133,7 +133,7 @@ async fn sigkill_and_sigterm_with_events_pending_lose_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_between_forwarding_and_marking_the_event_is_delivered_again() {
-    let (_dir, store) = store();
+    let (_dir, store) = store_for(module_path!());
     let mut platform = Platform::start(Mode::Hang).await;
     let mut args = vec!["--forward", platform.url.as_str()];
     args.extend(QUICK);
@@ -167,7 +167,7 @@ async fn killed_mid_batch_every_acknowledged_event_arrives() {
     // Many batches posted at once; SIGKILL while they are being stored and
     // answered. LINE redelivers what got no 200 (as it would), to the next
     // start; every event that got 200 the first time must arrive.
-    let (_dir, store) = store();
+    let (_dir, store) = store_for(module_path!());
     let platform = Platform::start(Mode::Take).await;
     let args = vec!["--forward", platform.url.as_str()];
     let mut intake = Intake::start(&store, &args);
@@ -219,7 +219,7 @@ async fn killed_mid_batch_every_acknowledged_event_arrives() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_redelivery_is_recognised_against_what_was_stored() {
-    let (_dir, store) = store();
+    let (_dir, store) = store_for(module_path!());
     let platform = Platform::start(Mode::Refuse(503)).await;
     let mut args = vec!["--forward", platform.url.as_str()];
     args.extend(QUICK);
@@ -250,7 +250,7 @@ async fn a_redelivery_is_recognised_against_what_was_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dead_letters_are_parked_listed_and_replayed() {
-    let (_dir, store) = store();
+    let (_dir, store) = store_for(module_path!());
     let platform = Platform::start(Mode::Refuse(500)).await;
     let mut args = vec!["--forward", platform.url.as_str(), "--attempts", "2"];
     args.extend(QUICK);
@@ -314,7 +314,7 @@ async fn dead_letters_are_parked_listed_and_replayed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_store_answers_503_so_line_redelivers() {
-    let (_dir, store) = store();
+    let (_dir, store) = store_for(module_path!());
     let platform = Platform::start(Mode::Refuse(500)).await;
     let mut args = vec!["--forward", platform.url.as_str(), "--max-backlog", "5"];
     args.extend(QUICK);
@@ -330,26 +330,12 @@ async fn a_full_store_answers_503_so_line_redelivers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_store_that_cannot_take_the_batch_answers_503_within_lines_two_seconds() {
-    let (_dir, store) = store();
+    let (_dir, store) = store_for(module_path!());
     let intake = Intake::start(&store, &[]);
     assert_eq!(send(&intake.url, &events("writable", 1, 1)).await, 200);
     // Another process holds the database's write lock (as a stuck backup
     // or a failing disk would keep writes from finishing).
-    let script = "import sqlite3, sys, time\n\
-c = sqlite3.connect(sys.argv[1], isolation_level=None)\n\
-c.execute('BEGIN EXCLUSIVE')\n\
-print('locked', flush=True)\n\
-time.sleep(4)\n";
-    let mut holder = Command::new("python3")
-        .args(["-c", script, store.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut locked = String::new();
-    BufReader::new(holder.stdout.as_mut().unwrap())
-        .read_line(&mut locked)
-        .unwrap();
-    assert_eq!(locked.trim(), "locked");
+    let mut holder = hold_the_lock(store.to_str().unwrap(), Duration::from_secs(4));
     let started = Instant::now();
     assert_eq!(send(&intake.url, &events("locked-out", 1, 1)).await, 503);
     assert!(
@@ -368,7 +354,7 @@ time.sleep(4)\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_stdout_mode_events_wait_in_the_store_while_no_one_reads() {
-    let (_dir, store) = store();
+    let (_dir, store) = store_for(module_path!());
     // Its stdout a pipe whose reader is gone.
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
@@ -389,4 +375,54 @@ async fn in_stdout_mode_events_wait_in_the_store_while_no_one_reads() {
         .map(|l| l["webhookEventId"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["unread-0", "unread-1", "unread-2"]);
+}
+
+/// Another process holding the store's write lock for `hold`, from when
+/// this returns: SQLite's exclusive lock (Python's sqlite3), or in
+/// PostgreSQL the events table's (psql), as an operator's session might.
+fn hold_the_lock(store: &str, hold: Duration) -> std::process::Child {
+    let secs = hold.as_secs();
+    if store.starts_with("postgres://") {
+        let sql = format!(
+            "BEGIN; LOCK TABLE events IN ACCESS EXCLUSIVE MODE; \\echo locked\n\
+             SELECT pg_sleep({secs}); COMMIT;\n"
+        );
+        let mut holder = Command::new("psql")
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", store])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        holder
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(sql.as_bytes())
+            .unwrap();
+        return locked(holder);
+    }
+    let script = format!(
+        "import sqlite3, sys, time\n\
+c = sqlite3.connect(sys.argv[1], isolation_level=None)\n\
+c.execute('BEGIN EXCLUSIVE')\n\
+print('locked', flush=True)\n\
+time.sleep({secs})\n"
+    );
+    let holder = Command::new("python3")
+        .args(["-c", &script, store])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    locked(holder)
+}
+
+/// `holder`, once it printed `locked`.
+fn locked(mut holder: std::process::Child) -> std::process::Child {
+    let mut line = String::new();
+    BufReader::new(holder.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "locked");
+    holder
 }

@@ -7,9 +7,18 @@
 //! reaches the platform at least once.
 
 mod ask;
+// The asks', contacts' and durable store's suites again, each test on a
+// PostgreSQL server of its own (see `store_for`): every query of theirs
+// runs on both engines.
+#[path = "ask.rs"]
+mod ask_on_postgres;
 mod balancer;
 mod contacts;
+#[path = "contacts.rs"]
+mod contacts_on_postgres;
 mod durable;
+#[path = "durable.rs"]
+mod durable_on_postgres;
 mod forward;
 mod hostile;
 mod replicas;
@@ -220,6 +229,31 @@ pub fn store() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("intake.db");
     (dir, path)
+}
+
+/// What keeps a test's store: its directory, or its PostgreSQL server.
+pub enum Kept {
+    /// The SQLite file's directory.
+    Dir(tempfile::TempDir),
+    /// The server (stopped and removed when dropped).
+    Postgres(line_scratch_postgres::Server),
+}
+
+/// A fresh store for a test in `module` (its `module_path!()`): an SQLite
+/// file, or in a suite run again on PostgreSQL (its module's name ends in
+/// `_on_postgres`) a database on a server of the test's own, as a URL with
+/// its password (what `--store` takes either way).
+pub fn store_for(module: &str) -> (Kept, PathBuf) {
+    if !module.ends_with("_on_postgres") {
+        let (dir, path) = store();
+        return (Kept::Dir(dir), path);
+    }
+    let server = line_scratch_postgres::Server::start().unwrap();
+    server.create_database("intake").unwrap();
+    let url = server
+        .url("intake")
+        .replacen("line@", &format!("line:{}@", server.password()), 1);
+    (Kept::Postgres(server), PathBuf::from(url))
 }
 
 /// `n` message events, ids `{prefix}-{i}`, spread over `chats` users'
