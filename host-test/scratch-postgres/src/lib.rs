@@ -32,6 +32,16 @@ impl Server {
     /// Makes a cluster and starts its server; waits until it takes
     /// connections (at most 60 s).
     pub fn start() -> Result<Server> {
+        Self::start_with(None)
+    }
+
+    /// [`Server::start`], taking TLS connections only, with this PEM
+    /// certificate chain and key.
+    pub fn start_tls(cert: &Path, key: &Path) -> Result<Server> {
+        Self::start_with(Some((cert, key)))
+    }
+
+    fn start_with(tls: Option<(&Path, &Path)>) -> Result<Server> {
         let bin = binaries()?;
         let owner = owner()?;
         let dir = tempfile::Builder::new()
@@ -50,6 +60,9 @@ impl Server {
             child: None,
         };
         server.initdb()?;
+        if let Some((cert, key)) = tls {
+            server.tls_only(cert, key)?;
+        }
         // A port free now may be taken before the server binds it: another.
         let mut last = None;
         for _ in 0..4 {
@@ -161,6 +174,31 @@ impl Server {
             "initdb: {}",
             String::from_utf8_lossy(&done.stderr)
         );
+        Ok(())
+    }
+
+    /// TLS on, with copies of `cert` and `key` the server can read, and
+    /// connections without it refused (`hostssl` only).
+    fn tls_only(&self, cert: &Path, key: &Path) -> Result<()> {
+        use std::os::unix::fs::PermissionsExt;
+        let data = self.data();
+        for (from, to) in [(cert, "server.crt"), (key, "server.key")] {
+            let to = data.join(to);
+            std::fs::copy(from, &to)?;
+            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600))?;
+            if let Some((uid, gid)) = self.owner {
+                std::os::unix::fs::chown(&to, Some(uid), Some(gid))?;
+            }
+        }
+        let mut conf = std::fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))?;
+        use std::io::Write as _;
+        writeln!(conf, "ssl = on")?;
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            format!("hostssl all {USER} 127.0.0.1/32 scram-sha-256\n"),
+        )?;
         Ok(())
     }
 

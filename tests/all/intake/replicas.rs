@@ -349,3 +349,47 @@ async fn an_ask_put_by_one_process_is_answered_through_a_replica_and_seen_by_a_t
     assert!(!status.to_string().contains(c.pg.password()));
     c.assert_no_password_shown();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_reached_over_tls_has_its_certificate_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(dir.path());
+    let pg = Server::start_tls(&cert, &key).unwrap();
+    pg.create_database("intake").unwrap();
+    let platform = Platform::start(Mode::Take).await;
+    let config = json!({"channelSecret": SECRET});
+    let verified = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        pg.url("intake"),
+        ca.display()
+    );
+    let intake = replica(&pg, &verified, &config, &platform);
+    assert_eq!(send(&intake.url, &events("tls", 3, 1)).await, 200);
+    platform.wait_taken(3, Duration::from_secs(20)).await;
+    // Without TLS the server refuses; with a CA that did not sign it, the
+    // intake does: neither starts.
+    for (store, why) in [
+        (format!("{}?sslmode=disable", pg.url("intake")), "no TLS"),
+        (
+            format!("{}?sslmode=verify-full", pg.url("intake")),
+            "unknown CA",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_line-connector"))
+            .env("PGPASSWORD", pg.password())
+            .args(["webhook", "listen", "--store", &store])
+            .args([
+                "--config",
+                crate::support::path_of(&crate::support::config_file(&config)),
+            ])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{why}: {stderr}");
+        assert!(
+            stderr.contains("opening the store postgres://line@127.0.0.1"),
+            "{why}: {stderr}"
+        );
+        assert!(!stderr.contains(pg.password()), "{stderr}");
+    }
+}
