@@ -73,7 +73,16 @@ async fn the_benchmark_prints_every_figure() {
     // The packages and LINE's SDKs installed by the benchmark itself.
     let packages = tempfile::tempdir().unwrap();
     let dir = packages.path().to_str().unwrap();
-    let out = line_connector(&["bench", "--iterations", "20", "--packages", dir]).await;
+    let out = line_connector(&[
+        "bench",
+        "--iterations",
+        "20",
+        "--packages",
+        dir,
+        "--intakes",
+        "200",
+    ])
+    .await;
     assert!(
         out.status.success(),
         "{}",
@@ -91,6 +100,9 @@ async fn the_benchmark_prints_every_figure() {
         "whole process",
         "component size",
         "peak linear memory",
+        "intake end to end, SQLite, 1 intake",
+        "intake end to end, PostgreSQL, 1 intake",
+        "intake end to end, PostgreSQL, 2 intakes",
     ] {
         assert!(table.contains(figure), "no {figure:?} in\n{table}");
     }

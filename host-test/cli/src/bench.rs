@@ -34,6 +34,10 @@ pub struct Options {
     /// be) installed, to compare them ([`crate::languages`]); `None` skips
     /// those rows.
     pub packages: Option<std::path::PathBuf>,
+    /// Events to send through the webhook intake, on SQLite and on
+    /// PostgreSQL with one and two intakes ([`crate::intakes`]); `None`
+    /// skips those rows.
+    pub intakes: Option<usize>,
 }
 
 /// Runs every measurement and writes the table.
@@ -53,7 +57,11 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
     instances(out, &connector, &setup, raw_median).await?;
     loading(out, &setup)?;
     footprint(out, &connector, &setup).await?;
-    languages(out, &setup, options.packages.as_deref()).await
+    languages(out, &setup, options.packages.as_deref()).await?;
+    match options.intakes {
+        Some(events) => crate::intakes::run(out, events).await,
+        None => Ok(()),
+    }
 }
 
 /// What every series shares: the server, a config for it, the push.

@@ -136,6 +136,11 @@ enum Command {
         /// DIR the first time.
         #[arg(long, value_name = "DIR")]
         packages: Option<PathBuf>,
+        /// Send EVENTS webhook events through the intake end to end: on
+        /// SQLite, and on a PostgreSQL server the benchmark starts (Debian's
+        /// `postgresql` package) with one and two intakes.
+        #[arg(long, value_name = "EVENTS")]
+        intakes: Option<usize>,
     },
 }
 
@@ -219,10 +224,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             iterations,
             packages,
+            intakes,
         } => {
             let options = bench::Options {
                 iterations: *iterations,
                 packages: packages.clone(),
+                intakes: *intakes,
             };
             let connector = std::sync::Arc::new(connector(&cli, false)?);
             bench::run(connector, &options, &mut std::io::stdout()).await?;

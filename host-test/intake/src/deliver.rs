@@ -10,7 +10,7 @@
 //! dead-letters` lists them, `webhook replay` puts them back). The backlog
 //! lives in the store, so memory does not grow with it.
 
-use crate::store::{Store, Stored, now_ms};
+use crate::store::{Outcome, Store, Stored, now_ms};
 use crate::target::Target;
 use line_connector_host::pool::Pool;
 use std::sync::Arc;
@@ -140,26 +140,30 @@ impl Deliverer {
         Duration::from_millis(ms as u64)
     }
 
-    /// One round: the due events (one per chat), delivered at once (on
-    /// stdout one after the other), each outcome recorded.
+    /// One round: the due events (one per chat), delivered at once and
+    /// their outcomes recorded together (one commit, one sync, for the
+    /// round); on stdout one after the other, each recorded once written.
     async fn round(self: &Arc<Self>, due: Vec<Stored>) {
+        if let Sink::Stdout = &self.sink {
+            for event in due {
+                let outcome = write_line(&event.json);
+                self.record(vec![(event, outcome)]).await;
+            }
+            return;
+        }
         let mut tasks = tokio::task::JoinSet::new();
         for event in due {
             let me = self.clone();
-            match &self.sink {
-                Sink::Stdout => {
-                    let outcome = write_line(&event.json);
-                    me.record(&event, outcome).await;
-                }
-                Sink::Forward(_) => {
-                    tasks.spawn(async move {
-                        let outcome = me.post(&event).await;
-                        me.record(&event, outcome).await;
-                    });
-                }
-            }
+            tasks.spawn(async move {
+                let outcome = me.post(&event).await;
+                (event, outcome)
+            });
         }
-        while tasks.join_next().await.is_some() {}
+        let mut outcomes = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            outcomes.extend(done.ok());
+        }
+        self.record(outcomes).await;
     }
 
     /// One POST of `event` to the target: `Ok` on a 2xx answer.
@@ -178,39 +182,46 @@ impl Deliverer {
         }
     }
 
-    /// Records an attempt's outcome: delivered, retried later, or parked.
-    async fn record(&self, event: &Stored, outcome: Result<(), String>) {
-        let delivered = outcome.is_ok();
-        let (why, next, park) = match outcome {
-            Ok(()) => (String::new(), 0, false),
-            Err(why) => {
-                let failures = event.attempts + 1;
-                let park = failures >= self.retry.attempts;
-                let next = now_ms() + self.retry.pause(failures).as_millis() as i64;
-                let what = if park {
-                    "parked as a dead letter"
-                } else {
-                    "to be tried again"
-                };
-                eprintln!("delivering {}: {why} ({what})", shown_id(event));
-                (why, next, park)
-            }
-        };
+    /// Records attempts' outcomes: delivered, retried later, or parked.
+    async fn record(&self, attempts: Vec<(Stored, Result<(), String>)>) {
+        let outcomes: Vec<(i64, Outcome)> = attempts
+            .into_iter()
+            .map(|(event, outcome)| (event.seq, self.outcome(&event, outcome)))
+            .collect();
         // A store briefly away (a database failing over) is waited for
-        // while the claim holds: a delivery recorded is not made again.
+        // while the claims hold: a delivery recorded is not made again.
         let give_up = std::time::Instant::now() + RECORD_FOR;
         loop {
-            let saved = match delivered {
-                true => self.store.delivered(event.seq).await,
-                false => self.store.failed(event.seq, &why, next, park).await,
+            let Err(error) = self.store.record(&outcomes).await else {
+                return;
             };
-            let Err(error) = saved else { return };
             if std::time::Instant::now() >= give_up {
-                // Not marked: it stays pending and is delivered again (at least once).
+                // Not marked: they stay pending and are delivered again (at least once).
                 eprintln!("the store: {error:#}");
                 return;
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// What an attempt came to (a failure said on stderr).
+    fn outcome(&self, event: &Stored, outcome: Result<(), String>) -> Outcome {
+        let Err(error) = outcome else {
+            return Outcome::Delivered;
+        };
+        let failures = event.attempts + 1;
+        let park = failures >= self.retry.attempts;
+        let next_at = now_ms() + self.retry.pause(failures).as_millis() as i64;
+        let what = if park {
+            "parked as a dead letter"
+        } else {
+            "to be tried again"
+        };
+        eprintln!("delivering {}: {error} ({what})", shown_id(event));
+        Outcome::Failed {
+            error,
+            next_at,
+            park,
         }
     }
 }

@@ -39,10 +39,9 @@ pub enum Engine {
     Postgres,
 }
 
-/// How long a batch may take to be stored: inside LINE's 2 s, with room
-/// to answer (a batch refused is redelivered; one stored but answered 503
-/// because its commit's answer came late is recognised when it comes again).
-pub const PUT_WITHIN: Duration = Duration::from_millis(1500);
+/// How long a batch waits for the store's write lock: inside LINE's 2 s,
+/// with room to store and answer (a batch refused is redelivered).
+pub const LOCK_WITHIN: Duration = Duration::from_millis(1500);
 
 /// The advisory lock's key in PostgreSQL (any constant: the store's one
 /// write lock).
@@ -61,6 +60,22 @@ pub struct Stored {
     pub attempts: u32,
     /// Why the last attempt failed, if one did.
     pub last_error: Option<String>,
+}
+
+/// What became of a claimed event's delivery attempt.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The platform took it (a 2xx answer, or a line written on stdout).
+    Delivered,
+    /// It failed: tried again at `next_at`, or parked as a dead letter.
+    Failed {
+        /// Why (kept as the event's last error).
+        error: String,
+        /// When it is due again, in milliseconds since the epoch.
+        next_at: i64,
+        /// Whether its attempts are used up.
+        park: bool,
+    },
 }
 
 /// Why a batch was not stored: LINE is answered 503 and redelivers.
@@ -262,21 +277,20 @@ impl Store {
     /// transaction: an answer to an ask is decided ([`crate::answering`]),
     /// recorded, its `answer` event stored beside it; a follow, unfollow or
     /// account link updates the contact ([`crate::observing`]).
-    /// Bounded by [`PUT_WITHIN`]: a store that cannot take the batch by
-    /// then (a lock held, a database unreachable) refuses it.
+    /// The wait for the write lock is bounded by [`LOCK_WITHIN`]: a store
+    /// that cannot start taking the batch by then (a lock held elsewhere,
+    /// a database unreachable) refuses it. The work itself is bounded by
+    /// the batch's size.
     pub async fn put(&self, channel: &str, events: &[NewEvent]) -> Result<Put, Refused> {
-        match tokio::time::timeout(PUT_WITHIN, self.put_unbounded(channel, events)).await {
-            Ok(put) => put,
-            Err(_) => Err(Refused::Failed(anyhow::anyhow!(
-                "the store did not take the batch within {PUT_WITHIN:?}"
-            ))),
-        }
-    }
-
-    /// [`Store::put`] without its bound.
-    async fn put_unbounded(&self, channel: &str, events: &[NewEvent]) -> Result<Put, Refused> {
         let fail = |e: sqlx::Error| Refused::Failed(e.into());
-        let mut tx = self.write().await.map_err(fail)?;
+        let mut tx = match tokio::time::timeout(LOCK_WITHIN, self.write()).await {
+            Ok(tx) => tx.map_err(fail)?,
+            Err(_) => {
+                return Err(Refused::Failed(anyhow::anyhow!(
+                    "the store's write lock was not had within {LOCK_WITHIN:?}"
+                )));
+            }
+        };
         let kept = events.iter().filter(|e| e.keep).count() as u64;
         let backlog: i64 =
             sqlx::query_scalar("SELECT count(*) FROM events WHERE state = 'pending'")
@@ -424,37 +438,46 @@ impl Store {
         .await?)
     }
 
-    /// Marks an event delivered (the platform answered 2xx), its claim done.
-    pub async fn delivered(&self, seq: i64) -> Result<()> {
-        sqlx::query(
-            "UPDATE events SET state = 'delivered', done_at = $1, last_error = NULL, \
-             claimed_by = NULL, claim_until = 0 WHERE seq = $2",
-        )
-        .bind(now_ms())
-        .bind(seq)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Records a failed attempt: tried again at `next_at`, or parked as a
-    /// dead letter when `park`; its claim is given up. (An event another
-    /// replica delivered meanwhile, its lease having lapsed, stays so.)
-    pub async fn failed(&self, seq: i64, error: &str, next_at: i64, park: bool) -> Result<()> {
-        sqlx::query(
-            "UPDATE events SET attempts = attempts + 1, last_error = $1, next_at = $2, \
-             state = CASE WHEN $3 THEN 'dead' ELSE state END, \
-             done_at = CASE WHEN $4 THEN $5 ELSE done_at END, \
-             claimed_by = NULL, claim_until = 0 WHERE seq = $6 AND state = 'pending'",
-        )
-        .bind(error)
-        .bind(next_at)
-        .bind(park)
-        .bind(park)
-        .bind(now_ms())
-        .bind(seq)
-        .execute(&self.pool)
-        .await?;
+    /// Records what became of claimed events, in one transaction: each
+    /// delivered, or failed (tried again at its time, or parked); their
+    /// claims given up. (An event another replica delivered meanwhile, its
+    /// lease having lapsed, stays delivered.)
+    pub async fn record(&self, outcomes: &[(i64, Outcome)]) -> Result<()> {
+        let mut tx = match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            // Rows by key: no need to wait for the write lock.
+            Engine::Postgres => self.pool.begin().await?,
+        };
+        let now = now_ms();
+        for (seq, outcome) in outcomes {
+            match outcome {
+                Outcome::Delivered => sqlx::query(
+                    "UPDATE events SET state = 'delivered', done_at = $1, last_error = NULL, \
+                     claimed_by = NULL, claim_until = 0 WHERE seq = $2",
+                )
+                .bind(now)
+                .bind(*seq),
+                Outcome::Failed {
+                    error,
+                    next_at,
+                    park,
+                } => sqlx::query(
+                    "UPDATE events SET attempts = attempts + 1, last_error = $1, next_at = $2, \
+                     state = CASE WHEN $3 THEN 'dead' ELSE state END, \
+                     done_at = CASE WHEN $4 THEN $5 ELSE done_at END, \
+                     claimed_by = NULL, claim_until = 0 WHERE seq = $6 AND state = 'pending'",
+                )
+                .bind(error.as_str())
+                .bind(*next_at)
+                .bind(*park)
+                .bind(*park)
+                .bind(now)
+                .bind(*seq),
+            }
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -12,7 +12,6 @@ mod ask;
 // runs on both engines.
 #[path = "ask.rs"]
 mod ask_on_postgres;
-mod balancer;
 mod contacts;
 #[path = "contacts.rs"]
 mod contacts_on_postgres;
@@ -231,7 +230,9 @@ pub fn store() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
-/// What keeps a test's store: its directory, or its PostgreSQL server.
+/// What keeps a test's store: its directory, or its PostgreSQL server
+/// (held only to be dropped at the test's end).
+#[allow(dead_code)]
 pub enum Kept {
     /// The SQLite file's directory.
     Dir(tempfile::TempDir),

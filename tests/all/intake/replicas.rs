@@ -9,9 +9,9 @@
 //! was in flight when its replica died.
 
 use super::ask::{ask, ask_with, pushed_to, replies};
-use super::balancer::Balancer;
 use super::*;
 use crate::support::{USER, token_config};
+use line_connector_cli::balancer::Balancer;
 use line_scratch_postgres::Server;
 use line_simulator::{CLIENT_SECRET, Simulator};
 use std::collections::{BTreeMap, HashMap};

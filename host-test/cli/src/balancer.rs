@@ -1,6 +1,7 @@
-//! A small loopback TCP load balancer, as platforms put in front of
-//! replicas: each connection goes to the next backend in turn, or to the
-//! one after when that one refuses (it is down); nothing sticky.
+//! A small loopback TCP load balancer, as platforms put in front of the
+//! intakes' replicas (for the benchmark and the replica tests): each
+//! connection goes to the next backend in turn, or to the one after when
+//! that one refuses (it is down); nothing sticky.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
