@@ -27,7 +27,7 @@ export interface WebhookBatch {
 export interface IntakeSettings {
   /** The channel secrets a batch may be signed with (the current first). */
   channelSecrets: string[];
-  /** The store's file (SQLite). */
+  /** The store: an SQLite file's path, or a `postgres://` URL that several intakes share. */
   store: string;
   /** The platform's URL each stored event is POSTed to. */
   forward: string;

@@ -74,7 +74,8 @@ export class Connector {
 
   /** Starts a webhook intake in this process, as `line-connector webhook
    * listen`: batches signed with one of `channelSecrets` are stored in
-   * `store` (SQLite) before LINE is answered 200, then POSTed event by event
+   * `store` (an SQLite file's path, or a `postgres://` URL that several
+   * intakes share) before LINE is answered 200, then POSTed event by event
    * to the platform's `forward` URL, at least once, in order per chat. With
    * `replyConfig` (the channel's config) it replies to answerers of asks.
    * Resolves to an `Intake`; `await intake.stop()` stops it. */

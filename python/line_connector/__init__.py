@@ -104,7 +104,8 @@ class Connector:
     ) -> "Intake":
         """Starts a webhook intake in this process, as `line-connector
         webhook listen`: batches signed with one of `channel_secrets` are
-        stored in `store` (SQLite) before LINE is answered 200, then POSTed
+        stored in `store` (an SQLite file's path, or a `postgres://` URL
+        that several intakes share) before LINE is answered 200, then POSTed
         event by event to the platform's `forward` URL, at least once, in
         order per chat. With `reply_config` (the channel's config) it
         replies to answerers of asks. Stop it with `stop()` (or `with`)."""

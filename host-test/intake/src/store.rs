@@ -167,6 +167,7 @@ fn migrator(engine: Engine) -> Migrator {
             include_str!("../migrations/sqlite/0002_asks.sql"),
             include_str!("../migrations/sqlite/0003_contacts.sql"),
             include_str!("../migrations/sqlite/0004_claims.sql"),
+            include_str!("../migrations/sqlite/0005_due_index.sql"),
         ],
         // The same tables in PostgreSQL's types (BIGINT, BYTEA, identity).
         Engine::Postgres => [
@@ -174,9 +175,10 @@ fn migrator(engine: Engine) -> Migrator {
             include_str!("../migrations/postgres/0002_asks.sql"),
             include_str!("../migrations/postgres/0003_contacts.sql"),
             include_str!("../migrations/postgres/0004_claims.sql"),
+            include_str!("../migrations/postgres/0005_due_index.sql"),
         ],
     };
-    let names = ["events", "asks", "contacts", "claims"];
+    let names = ["events", "asks", "contacts", "claims", "due index"];
     let steps = (1..)
         .zip(names)
         .zip(steps)
