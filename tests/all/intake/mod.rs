@@ -11,12 +11,15 @@ mod ask;
 // PostgreSQL server of its own (see `store_for`): every query of theirs
 // runs on both engines.
 #[path = "ask.rs"]
+#[allow(clippy::duplicate_mod)] // on purpose: the suite again, on PostgreSQL
 mod ask_on_postgres;
 mod contacts;
 #[path = "contacts.rs"]
+#[allow(clippy::duplicate_mod)] // on purpose: the suite again, on PostgreSQL
 mod contacts_on_postgres;
 mod durable;
 #[path = "durable.rs"]
+#[allow(clippy::duplicate_mod)] // on purpose: the suite again, on PostgreSQL
 mod durable_on_postgres;
 mod forward;
 mod hostile;
