@@ -119,6 +119,20 @@ fn receipts(platform: &Platform) -> HashMap<String, Vec<Instant>> {
     by_id
 }
 
+/// Every event `acknowledged` reaches the platform (within 60 s), in order
+/// per chat among those `sent`, and twice only if in flight at `at`.
+async fn all_arrive(platform: &Platform, acknowledged: &[Value], sent: &[Value], at: Instant) {
+    platform
+        .wait_taken(acknowledged.len(), Duration::from_secs(60))
+        .await;
+    let seen = receipts(platform);
+    for event in acknowledged {
+        assert!(seen.contains_key(event["webhookEventId"].as_str().unwrap()));
+    }
+    assert_twice_only_in_flight(&seen, at);
+    assert_order_per_chat(platform, sent);
+}
+
 /// Events delivered twice were in flight at `at` (a replica killed, the
 /// database crashed): first received less than the attempt timeout before
 /// it, and so at most one per chat a replica delivers to at once; again
@@ -188,18 +202,9 @@ async fn a_replica_killed_mid_stream_loses_nothing_acknowledged() {
         }
     }
     let killed_at = killed_at.unwrap();
-    c.platform
-        .wait_taken(sent.len(), Duration::from_secs(60))
-        .await;
-    // Every event acknowledged arrived; twice only if its first delivery
-    // was in flight (less than the attempt timeout before the kill) on the
-    // killed replica: none that was delivered and recorded.
-    let seen = receipts(&c.platform);
-    for event in &sent {
-        assert!(seen.contains_key(event["webhookEventId"].as_str().unwrap()));
-    }
-    assert_twice_only_in_flight(&seen, killed_at);
-    assert_order_per_chat(&c.platform, &sent);
+    // Twice only if its first delivery was in flight (less than the
+    // attempt timeout before the kill) on the killed replica.
+    all_arrive(&c.platform, &sent, &sent, killed_at).await;
     assert!(c.b.running(), "the other replica goes on");
     c.assert_no_password_shown();
 }
@@ -234,15 +239,7 @@ async fn the_database_restarted_under_load_loses_nothing_acknowledged() {
         until_acknowledged(&c.balancer.url, batch).await;
         acknowledged.extend_from_slice(batch);
     }
-    c.platform
-        .wait_taken(acknowledged.len(), Duration::from_secs(60))
-        .await;
-    let seen = receipts(&c.platform);
-    for event in &acknowledged {
-        assert!(seen.contains_key(event["webhookEventId"].as_str().unwrap()));
-    }
-    assert_twice_only_in_flight(&seen, crashed_at);
-    assert_order_per_chat(&c.platform, &sent);
+    all_arrive(&c.platform, &acknowledged, &sent, crashed_at).await;
     assert!(c.a.running() && c.b.running(), "both replicas rode it out");
     c.assert_no_password_shown();
 }
