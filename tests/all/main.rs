@@ -16,6 +16,7 @@ mod intake;
 mod layout;
 mod liff;
 mod manifest;
+mod mcp;
 mod node;
 mod openapi;
 mod packages;

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 mod ask;
 mod channel;
 mod contacts;
+mod mcp;
 mod token_cache;
 mod webhook;
 
@@ -125,6 +126,9 @@ enum Command {
     },
     /// Run every action against the simulator on a free loopback port.
     Demo,
+    /// Serve the connector to AI agents over the Model Context Protocol
+    /// (stdio, or Streamable HTTP with --http).
+    Mcp(mcp::Args),
     /// Measure the connector against a raw HTTP client (and LINE's Python
     /// SDK, if installed) on a loopback server; prints a table.
     Bench {
@@ -220,6 +224,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             webhook::run(args, |once| connector(&cli, once), || network(&cli)).await
         }
         Command::Ask(args) => ask::run(args, || connector(&cli, false)).await,
+        Command::Mcp(args) => mcp::run(args, foreign_options(&cli)).await,
         Command::Simulate { port } => simulate(*port).await,
         Command::Bench {
             iterations,
@@ -265,6 +270,16 @@ fn connector(cli: &Cli, once: bool) -> Result<Connector> {
         return Ok(connector);
     }
     Ok(connector.with_network(network(cli)?))
+}
+
+/// The host options of `--proxy`, `--ca-file` and `--component`.
+fn foreign_options(cli: &Cli) -> line_connector_host::foreign::Options {
+    line_connector_host::foreign::Options {
+        allow: None,
+        proxy: cli.proxy.clone(),
+        ca_file: cli.ca_file.clone(),
+        component: cli.component.clone(),
+    }
 }
 
 /// `describe`: the manifest, or one action's part of it.
