@@ -241,12 +241,13 @@ async fn the_default_list_is_two_small_tools_that_reach_the_whole_catalogue() {
     assert_eq!(calls[4]["structuredContent"]["type"], "invalid-input");
 }
 
-/// `mcp --http 127.0.0.1:0 ARGS` with `LINE_MCP_TOKEN=token`: the process
-/// and its URL.
-fn http_server(args: &[&str], token: &str) -> (std::process::Child, String) {
+/// `mcp --http 127.0.0.1:0` with `LINE_MCP_TOKEN=token` and the config in
+/// `LINE_CONNECTOR_CONFIG` (as an agent host's `env` gives it): the
+/// process and its URL.
+fn http_server(config: &Value, token: &str) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_line-connector"))
         .args(["mcp", "--http", "127.0.0.1:0"])
-        .args(args)
+        .env("LINE_CONNECTOR_CONFIG", config.to_string())
         .env("LINE_MCP_TOKEN", token)
         .stderr(Stdio::piped())
         .spawn()
@@ -288,9 +289,8 @@ async fn raw_post(url: &str, authorization: Option<&str>) -> u16 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn streamable_http_needs_the_bearer_token() {
     let sim = Simulator::start().await.unwrap();
-    let config = config_file(&client_config(&sim));
     let token = "mcp-token-not-to-be-shown";
-    let (mut child, url) = http_server(&["--config", path_of(&config)], token);
+    let (mut child, url) = http_server(&client_config(&sim), token);
     assert_eq!(raw_post(&url, None).await, 401);
     assert_eq!(raw_post(&url, Some("Bearer wrong")).await, 401);
     assert_eq!(raw_post(&url, Some(&format!("Bearer {token}x"))).await, 401);
@@ -310,6 +310,7 @@ async fn streamable_http_needs_the_bearer_token() {
     child.kill().unwrap();
     child.wait().unwrap();
     // Off loopback, no token: refused at start.
+    let config = config_file(&client_config(&sim));
     let out = Command::new(env!("CARGO_BIN_EXE_line-connector"))
         .args(["mcp", "--http", "0.0.0.0:0", "--config", path_of(&config)])
         .env_remove("LINE_MCP_TOKEN")

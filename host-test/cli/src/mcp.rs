@@ -12,7 +12,8 @@ use std::process::ExitCode;
 /// The mcp command's arguments.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The channel (`--config FILE` or `--channel NAME`): its config and
+    /// The channel (`--config FILE` or `--channel NAME`; without either,
+    /// the config's JSON from $LINE_CONNECTOR_CONFIG): its config and
     /// secrets stay with the server.
     #[command(flatten)]
     which: crate::channel::Which,
@@ -51,7 +52,10 @@ pub struct Args {
 
 /// Runs the server until the client goes (stdio) or the process is stopped.
 pub async fn run(args: &Args, mut options: Options) -> Result<ExitCode> {
-    let config = args.which.config()?;
+    let config = match args.which.config_if_given()? {
+        Some(config) => config,
+        None => from_env()?,
+    };
     if !args.allow_hosts.is_empty() {
         options.allow = Some(args.allow_hosts.clone());
     }
@@ -93,3 +97,23 @@ pub async fn run(args: &Args, mut options: Options) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The config's JSON from `$LINE_CONNECTOR_CONFIG` (as an agent host's
+/// `env` block gives it); its text is never quoted back.
+fn from_env() -> Result<serde_json::Value> {
+    let text = std::env::var(CONFIG_ENV).map_err(|_| {
+        anyhow::anyhow!(
+            "--config FILE, --channel NAME or ${CONFIG_ENV}: the channel's config is needed"
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "${CONFIG_ENV} is not a JSON object (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+/// The environment variable a config may come in.
+const CONFIG_ENV: &str = "LINE_CONNECTOR_CONFIG";
