@@ -229,10 +229,7 @@ async fn the_default_list_is_two_small_tools_that_reach_the_whole_catalogue() {
     assert_eq!(narrowcast["exposed"], false);
     assert!(narrowcast["inputSchema"]["properties"]["messages"].is_object());
     assert_eq!(calls[2]["isError"], false, "{}", calls[2]);
-    assert_eq!(
-        calls[2]["structuredContent"]["displayName"].is_string(),
-        true
-    );
+    assert!(calls[2]["structuredContent"]["displayName"].is_string());
     assert_eq!(calls[3]["structuredContent"]["type"], "not-exposed");
     assert!(
         !sim.deliveries().iter().any(|d| d.kind == "push"),
@@ -266,24 +263,13 @@ fn http_server(config: &Value, token: &str) -> (std::process::Child, String) {
 
 /// A POST of an `initialize` to `url` with `authorization`: the status.
 async fn raw_post(url: &str, authorization: Option<&str>) -> u16 {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let address = url.trim_start_matches("http://").trim_end_matches("/mcp");
     let body = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#;
-    let auth = authorization.map_or(String::new(), |a| format!("Authorization: {a}\r\n"));
-    let head = format!(
-        "POST /mcp HTTP/1.1\r\nHost: {address}\r\n{auth}Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(body.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    let _ = stream.read_to_end(&mut answer).await;
-    String::from_utf8_lossy(&answer)
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
+    let mut headers = String::from("Accept: application/json, text/event-stream\r\n");
+    if let Some(authorization) = authorization {
+        headers.push_str(&format!("Authorization: {authorization}\r\n"));
+    }
+    let base = url.trim_end_matches("/mcp");
+    crate::intake::post_to(base, "/mcp", &headers, body.as_bytes()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

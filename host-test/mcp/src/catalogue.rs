@@ -69,15 +69,8 @@ impl Catalogue {
             .entries
             .iter()
             .map(|e| {
-                let mut item = json!({"name": e.name, "title": e.title, "group": e.group.name()});
-                match exposure.allows(&e.name, e.group) {
-                    Ok(()) => item["exposed"] = json!(true),
-                    Err(why) => {
-                        item["exposed"] = json!(false);
-                        item["why"] = json!(why);
-                    }
-                }
-                item
+                let item = json!({"name": e.name, "title": e.title, "group": e.group.name()});
+                e.marked(item, exposure)
             })
             .collect();
         json!({"actions": actions})
@@ -85,7 +78,7 @@ impl Catalogue {
 
     /// One action whole: what the tool of it would say, and its schemas.
     pub fn detail(&self, entry: &Entry, exposure: &Exposure) -> Value {
-        let mut detail = json!({
+        let detail = json!({
             "name": entry.name,
             "title": entry.title,
             "group": entry.group.name(),
@@ -94,18 +87,23 @@ impl Catalogue {
             "outputSchema": entry.output_schema,
             "docsUrl": entry.docs_url,
         });
-        match exposure.allows(&entry.name, entry.group) {
-            Ok(()) => detail["exposed"] = json!(true),
-            Err(why) => {
-                detail["exposed"] = json!(false);
-                detail["why"] = json!(why);
-            }
-        }
-        detail
+        entry.marked(detail, exposure)
     }
 }
 
 impl Entry {
+    /// `about` with `exposed`, and `why` not when it is not.
+    fn marked(&self, mut about: Value, exposure: &Exposure) -> Value {
+        match exposure.allows(&self.name, self.group) {
+            Ok(()) => about["exposed"] = json!(true),
+            Err(why) => {
+                about["exposed"] = json!(false);
+                about["why"] = json!(why);
+            }
+        }
+        about
+    }
+
     /// The MCP tool of this action.
     pub fn tool(&self) -> Tool {
         let mut tool = Tool::new(

@@ -287,16 +287,23 @@ pub async fn send(url: &str, events: &[Value]) -> u16 {
 /// POSTs `body` with `signature` (none when empty) on a new connection;
 /// the status (0 when no answer came within 10 s).
 pub async fn post(url: &str, body: &[u8], signature: &str) -> u16 {
+    let signed = match signature.is_empty() {
+        true => String::new(),
+        false => format!("X-Line-Signature: {signature}\r\n"),
+    };
+    post_to(url, "/callback", &signed, body).await
+}
+
+/// POSTs JSON `body` to `path` at `url` (`http://HOST:PORT`) with `headers`
+/// (each line ending in CRLF) on a new connection; the status (0 when no
+/// answer came within 10 s).
+pub async fn post_to(url: &str, path: &str, headers: &str, body: &[u8]) -> u16 {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let address = url.trim_start_matches("http://").to_owned();
     let attempt = async {
         let mut stream = tokio::net::TcpStream::connect(&address).await.ok()?;
-        let signed = match signature.is_empty() {
-            true => String::new(),
-            false => format!("X-Line-Signature: {signature}\r\n"),
-        };
         let head = format!(
-            "POST /callback HTTP/1.1\r\nHost: {address}\r\n{signed}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            "POST {path} HTTP/1.1\r\nHost: {address}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
         );
         stream.write_all(head.as_bytes()).await.ok()?;
