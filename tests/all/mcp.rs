@@ -277,6 +277,23 @@ async fn streamable_http_needs_the_bearer_token() {
     let sim = Simulator::start().await.unwrap();
     let token = "mcp-token-not-to-be-shown";
     let (mut child, url) = http_server(&client_config(&sim), token);
+    // A client that trickles a head and stops is cut off at the deadline.
+    let address = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/mcp")
+        .to_owned();
+    let trickler = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let started = std::time::Instant::now();
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        stream
+            .write_all(b"POST /mcp HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        let mut answer = [0u8; 256];
+        let _ = tokio::time::timeout(Duration::from_secs(30), stream.read(&mut answer)).await;
+        started.elapsed()
+    });
     assert_eq!(raw_post(&url, None).await, 401);
     assert_eq!(raw_post(&url, Some("Bearer wrong")).await, 401);
     assert_eq!(raw_post(&url, Some(&format!("Bearer {token}x"))).await, 401);
@@ -293,6 +310,11 @@ async fn streamable_http_needs_the_bearer_token() {
     );
     let said = report.to_string();
     assert!(!said.contains(token) && !said.contains(CLIENT_SECRET));
+    let held = trickler.await.unwrap();
+    assert!(
+        held >= Duration::from_secs(9) && held < Duration::from_secs(15),
+        "a trickled head held the connection {held:?}"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
     // Off loopback, no token: refused at start.

@@ -7,15 +7,23 @@ use crate::server::LineServer;
 use anyhow::{Context, Result};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// The path MCP is served at.
 pub const PATH: &str = "/mcp";
+/// Connections open at once; more are closed as they come.
+pub const MAX_CONNECTIONS: usize = 256;
+/// The deadline for a request's head.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// A connection on which nothing moves this long is closed (rmcp's event
+/// streams send a keep-alive well within it).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Whether `given` is the `Authorization` header for `token`, compared in
 /// time that does not depend on where they differ.
@@ -40,7 +48,9 @@ pub fn check_bind(bind: SocketAddr, token: Option<&str>) -> Result<()> {
 }
 
 /// Serves `server` on `listener` until the process ends; each request
-/// needs `token` when one is given. Prints where on stderr first.
+/// needs `token` when one is given. Prints where on stderr first. As the
+/// intake's server does, it bounds what a client can hold: connections,
+/// the time for a head, idle time.
 pub async fn serve(server: LineServer, listener: TcpListener, token: Option<String>) -> Result<()> {
     let bind = listener.local_addr()?;
     check_bind(bind, token.as_deref())?;
@@ -55,6 +65,7 @@ pub async fn serve(server: LineServer, listener: TcpListener, token: Option<Stri
         StreamableHttpService::new(move || Ok(server.clone()), Default::default(), config);
     let token: Option<Arc<str>> = token.map(Into::into);
     eprintln!("serving MCP on http://{bind}{PATH}");
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
         let (stream, _) = match listener.accept().await {
             Ok(accepted) => accepted,
@@ -64,15 +75,23 @@ pub async fn serve(server: LineServer, listener: TcpListener, token: Option<Stri
                 continue;
             }
         };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            continue; // dropped: closed at once
+        };
         let (service, token) = (service.clone(), token.clone());
         tokio::spawn(async move {
+            let stream = line_webhook_intake::idle::Idle::new(stream, IDLE_TIMEOUT);
             let handler = hyper::service::service_fn(move |request| {
                 let (mut service, token) = (service.clone(), token.clone());
                 async move { route(&mut service, token.as_deref(), request).await }
             });
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(64 * 1024)
                 .serve_connection(TokioIo::new(stream), handler)
                 .await;
+            drop(slot);
         });
     }
 }
