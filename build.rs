@@ -2,8 +2,9 @@
 //! describes: the WIT contract (functions, records, their doc comments), the
 //! endpoint table (`src/table.rs`) and the example inputs (`examples/`). The
 //! component returns it from `describe` and carries it as a custom section,
-//! so it cannot drift from the code. It also writes the exports
-//! (`OUT_DIR/exports.rs`, see `build/exports.rs`), one per table row.
+//! so it cannot drift from the code. It also writes the actions' exports
+//! (`OUT_DIR/bindings.rs`, `abi.rs` and `exports.rs`, see `build/exports.rs`),
+//! one per table row.
 //!
 //! JSON shapes follow the host's and `invoke`'s rules: a record is an object
 //! whose keys are the field names in camelCase (LINE's snake_case in the
@@ -84,7 +85,10 @@ fn main() {
         serde_json::to_string(&manifest).unwrap(),
     )
     .unwrap();
-    std::fs::write(out.join("exports.rs"), exports::source(&resolve, &areas)).unwrap();
+    let sources = exports::sources(&resolve, &areas);
+    std::fs::write(out.join("bindings.rs"), sources.bindings).unwrap();
+    std::fs::write(out.join("abi.rs"), sources.abi).unwrap();
+    std::fs::write(out.join("exports.rs"), sources.exports).unwrap();
     write_deflated(&out, &manifest);
     // A copy beside the component (OUT_DIR is `<profile dir>/build/<crate>/out`),
     // which the host's build script puts at the component's top level.

@@ -9,10 +9,9 @@ use crate::image::{self, Image};
 use crate::lookup;
 use crate::multipart;
 use crate::oauth;
-use crate::record::Record;
 use crate::redact;
 use crate::request::{self, Draft};
-use crate::response::{self, BatchOf, Output};
+use crate::response::{self, BatchOf};
 use crate::retry::{self, Resend};
 use crate::send::{Part, send, url};
 use crate::table::{Body, Endpoint, Pages, Paging};
@@ -27,27 +26,26 @@ const JSON: &str = "application/json";
 /// The media type of a form body (LINE's token endpoints).
 const FORM: &str = "application/x-www-form-urlencoded";
 
-/// Runs `endpoint` with `input`. Everything is checked before the first
-/// byte is sent, so an `invalid-input` error means nothing left; no result
-/// or error carries the channel secret or a token ([`redact`]).
-///
-/// Only the conversions from and to the records are generic; the rest is
-/// one copy for all 110 operations ([`by_fields`]), which keeps the
-/// component small.
-pub fn run<Res: Output, In: Record>(
-    endpoint: &'static Endpoint,
+/// Runs the action of table row `row` with the input's JSON `fields`
+/// (Rust's names, absent options `null`) and its byte list. Everything is
+/// checked before the first byte is sent, so an `invalid-input` error means
+/// nothing left; no result or error carries the channel secret or a token
+/// ([`redact`]). LINE's answer comes back checked against the output
+/// record ([`crate::abi::conform`]).
+pub fn run(
+    row: usize,
     config: &Config,
-    mut input: In,
-) -> Result<Res, ErrorCode> {
-    let bytes = input.take_bytes();
-    let fields = request::fields(&input);
+    fields: serde_json::Map<String, Value>,
+    bytes: Vec<u8>,
+) -> Result<crate::abi::Output, ErrorCode> {
+    let action = &crate::abi::ACTIONS[row];
     let kind = Kind {
-        bytes: In::BYTES,
-        snake_case: In::SNAKE_CASE,
-        lists: Res::LISTS,
+        bytes: action.input_bytes,
+        snake_case: action.input_snake_case,
+        lists: action.lists,
     };
-    let merged = by_fields(endpoint, config, fields, kind, bytes)?;
-    response::record(merged).map_err(redact::error)
+    let merged = by_fields(crate::table::ALL[row], config, fields, kind, bytes)?;
+    response::output(merged, action).map_err(redact::error)
 }
 
 /// What [`by_fields`] needs to know of an action's records.
@@ -61,12 +59,11 @@ struct Kind {
 }
 
 /// [`run`] with the input as its JSON fields: LINE's merged answer, ready
-/// for the output record. `fields` may already be an error (a record that
-/// did not become JSON); it is cleaned of secrets like any other.
+/// for the output record.
 fn by_fields(
     endpoint: &'static Endpoint,
     config: &Config,
-    fields: Result<serde_json::Map<String, Value>, ErrorCode>,
+    fields: serde_json::Map<String, Value>,
     kind: Kind,
     bytes: Vec<u8>,
 ) -> Result<response::Merged, ErrorCode> {
@@ -82,9 +79,7 @@ fn by_fields(
     crate::jwt::private_parts(key)
         .iter()
         .for_each(|part| redact::add(part));
-    fields
-        .and_then(|fields| checked(endpoint, config, fields, &kind, bytes))
-        .map_err(redact::error)
+    checked(endpoint, config, fields, &kind, bytes).map_err(redact::error)
 }
 
 /// Checks the input and the config, builds every request, then sends them,

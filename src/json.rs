@@ -7,11 +7,10 @@
 //! Each field is checked against the manifest's schema first, so an error
 //! names the field.
 
+use crate::abi::{Action, Output};
 use crate::error::invalid;
 use crate::names::snake_case;
-use crate::record::Record;
 use crate::redact::{MAX_QUOTE_CHARS, quote};
-use crate::response::Output;
 use crate::types::ErrorCode;
 use base64::Engine as _;
 use line_rules::shown::{cut, shown};
@@ -71,37 +70,45 @@ pub fn into<T: DeserializeOwned>(fields: Map<String, Value>, path: &str) -> Resu
     serde_json::from_value(Value::Object(fields)).map_err(|e| invalid(whole, quote(&e.to_string())))
 }
 
-/// An action's input record from checked `fields`: its byte list (if it
-/// has one) given as base64, decoded beside the rest.
-pub fn input<T: Record>(mut fields: Map<String, Value>) -> Result<T, ErrorCode> {
-    let Some(name) = T::BYTES else {
-        return into(fields, "");
+/// An action's input from checked `fields`: its byte list (if it has one)
+/// given as base64, decoded beside the rest, and every field of the record
+/// there, an absent option as `null` (as the typed exports lift it).
+pub fn input(
+    action: &Action,
+    mut fields: Map<String, Value>,
+) -> Result<(Map<String, Value>, Vec<u8>), ErrorCode> {
+    let mut bytes = Vec::new();
+    if let Some(name) = action.input_bytes {
+        let key = snake_case(name);
+        if let Some(Value::String(text)) = fields.insert(key, Value::Array(Vec::new())) {
+            bytes = base64::engine::general_purpose::STANDARD
+                .decode(text.trim())
+                .map_err(|e| invalid(name, format!("must be base64: {e}")))?;
+        }
+    }
+    let Some(record) = action.input else {
+        return Ok((fields, bytes));
     };
-    let key = snake_case(name);
-    let bytes = match fields.insert(key, Value::Array(Vec::new())) {
-        Some(Value::String(text)) => base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .map_err(|e| invalid(name, format!("must be base64: {e}")))?,
-        _ => Vec::new(),
-    };
-    let mut record: T = into(fields, "")?;
-    record.set_bytes(bytes);
-    Ok(record)
+    match crate::abi::conform(record, Value::Object(fields), "") {
+        Ok(Value::Object(fields)) => Ok((fields, bytes)),
+        Ok(_) => Ok((Map::new(), bytes)),
+        Err(e) => Err(invalid("input", quote(&e))),
+    }
 }
 
-/// A result record as JSON text: camelCase keys (or LINE's snake_case,
-/// [`Record::SNAKE_CASE`]), absent options left out,
-/// content's bytes (if the record has them) as base64.
-pub fn output<T: Output>(mut record: T) -> Result<String, ErrorCode> {
-    let bytes = record.take_bytes();
-    let value = serde_json::to_value(&record).unwrap_or_default();
-    let mut value = match T::SNAKE_CASE {
-        true => crate::response::snake_output(value),
-        false => crate::response::camel_keys(value),
+/// An action's output as JSON text: camelCase keys (or LINE's snake_case,
+/// [`Action::output_snake_case`]), absent options left out, content's
+/// bytes (if the record has them) as base64.
+pub fn output(action: &Action, output: Output) -> Result<String, ErrorCode> {
+    let mut value = match action.output_snake_case {
+        true => crate::response::snake_output(output.fields),
+        false => crate::response::camel_keys(output.fields),
     };
-    if let (Some(field), Value::Object(object)) = (T::BYTES, &mut value) {
-        let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
-        object.insert(field.into(), Value::String(encoded));
+    if let (Some(field), Value::Object(object)) = (action.output_bytes, &mut value) {
+        let field = crate::names::camel_case(field);
+        let encoded =
+            base64::engine::general_purpose::STANDARD.encode(output.bytes.unwrap_or_default());
+        object.insert(field, Value::String(encoded));
     }
     Ok(value.to_string())
 }

@@ -2,15 +2,16 @@
 //! `wasm32-wasip2`.
 //!
 //! The contract is `wit/` (`world.wit`). Each exported action is one row of
-//! the [`table`], exported by [`endpoints`]; the rest of the crate holds
-//! LINE's rules: input checks ([`validate`], rich-menu images in
-//! [`image`]), requests ([`request`]), answers ([`response`]), records and
-//! their bytes ([`record`]), the config ([`config`]), tokens ([`auth`]),
-//! retries and retry keys ([`retry`]), running an action ([`call`]): its
+//! the [`table`], exported by [`typed`] through [`abi`] (and run by name by
+//! [`endpoints`]);
+//! the rest of the crate holds LINE's rules: input checks ([`validate`],
+//! rich-menu images in [`image`]), requests ([`request`]), answers
+//! ([`response`]), the config ([`config`]), tokens ([`auth`]), retries and retry keys ([`retry`]), running an action ([`call`]): its
 //! lookups ([`lookup`]) and each request ([`send`]) over WASI-HTTP
 //! ([`http`]), error mapping ([`error`]), and keeping secrets out of every
 //! output ([`redact`]).
 
+mod abi;
 mod auth;
 mod call;
 mod config;
@@ -26,26 +27,21 @@ mod manifest;
 mod multipart;
 mod names;
 mod oauth;
-mod record;
 mod redact;
 mod request;
 mod response;
 mod retry;
 mod send;
 mod table;
+mod typed;
 mod validate;
 mod webhook;
 
 #[allow(missing_docs)]
 mod bindings {
-    wit_bindgen::generate!({
-        path: "wit",
-        world: "connector",
-        generate_all,
-        // invoke reads the records from JSON and writes the results as JSON.
-        additional_derives: [serde::Serialize, serde::Deserialize],
-        additional_derives_ignore: ["stream-error"],
-    });
+    // wit-bindgen's `generate!` for the world, the actions' functions
+    // skipped (src/abi.rs exports them), written by the build script.
+    include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
 
 pub use bindings::exports::line::messaging::types;

@@ -7,7 +7,6 @@
 
 use crate::error;
 use crate::names::snake_case;
-use crate::record::Record;
 use crate::table::Poll;
 use crate::types::{ApiError, Batch, BatchReport, ErrorCode};
 use serde_json::{Map, Value, json};
@@ -116,13 +115,6 @@ pub fn is_final(poll: Option<&Poll>, merged: &Merged) -> bool {
     })
 }
 
-/// An output record (every action's result; the build script writes the
-/// impls from the WIT).
-pub trait Output: Record {
-    /// Its list fields (Rust's names), which LINE leaves out when empty.
-    const LISTS: &'static [&'static str];
-}
-
 /// The merged answer as the output record takes it, having asked LINE
 /// `polls` times: `polls` added, and the `lists` LINE left out (or sent as
 /// null) empty.
@@ -137,30 +129,30 @@ pub fn finished(mut merged: Merged, polls: u32, lists: &[&str]) -> Merged {
     merged
 }
 
-/// The output record from a [`finished`] answer (the one step that is
-/// generic over the record).
-pub fn record<Res: Output>(merged: Merged) -> Result<Res, ErrorCode> {
+/// The output record's fields from a [`finished`] answer: checked against
+/// the record (what LINE's reference promises), its bytes beside.
+pub fn output(
+    merged: Merged,
+    action: &crate::abi::Action,
+) -> Result<crate::abi::Output, ErrorCode> {
     let Merged {
         fields,
         status,
         request_id,
         bytes,
     } = merged;
-    let mut record: Res = serde_json::from_value(Value::Object(fields))
+    let fields = crate::abi::conform(action.output, Value::Object(fields), "")
         .map_err(|e| unexpected(status, request_id, &e))?;
-    if let Some(bytes) = bytes {
-        record.set_bytes(bytes);
-    }
-    Ok(record)
+    Ok(crate::abi::Output { fields, bytes })
 }
 
 /// LINE's answer did not fit the output record.
-fn unexpected(status: u16, request_id: String, error: &serde_json::Error) -> ErrorCode {
+fn unexpected(status: u16, request_id: String, error: &str) -> ErrorCode {
     ErrorCode::Api(ApiError {
         status,
         message: format!(
             "LINE's answer does not have what its reference promises: {}",
-            crate::redact::quote(&error.to_string())
+            crate::redact::quote(error)
         ),
         details: Vec::new(),
         request_id: Some(request_id),

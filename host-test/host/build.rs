@@ -42,8 +42,9 @@ fn main() {
 }
 
 /// The component as platforms get it: the guest as built, with two custom
-/// sections at its top level, where generic tools look: the manifest
-/// (`line-connector-manifest`) and the WIT's documentation (`package-docs`,
+/// sections at its top level, where generic tools look: the manifest,
+/// zlib-compressed (`line-connector-manifest.zlib`: 340 KB of JSON would be
+/// a third of the component), and the WIT's documentation (`package-docs`,
 /// which `wasm-tools component wit` prints). Written beside the guest's
 /// build as `target/guest/line_connector.wasm`.
 fn finish(root: &Path, built: &Path) -> PathBuf {
@@ -51,33 +52,42 @@ fn finish(root: &Path, built: &Path) -> PathBuf {
     let mut wasm = fs::read(built).expect("the guest component was built");
     let docs = world_docs(&root.join("wit"));
     let manifest = fs::read(manifest).expect("the guest's build script wrote the manifest");
-    custom_section(&mut wasm, "line-connector-manifest", &manifest);
+    let manifest = miniz_oxide::deflate::compress_to_vec_zlib(&manifest, 10);
+    custom_section(&mut wasm, "line-connector-manifest.zlib", &manifest);
     custom_section(&mut wasm, wit_parser::PackageMetadata::SECTION_NAME, &docs);
     let finished = built.parent().unwrap().join("../../line_connector.wasm");
     fs::write(&finished, wasm).unwrap();
     finished.canonicalize().unwrap()
 }
 
-/// The `package-docs` section for the component: the world's `///` text.
-/// Decoding a component, wasm-tools names its world `root` (in a package of
-/// its own) and reads docs for that package only: the world's docs show,
-/// while the exported interfaces, from the package `line:messaging`, keep
-/// theirs in `wit/` and the manifest.
+/// The `package-docs` section for the component: the world's `///` text,
+/// and each exported interface's on its `export` line. Decoding a
+/// component, wasm-tools names its world `root` (in a package of its own)
+/// and reads docs for that package only: the world's and its exports'
+/// show, while the functions, records and fields of the interfaces, from
+/// the package `line:messaging`, keep theirs in `wit/` and the manifest.
 fn world_docs(wit: &Path) -> Vec<u8> {
     let mut resolve = wit_parser::Resolve::default();
     let (package, _) = resolve.push_dir(wit).expect("wit/ parses");
-    let world = resolve.packages[package].worlds["connector"];
-    let text = resolve.worlds[world]
-        .docs
-        .contents
-        .clone()
-        .unwrap_or_default();
+    let world = &resolve.worlds[resolve.packages[package].worlds["connector"]];
+    let text = world.docs.contents.clone().unwrap_or_default();
+    let mut exports = serde_json::Map::new();
+    for key in world.exports.keys() {
+        if let wit_parser::WorldKey::Interface(id) = key
+            && let Some(docs) = &resolve.interfaces[*id].docs.contents
+        {
+            exports.insert(resolve.name_world_key(key), docs.clone().into());
+        }
+    }
     // The section's version byte, as wit-parser writes it, then its JSON.
     let encoded = wit_parser::PackageMetadata::extract(&resolve, package)
         .encode()
         .expect("the WIT docs encode");
     let mut section = vec![encoded[0]];
-    let metadata = serde_json::json!({"worlds": {"root": {"docs": text}}});
+    let metadata = serde_json::json!({"worlds": {"root": {
+        "docs": text,
+        "interface_export_docs": exports,
+    }}});
     section.extend(serde_json::to_vec(&metadata).unwrap());
     section
 }

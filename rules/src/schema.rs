@@ -230,16 +230,31 @@ fn custom(kind: Custom, property: &mut Value) {
 
 /// A field of LINE objects that also takes them as JSON text (`anyOf` the
 /// objects and a string): `objects` added to the first branch, and the
-/// second said to be JSON of that shape.
+/// second said to be JSON of that shape. `contentSchema` is only an
+/// annotation to validators, so the text's outer shape is also a `pattern`
+/// every validator applies ([`JSON_ARRAY_TEXT`], [`JSON_OBJECT_TEXT`]).
 fn json_text(property: &mut Value, objects: Value) {
     let Some(branches) = property["anyOf"].as_array_mut() else {
         return;
     };
     merge(&mut branches[0], objects);
     let shape = branches[0].clone();
+    let (pattern, what) = match shape["type"].as_str() {
+        Some("array") => (JSON_ARRAY_TEXT, "an array: [ … ]"),
+        _ => (JSON_OBJECT_TEXT, "an object: { … }"),
+    };
+    branches[1]["pattern"] = json!(pattern);
+    branches[1]["description"] = json!(format!("the same, as JSON text of {what}"));
     branches[1]["contentMediaType"] = json!("application/json");
     branches[1]["contentSchema"] = shape;
 }
+
+/// JSON text of an array: its brackets, with anything (checked by the
+/// component) between, and JSON's blanks (space, tab, CR, LF) around.
+pub const JSON_ARRAY_TEXT: &str = r"^[ \t\n\r]*\[[\s\S]*\][ \t\n\r]*$";
+
+/// JSON text of an object: its braces, with anything between.
+pub const JSON_OBJECT_TEXT: &str = r"^[ \t\n\r]*\{[\s\S]*\}[ \t\n\r]*$";
 
 /// Adds the catalogue's rules to every property of the record schema
 /// `schema`, at every level of records (not inside lists: a list's own

@@ -55,7 +55,8 @@ async fn run_prints_the_error_as_json_and_exits_non_zero() {
 async fn demo_runs_every_action_successfully() {
     let out = line_connector(&["demo"]).await;
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
     let (actions, contacts) = stdout
         .split_once("\nContacts: ")
         .expect("the contacts scene");

@@ -199,3 +199,106 @@ async fn every_rule_holds_at_its_boundaries_in_the_schema_and_the_component() {
     );
     assert!(tried > 300, "only {tried} probes");
 }
+
+/// Every field that takes LINE objects as JSON text, at any depth of
+/// records: its path in the action's input.
+fn json_text_fields(schema: &Value, path: &[String], found: &mut Vec<Vec<String>>) {
+    for (key, property) in schema["properties"].as_object().into_iter().flatten() {
+        let mut at = path.to_vec();
+        at.push(key.clone());
+        if property.get("anyOf").is_some() {
+            found.push(at);
+        } else {
+            json_text_fields(property, &at, found);
+        }
+    }
+}
+
+/// Values of the wrong JSON shape for a JSON-text field whose objects are
+/// an array (`messages`) or an object (`recipient`, `filter`, `limit`).
+fn malformed(array: bool) -> Vec<(&'static str, Value)> {
+    let (other_text, other) = match array {
+        true => (
+            r#"{"type": "text", "text": "hi"}"#,
+            json!({"type": "text", "text": "hi"}),
+        ),
+        false => ("[1]", json!([1])),
+    };
+    vec![
+        ("text that is not JSON", json!("not a list")),
+        ("empty text", json!("")),
+        ("blank text", json!("  ")),
+        ("the other shape as text", json!(other_text)),
+        ("a number as text", json!("5")),
+        ("null as text", json!("null")),
+        ("a string as text", json!("\"x\"")),
+        (
+            "an opening bracket alone",
+            json!(if array { "[" } else { "{" }),
+        ),
+        (
+            "a closing bracket alone",
+            json!(if array { "]" } else { "}" }),
+        ),
+        ("the other shape", other),
+        ("a number", json!(5)),
+        ("true", json!(true)),
+    ]
+}
+
+/// Generated for every action: each field that takes LINE objects as JSON
+/// text is refused, in a malformed shape, by the manifest's input schema
+/// (a validator nobody here wrote: `contentSchema` is only an annotation,
+/// so the shape must be a `pattern` it applies) and by the component
+/// (typed and `invoke`) alike, naming the field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_json_text_field_is_refused_by_the_schema_and_the_component() {
+    let manifest =
+        line_connector_host::manifest_of(line_connector_host::EMBEDDED_COMPONENT).unwrap();
+    let sim = Simulator::start().await.unwrap();
+    let (mut wrong, mut tried, mut fields) = (Vec::new(), 0, 0);
+    for action in manifest["actions"].as_array().unwrap() {
+        let name = action["name"].as_str().unwrap();
+        let schema = &action["inputSchema"];
+        let validator = jsonschema::validator_for(schema).expect("the input schema compiles");
+        let example = &action["examples"][0];
+        assert!(validator.is_valid(example), "{name}: its example is valid");
+        let mut paths = Vec::new();
+        json_text_fields(schema, &[], &mut paths);
+        let config = with_credentials(name, token_config(&sim), &sim.url());
+        for path in paths {
+            fields += 1;
+            let field = path.join(".");
+            let property = at(schema, &path);
+            let array = property["anyOf"][0]["type"] == "array";
+            for (what, value) in malformed(array) {
+                tried += 1;
+                let mut input = example.clone();
+                *path.iter().fold(&mut input, |v, key| &mut v[key.as_str()]) = value.clone();
+                let about = format!("{name} {field} ({what})");
+                if validator.is_valid(&input) {
+                    wrong.push(format!("{about}: the schema takes it"));
+                }
+                if value.is_string() {
+                    let typed = run(name, &config, input.clone()).await;
+                    if !refused(&typed, &field) {
+                        wrong.push(format!("{about}: the component takes it: {typed:?}"));
+                    }
+                }
+                let mut session = session(&config).await;
+                let invoked = session.invoke(name, &config, &input).await.unwrap();
+                if !refused(&invoked, &field) {
+                    wrong.push(format!("{about}: invoke takes it: {invoked:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {tried} went wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert_eq!(sim.requests().len(), 0, "nothing was sent");
+    assert!(fields >= 10, "only {fields} JSON-text fields");
+}

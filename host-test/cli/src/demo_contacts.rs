@@ -188,9 +188,10 @@ fn shown(outcome: &std::result::Result<Value, Value>) -> String {
     }
 }
 
-/// Waits (at most 10 s) until the intake takes connections.
+/// Waits (at most 30 s: a loaded machine's first store migration) until
+/// the intake takes connections.
 async fn wait_listening(addr: std::net::SocketAddr) -> Result<()> {
-    for _ in 0..200 {
+    for _ in 0..600 {
         if tokio::net::TcpStream::connect(addr).await.is_ok() {
             return Ok(());
         }

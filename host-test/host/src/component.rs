@@ -26,8 +26,12 @@ pub const MANIFEST_INTERFACE: &str = "line:messaging/manifest@0.2.0";
 /// The exported interface that verifies and reads webhook batches.
 pub const WEBHOOK_INTERFACE: &str = "line:messaging/webhook@0.2.0";
 
-/// The custom section that carries the connector's manifest.
-pub const MANIFEST_SECTION: &str = "line-connector-manifest";
+/// The custom section that carries the connector's manifest (JSON,
+/// zlib-compressed: `zlib.decompress` in Python, `zlib.inflateSync` in Node).
+pub const MANIFEST_SECTION: &str = "line-connector-manifest.zlib";
+
+/// The most a manifest may inflate to (it is about 350 KB).
+const MAX_MANIFEST_BYTES: usize = 16 << 20;
 
 /// The manifest a component carries in its custom section, read without
 /// compiling or running anything.
@@ -36,8 +40,12 @@ pub fn manifest_of(wasm: &[u8]) -> Result<Value> {
         if let wasmparser::Payload::CustomSection(section) = payload?
             && section.name() == MANIFEST_SECTION
         {
-            return serde_json::from_slice(section.data())
-                .context("the manifest section is not JSON");
+            let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(
+                section.data(),
+                MAX_MANIFEST_BYTES,
+            )
+            .map_err(|e| anyhow!("the manifest section does not inflate: {e:?}"))?;
+            return serde_json::from_slice(&json).context("the manifest section is not JSON");
         }
     }
     bail!("the component carries no {MANIFEST_SECTION} section")

@@ -24,6 +24,8 @@ pub mod sandbox;
 pub mod warm;
 
 pub use channels::Channels;
-pub use component::{Action, Connector, EMBEDDED_COMPONENT, Limits, Outcome, Session, manifest_of};
+pub use component::{
+    Action, Connector, EMBEDDED_COMPONENT, Limits, MANIFEST_SECTION, Outcome, Session, manifest_of,
+};
 pub use network::Network;
 pub use sandbox::{Exchange, ExchangeLog, Sandbox};
