@@ -89,11 +89,15 @@ pub fn sources(resolve: &Resolve, areas: &[Area]) -> Sources {
         "{statics}\n\
          /// The config record.\n\
          pub static CONFIG: &Ty = {config};\n\
+         /// The config's secret fields (JSON names).\n\
+         pub const CONFIG_SECRETS: [&str; {secret_count}] = {secrets:?};\n\
          /// Each action's records, by table row.\n\
          pub static ACTIONS: [Action; {count}] = [\n{actions}];\n\
          /// The largest result of any action, in bytes.\n\
          pub const RESULT_SIZE: usize = {result_size};\n",
         statics = layout.statics,
+        secret_count = super::SECRET_FIELDS.len(),
+        secrets = super::SECRET_FIELDS.map(crate::names::camel_case),
     );
     let exports = format!(
         "/// The actions' exports (wasm32 only: natively there is no host).\n\

@@ -139,7 +139,8 @@ async fn throughputs(
     Ok(())
 }
 
-/// A push in one kept instance, and instantiation alone.
+/// A push in a new instance each and in one kept instance, and
+/// instantiation alone.
 async fn instances(
     out: &mut impl Write,
     connector: &Connector,
@@ -154,6 +155,22 @@ async fn instances(
             .map(drop)
     })
     .await?;
+    let fresh = timed(n, || async {
+        let mut session = connector.session(Sandbox::for_config(config)).await?;
+        match session.run("push", config, input).await? {
+            Ok(_) => Ok(()),
+            Err(error) => anyhow::bail!("push failed: {error}"),
+        }
+    })
+    .await?;
+    let fresh = percentile(&fresh, 50);
+    row(
+        out,
+        "push in a new instance each, median",
+        us(fresh),
+        &format!("raw hyper client {}", us(raw_median)),
+        ratio(fresh, raw_median),
+    )?;
     let mut kept = connector.session(Sandbox::for_config(config)).await?;
     let mut reused = Vec::with_capacity(n);
     for _ in 0..n {
