@@ -31,18 +31,24 @@ pub async fn run(
 ) -> Result<usize> {
     let dir = tempfile_dir()?;
     let store_path = dir.join("store.db");
-    let bind = free_port()?;
+    // The store is migrated before the intake opens it, and the intake's
+    // port is bound here and handed over: a port found free and bound
+    // later can be taken in between by another program on a busy machine.
+    let store = Store::open(&store_path.clone().into(), u64::MAX).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("a loopback port")?;
+    let bind = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let listening = tokio::spawn(intake::listen_until(
+    let listening = tokio::spawn(intake::serve_until(
         connector.clone(),
-        options(bind, store_path.clone(), config),
+        options(bind, store_path, config),
+        listener,
         async move {
             let _ = stopped.await;
         },
     ));
     let callback = format!("http://{bind}/callback");
-    wait_listening(bind).await?;
-    let store = Store::open(&store_path.into(), u64::MAX).await?;
     writeln!(
         out,
         "\nContacts: channel {CHANNEL}, its intake at {callback}"
@@ -186,24 +192,6 @@ fn shown(outcome: &std::result::Result<Value, Value>) -> String {
     match outcome {
         Ok(value) | Err(value) => value.to_string(),
     }
-}
-
-/// Waits (at most 30 s: a loaded machine's first store migration) until
-/// the intake takes connections.
-async fn wait_listening(addr: std::net::SocketAddr) -> Result<()> {
-    for _ in 0..600 {
-        if tokio::net::TcpStream::connect(addr).await.is_ok() {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    anyhow::bail!("the demo's intake did not start listening on {addr}")
-}
-
-/// A free loopback port (bound, then let go for the intake).
-fn free_port() -> Result<std::net::SocketAddr> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").context("a loopback port")?;
-    Ok(listener.local_addr()?)
 }
 
 /// A fresh private folder for the scene's store.
