@@ -55,6 +55,7 @@ pub async fn run(connector: Arc<Connector>, options: &Options, out: &mut impl Wr
     let (_, raw_median) = latency(out, &connector, &setup).await?;
     throughputs(out, &connector, &setup).await?;
     instances(out, &connector, &setup, raw_median).await?;
+    one_thread(out, &connector, &setup).await?;
     loading(out, &setup)?;
     footprint(out, &connector, &setup).await?;
     languages(out, &setup, options.packages.as_deref()).await?;
@@ -76,10 +77,9 @@ struct Setup {
 impl Setup {
     async fn start(options: &Options) -> Result<Setup> {
         let server = Server::start().await?;
-        let config = json!({"channelAccessToken": "bench-token", "apiBaseUrl": server.url(), "maxAttempts": 1});
         Ok(Setup {
+            config: server.config(),
             server,
-            config,
             input: json!({"to": USER, "messages": [{"type": "text", "text": "bench"}]}),
             n: options.iterations.max(20),
         })
@@ -155,14 +155,7 @@ async fn instances(
             .map(drop)
     })
     .await?;
-    let fresh = timed(n, || async {
-        let mut session = connector.session(Sandbox::for_config(config)).await?;
-        match session.run("push", config, input).await? {
-            Ok(_) => Ok(()),
-            Err(error) => anyhow::bail!("push failed: {error}"),
-        }
-    })
-    .await?;
+    let fresh = timed(n, || fresh_push(connector, config, input)).await?;
     let fresh = percentile(&fresh, 50);
     row(
         out,
@@ -192,6 +185,45 @@ async fn instances(
         out,
         "instantiation alone, median",
         us(percentile(&instantiate, 50)),
+        "",
+        "",
+    )
+}
+
+/// A push in a new instance each and the raw client's, with client, server
+/// and runtime on one thread (a current-thread runtime, a server of its
+/// own): no wake-up crosses threads, so each figure is the CPU a push costs
+/// and their difference the component's own work, the floor under every
+/// other latency row.
+async fn one_thread(out: &mut impl Write, connector: &Arc<Connector>, setup: &Setup) -> Result<()> {
+    let (connector, input, n) = (connector.clone(), setup.input.clone(), setup.n);
+    let measured = tokio::task::spawn_blocking(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async {
+            let server = Server::start().await?;
+            let config = server.config();
+            for _ in 0..20 {
+                fresh_push(&connector, &config, &input).await?;
+            }
+            let raw = raw_pushes(server.addr, &input, n).await?;
+            let ours = timed(n, || fresh_push(&connector, &config, &input)).await?;
+            anyhow::Ok((percentile(&ours, 50), percentile(&raw, 50)))
+        })
+    });
+    let (ours, raw) = measured.await??;
+    row(
+        out,
+        "push in a new instance each, one thread (client, server, runtime), median",
+        us(ours),
+        &format!("raw hyper client {}", us(raw)),
+        ratio(ours, raw),
+    )?;
+    row(
+        out,
+        "the component's own work per push (the difference, one thread)",
+        us(ours.saturating_sub(raw)),
         "",
         "",
     )
@@ -287,6 +319,16 @@ async fn languages(
         )?;
     }
     Ok(())
+}
+
+/// One push in a new session (a new instance, as
+/// [`Connector::session`] makes one).
+async fn fresh_push(connector: &Connector, config: &Value, input: &Value) -> Result<()> {
+    let mut session = connector.session(Sandbox::for_config(config)).await?;
+    match session.run("push", config, input).await? {
+        Ok(_) => Ok(()),
+        Err(error) => anyhow::bail!("push failed: {error}"),
+    }
 }
 
 /// One push through the host, in a new instance.
@@ -536,5 +578,10 @@ impl Server {
 
     fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The connector's config for this server: one attempt, no retries.
+    fn config(&self) -> Value {
+        json!({"channelAccessToken": "bench-token", "apiBaseUrl": self.url(), "maxAttempts": 1})
     }
 }
