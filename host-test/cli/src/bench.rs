@@ -168,9 +168,7 @@ async fn instances(
     let mut reused = Vec::with_capacity(n);
     for _ in 0..n {
         let started = Instant::now();
-        if let Err(error) = kept.run("push", config, input).await? {
-            anyhow::bail!("push failed: {error}");
-        }
+        pushed(kept.run("push", config, input).await?)?;
         reused.push(started.elapsed());
     }
     let reused = percentile(&reused, 50);
@@ -255,9 +253,7 @@ async fn footprint(out: &mut impl Write, connector: &Connector, setup: &Setup) -
     let mut session = connector
         .session(Sandbox::for_config(&setup.config))
         .await?;
-    if let Err(error) = session.run("push", &setup.config, &setup.input).await? {
-        anyhow::bail!("push failed: {error}");
-    }
+    pushed(session.run("push", &setup.config, &setup.input).await?)?;
     let size = line_connector_host::EMBEDDED_COMPONENT.len();
     row(out, "component size", format!("{size} bytes"), "", "")?;
     row(
@@ -325,15 +321,19 @@ async fn languages(
 /// [`Connector::session`] makes one).
 async fn fresh_push(connector: &Connector, config: &Value, input: &Value) -> Result<()> {
     let mut session = connector.session(Sandbox::for_config(config)).await?;
-    match session.run("push", config, input).await? {
-        Ok(_) => Ok(()),
-        Err(error) => anyhow::bail!("push failed: {error}"),
-    }
+    pushed(session.run("push", config, input).await?)
 }
 
-/// One push through the host, in a new instance.
+/// One push through [`Connector::run`] (which keeps an instance warm per
+/// config).
 async fn push(connector: &Connector, config: &Value, input: &Value) -> Result<()> {
-    match connector.run("push", config, input).await? {
+    pushed(connector.run("push", config, input).await?)
+}
+
+/// A push's outcome as the benchmark needs it: an action error fails the
+/// run, since every figure after it would measure the failure.
+fn pushed(outcome: line_connector_host::Outcome) -> Result<()> {
+    match outcome {
         Ok(_) => Ok(()),
         Err(error) => anyhow::bail!("push failed: {error}"),
     }
